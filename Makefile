@@ -1,0 +1,43 @@
+# Haul — the two commands that matter are `make run` and `make test`.
+GO      ?= go
+BIN     := bin/haul
+DATA    ?=
+export CGO_ENABLED := 1
+
+.PHONY: run build test deps deps-gui fmt-check vet unit gui-e2e e2e bench bench-smoke chaos clean
+
+run: deps build
+	./$(BIN) $(if $(DATA),--data $(DATA))
+
+build: deps
+	$(GO) build -o $(BIN) .
+
+deps:
+	@scripts/deps.sh build
+
+deps-gui:
+	@scripts/deps.sh gui-test
+
+# Every check CI runs.
+test: deps-gui fmt-check vet unit e2e bench-smoke
+	@echo "make test: all checks passed"
+
+fmt-check:
+	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -race -count=1 -timeout 10m ./...
+
+# End-to-end: real haul binaries and processes (kill -9 and resume).
+e2e: build
+	HAUL_E2E_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 10m -run 'E2E' ./e2e/...
+
+bench-smoke:
+	@echo "(bench smoke arrives with make bench)"
+
+clean:
+	rm -rf bin

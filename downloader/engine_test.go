@@ -1,0 +1,42 @@
+package downloader
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"haul/downloader/testserver"
+)
+
+func TestDownloadMultiConnection(t *testing.T) {
+	f := testserver.File{Size: 20<<20 + 12345, Seed: 7}
+	srv := testserver.New(testserver.WithFile("/f.bin", f), testserver.WithPerConnRate(4<<20))
+	defer srv.Close()
+	dir := t.TempDir()
+	st := newMemStore()
+	var bad []string
+	st.onSegments = func(id string, segs []Segment) {
+		if d := doneBytes(segs); d > f.Size {
+			bad = append(bad, "overcount")
+		}
+	}
+	m := openTest(t, st, dir, nil)
+	ids, err := m.Add(context.Background(), Request{URL: srv.URL("/f.bin"), Options: Options{Connections: 8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := waitState(t, m, ids[0], 60*time.Second, StateCompleted, StateFailed)
+	if s.State != StateCompleted {
+		t.Fatalf("state %s: %s", s.State, s.Error)
+	}
+	if got := fileSHA(t, filepath.Join(dir, "f.bin")); got != f.SHA256() {
+		t.Fatalf("sha mismatch")
+	}
+	if stats := srv.Stats(); stats.PeakInFlight < 2 {
+		t.Errorf("max concurrent connections %d, want several", stats.PeakInFlight)
+	}
+	if len(bad) > 0 {
+		t.Errorf("a record claimed more bytes than the file has")
+	}
+}

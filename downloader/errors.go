@@ -1,0 +1,39 @@
+package downloader
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// Sentinel errors. Compare with errors.Is.
+var (
+	ErrNotFound        = errors.New("no such task")
+	ErrClosed          = errors.New("manager closed")
+	ErrBadURL          = errors.New("not a valid http or https URL")
+	ErrTooManyRedirect = errors.New("too many redirects")
+	ErrRemoteChanged   = errors.New("the file on the server changed")
+	ErrChecksum        = errors.New("checksum mismatch")
+	ErrBadChecksum     = errors.New("checksum must look like sha256=HEX, sha1=HEX or md5=HEX")
+	ErrSizeMismatch    = errors.New("downloaded size does not match")
+	ErrNoSpace         = errors.New("not enough disk space")
+	ErrBrokenRecord    = errors.New("task record is unreadable")
+	ErrPartMissing     = errors.New("partial file is missing")
+	ErrNoProgress      = errors.New("connection stalled")
+	ErrTooLarge        = errors.New("server sent more data than announced")
+	ErrBadResponse     = errors.New("the server sent an answer Haul cannot use")
+	ErrBadOption       = errors.New("invalid option")
+	ErrBadSettings     = errors.New("invalid settings")
+	ErrBroken          = errors.New("task record is damaged; it can only be removed")
+	ErrDiskFull        = errors.New("disk full")
+)
+
+// StatusError is an HTTP answer the engine did not accept.
+type StatusError struct {
+	Code       int
+	RetryAfter string // raw Retry-After header, if any
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("server answered %d %s", e.Code, http.StatusText(e.Code))
+}

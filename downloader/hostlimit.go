@@ -1,0 +1,66 @@
+package downloader
+
+import "sync"
+
+// hostSlots caps the connections to one host across all tasks, so two
+// tasks from one server share it instead of each opening the maximum.
+type hostSlots struct {
+	mu     sync.Mutex
+	cap    int
+	inUse  map[string]int
+	capFor map[string]int // learned: the server refused more than this
+}
+
+func newHostSlots(capacity int) *hostSlots {
+	return &hostSlots{cap: capacity, inUse: map[string]int{}, capFor: map[string]int{}}
+}
+
+func (h *hostSlots) setCap(n int) {
+	h.mu.Lock()
+	h.cap = n
+	h.mu.Unlock()
+}
+
+func (h *hostSlots) limit(host string) int {
+	c := h.cap
+	if l, ok := h.capFor[host]; ok && l < c {
+		c = l
+	}
+	return c
+}
+
+// acquire takes a slot. force is for a task's first connection: a task
+// that runs always gets one, or tasks from one busy host would sit
+// "active" doing nothing.
+func (h *hostSlots) acquire(host string, force bool) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !force && h.inUse[host] >= h.limit(host) {
+		return false
+	}
+	h.inUse[host]++
+	return true
+}
+
+func (h *hostSlots) release(host string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.inUse[host] <= 1 {
+		delete(h.inUse, host)
+		return
+	}
+	h.inUse[host]--
+}
+
+// learn lowers the host's cap after the server refused an extra
+// connection while n others were working.
+func (h *hostSlots) learn(host string, n int) {
+	if n < 1 {
+		n = 1
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if l, ok := h.capFor[host]; !ok || n < l {
+		h.capFor[host] = n
+	}
+}

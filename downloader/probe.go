@@ -1,0 +1,84 @@
+package downloader
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+)
+
+// probed is what the first answer taught us about the remote file.
+type probed struct {
+	finalURL     string
+	size         int64 // -1 unknown
+	resumable    bool  // the server answered 206 to bytes=0-
+	etag         string
+	lastModified string
+	name         string // suggested by the server or URL, unsanitised
+	// body streams the file from offset 0; it becomes the first
+	// connection's stream so the probe costs no extra round trip.
+	body io.ReadCloser
+}
+
+// probe sends one GET with Range: bytes=0- (HEAD lies too often) and
+// learns size, range support, validators, name and final URL.
+func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, ua string) (*probed, error) {
+	req, err := newRequest(ctx, rawURL, hdr, ua)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Range", "bytes=0-")
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	p := &probed{
+		finalURL:     resp.Request.URL.String(),
+		size:         -1,
+		etag:         resp.Header.Get("ETag"),
+		lastModified: resp.Header.Get("Last-Modified"),
+	}
+	p.name = FileNameFromResponse(resp.Header.Get("Content-Disposition"), resp.Request.URL, resp.Header.Get("Content-Type"))
+	switch resp.StatusCode {
+	case http.StatusPartialContent:
+		start, _, total, perr := ParseContentRange(resp.Header.Get("Content-Range"))
+		if perr != nil || start != 0 {
+			drain(resp)
+			return nil, fmt.Errorf("probe: bad Content-Range %q: %w", resp.Header.Get("Content-Range"), ErrBadResponse)
+		}
+		p.size = total
+		p.resumable = true
+	case http.StatusOK:
+		if resp.ContentLength >= 0 {
+			p.size = resp.ContentLength
+		}
+	case http.StatusRequestedRangeNotSatisfiable:
+		// bytes=0- on an empty file: "bytes */0".
+		_, _, total, perr := ParseContentRange(resp.Header.Get("Content-Range"))
+		drain(resp)
+		if perr != nil || total != 0 {
+			return nil, fmt.Errorf("probe: %w", &StatusError{Code: resp.StatusCode})
+		}
+		p.size = 0
+		p.resumable = true
+		p.body = io.NopCloser(eofReader{})
+		return p, nil
+	default:
+		return nil, fmt.Errorf("probe: %w", statusError(resp))
+	}
+	p.body = resp.Body
+	return p, nil
+}
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+// formatRange is used in log lines.
+func formatRange(start, end int64) string {
+	if end < 0 {
+		return strconv.FormatInt(start, 10) + "-"
+	}
+	return strconv.FormatInt(start, 10) + "-" + strconv.FormatInt(end-1, 10)
+}

@@ -1,0 +1,138 @@
+package downloader
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+)
+
+// errClass says what a failed request means for the task.
+type errClass int
+
+const (
+	// classFatal: retrying cannot help (404, bad URL, TLS trust, …).
+	classFatal errClass = iota
+	// classNetwork: the network is down or flaky; retry forever.
+	classNetwork
+	// classServer: 5xx, 408, 429; retry a bounded number of times.
+	classServer
+	// classChanged: the remote file is not the one we started with.
+	classChanged
+	// classDisk: the disk is full; pause, lose nothing.
+	classDisk
+	// classStopped: we were asked to stop.
+	classStopped
+)
+
+func classify(err error) errClass {
+	var se *StatusError
+	var dnsErr *net.DNSError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var certInvalid x509.CertificateInvalidError
+	switch {
+	case err == nil:
+		return classFatal
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, ErrNoProgress):
+		return classStopped
+	case errors.Is(err, ErrRemoteChanged):
+		return classChanged
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, ErrDiskFull):
+		return classDisk
+	case errors.As(err, &se):
+		switch {
+		case se.Code == http.StatusRequestTimeout, se.Code == http.StatusTooManyRequests, se.Code >= 500:
+			return classServer
+		}
+		return classFatal
+	case errors.Is(err, ErrBadURL), errors.Is(err, ErrTooManyRedirect), errors.Is(err, ErrBadResponse):
+		return classFatal
+	case errors.As(err, &unknownAuth), errors.As(err, &hostErr), errors.As(err, &certInvalid):
+		return classFatal
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		// A name that does not resolve is usually a typo, sometimes a
+		// resolver without network: retry, but not forever.
+		return classServer
+	case errors.Is(err, ErrNoProgress), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return classNetwork
+	}
+	var netErr net.Error
+	var opErr *net.OpError
+	if errors.As(err, &netErr) || errors.As(err, &opErr) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) {
+		return classNetwork
+	}
+	// Anything else from the transport is a broken exchange, not a verdict
+	// on the file: treat it as the network's fault.
+	return classNetwork
+}
+
+// refusal reports whether err is how servers say "no more connections".
+func refusal(err error) bool {
+	var se *StatusError
+	if !errors.As(err, &se) {
+		return false
+	}
+	return se.Code == http.StatusForbidden || se.Code == http.StatusTooManyRequests || se.Code == http.StatusServiceUnavailable
+}
+
+// expiredLink reports answers that mean a redirect target (a signed CDN
+// URL) has expired; the original URL is then tried again once.
+func expiredLink(err error) bool {
+	var se *StatusError
+	if !errors.As(err, &se) {
+		return false
+	}
+	return se.Code == http.StatusUnauthorized || se.Code == http.StatusForbidden || se.Code == http.StatusGone
+}
+
+// backoff is the wait before attempt n (0-based): exponential from base,
+// capped, with jitter in [d/2, d]. Retry-After wins when the server sent
+// one.
+type backoff struct {
+	base, max time.Duration
+}
+
+var (
+	serverBackoff  = backoff{base: 500 * time.Millisecond, max: 30 * time.Second}
+	networkBackoff = backoff{base: 500 * time.Millisecond, max: 10 * time.Second}
+)
+
+func (b backoff) delay(n int, err error, now time.Time) time.Duration {
+	var se *StatusError
+	if errors.As(err, &se) && se.RetryAfter != "" {
+		if d, ok := ParseRetryAfter(se.RetryAfter, now); ok {
+			return d
+		}
+	}
+	d := b.base
+	for i := 0; i < n && d < b.max; i++ {
+		d *= 2
+	}
+	if d > b.max {
+		d = b.max
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// sleepCtx waits d or until ctx ends; it reports whether the wait ran out.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

@@ -1,0 +1,181 @@
+package downloader
+
+// Pure range arithmetic: which byte range a connection works on next.
+// Nothing here does I/O or takes locks; task.go calls it under its lock.
+
+// remaining is how many bytes of s are still to fetch; -1 when unbounded.
+func (s Segment) remaining() int64 {
+	if s.End < 0 {
+		return -1
+	}
+	return s.End - s.Start - s.Done
+}
+
+// pos is the next offset to fetch.
+func (s Segment) pos() int64 { return s.Start + s.Done }
+
+// complete reports whether every byte of s is on disk.
+func (s Segment) complete() bool { return s.End >= 0 && s.Start+s.Done >= s.End }
+
+// slot is a segment together with what the scheduler knows about it.
+type slot struct {
+	Segment
+	Busy bool
+	// Rate is the bytes/s of the connection on it; 0 when unknown.
+	Rate float64
+}
+
+// tailSplitMin is the smallest piece split off a range whose connection
+// would otherwise take longer than tailSplitAfter seconds to finish it.
+// It is what keeps the last percent from crawling on one slow connection.
+const (
+	tailSplitMin   = 64 << 10
+	tailSplitAfter = 2.0
+	splitAlign     = 4 << 10
+)
+
+// pick chooses work for a free connection whose expected rate is newRate
+// (0 when unknown). It returns either an idle unfinished segment to take
+// whole (split=false), or a busy segment index and the offset at which its
+// upper part is split off for the new connection (split=true). ok=false
+// means there is nothing worth taking.
+func pick(slots []slot, minSplit int64, newRate float64) (idx int, at int64, split bool, ok bool) {
+	// An idle unfinished range is always the first choice: no one is on it.
+	best := -1
+	for i, s := range slots {
+		if s.Busy || s.complete() {
+			continue
+		}
+		if best < 0 || s.remaining() > slots[best].remaining() || s.End < 0 {
+			best = i
+		}
+	}
+	if best >= 0 {
+		return best, 0, false, true
+	}
+	// Otherwise split the busy range with the most time left.
+	bestTime := -1.0
+	for i, s := range slots {
+		if !s.Busy || s.End < 0 {
+			continue
+		}
+		rem := s.remaining()
+		if rem <= 0 {
+			continue
+		}
+		t := timeLeft(rem, s.Rate)
+		if t > bestTime {
+			best, bestTime = i, t
+		}
+	}
+	if best < 0 {
+		return -1, 0, false, false
+	}
+	s := slots[best]
+	cut := splitPoint(s.Segment, s.Rate, newRate)
+	piece := s.End - cut
+	if piece < minSplit && (bestTime < tailSplitAfter || piece < tailSplitMin) {
+		return -1, 0, false, false
+	}
+	return best, cut, true, true
+}
+
+// timeLeft is the seconds a connection at rate needs for rem bytes; an
+// unknown rate counts as slowest so fresh ranges are split first.
+func timeLeft(rem int64, rate float64) float64 {
+	if rate <= 0 {
+		return float64(rem) * 1e6
+	}
+	return float64(rem) / rate
+}
+
+// splitPoint divides the rest of s so both connections finish together:
+// the old one keeps the share its rate earns. With unknown rates it halves.
+func splitPoint(s Segment, oldRate, newRate float64) int64 {
+	rem := s.remaining()
+	keep := rem / 2
+	if oldRate > 0 && newRate > 0 {
+		keep = int64(float64(rem) * oldRate / (oldRate + newRate))
+	}
+	cut := s.pos() + keep
+	// Align so writes stay on page boundaries; never hand out an empty piece.
+	if aligned := cut - cut%splitAlign; aligned > s.pos() {
+		cut = aligned
+	}
+	if cut >= s.End {
+		cut = s.End - 1
+	}
+	if cut <= s.pos() {
+		cut = s.pos() + 1
+	}
+	return cut
+}
+
+// initialSegments is the plan for a fresh download: one range, which the
+// scheduler splits as connections arrive (slow start).
+func initialSegments(size int64) []Segment {
+	if size < 0 {
+		return []Segment{{Start: 0, End: -1}}
+	}
+	return []Segment{{Start: 0, End: size}}
+}
+
+// doneBytes sums the bytes on disk.
+func doneBytes(segs []Segment) int64 {
+	var n int64
+	for _, s := range segs {
+		n += s.Done
+	}
+	return n
+}
+
+// allComplete reports whether every range is finished.
+func allComplete(segs []Segment) bool {
+	for _, s := range segs {
+		if !s.complete() {
+			return false
+		}
+	}
+	return true
+}
+
+// compact merges finished neighbours so records stay small after many
+// splits. Segments must be sorted by Start and contiguous.
+func compact(segs []Segment) []Segment {
+	out := make([]Segment, 0, len(segs))
+	for _, s := range segs {
+		if n := len(out); n > 0 && out[n-1].complete() && s.complete() && out[n-1].End == s.Start {
+			out[n-1].End = s.End
+			out[n-1].Done = out[n-1].End - out[n-1].Start
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// validSegments checks a loaded plan: sorted, contiguous from 0, covering
+// size, with Done inside each range. A record that fails this is not
+// trusted.
+func validSegments(segs []Segment, size int64) bool {
+	if len(segs) == 0 {
+		return false
+	}
+	var next int64
+	for i, s := range segs {
+		if s.Start != next || s.Done < 0 {
+			return false
+		}
+		if s.End < 0 {
+			if i != len(segs)-1 || size >= 0 {
+				return false
+			}
+			return true
+		}
+		if s.End < s.Start || s.Done > s.End-s.Start {
+			return false
+		}
+		next = s.End
+	}
+	return next == size
+}

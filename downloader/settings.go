@@ -1,0 +1,78 @@
+package downloader
+
+import (
+	"fmt"
+	"maps"
+)
+
+// Settings returns the current settings.
+func (m *Manager) Settings() Settings {
+	s := *m.settings.Load()
+	s.UI = maps.Clone(s.UI)
+	return s
+}
+
+func (m *Manager) settingsSnapshot() Settings { return *m.settings.Load() }
+
+// SetSettings validates, persists and applies s at once: limits change
+// for running connections, and the queue starts or stops tasks to match
+// MaxActive.
+func (m *Manager) SetSettings(s Settings) error {
+	if err := s.validate(); err != nil {
+		return err
+	}
+	s.UI = maps.Clone(s.UI)
+	if err := m.store.PutSettings(s); err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	m.settings.Store(&s)
+	setLimit(m.global, s.GlobalLimit)
+	m.hosts.setCap(s.PerHost)
+	m.mu.Lock()
+	m.scheduleLocked()
+	m.mu.Unlock()
+	return nil
+}
+
+func (s Settings) validate() error {
+	switch {
+	case s.Folder == "":
+		return fmt.Errorf("download folder is empty: %w", ErrBadSettings)
+	case s.MaxActive < 1 || s.MaxActive > 100:
+		return fmt.Errorf("parallel tasks must be between 1 and 100: %w", ErrBadSettings)
+	case s.Connections < 1 || s.Connections > MaxConnections:
+		return fmt.Errorf("connections per task must be between 1 and %d: %w", MaxConnections, ErrBadSettings)
+	case s.PerHost < 1 || s.PerHost > 256:
+		return fmt.Errorf("connections per server must be between 1 and 256: %w", ErrBadSettings)
+	case s.GlobalLimit < 0:
+		return fmt.Errorf("speed limit must not be negative: %w", ErrBadSettings)
+	case s.MinSplit < 0:
+		return fmt.Errorf("minimum split size must not be negative: %w", ErrBadSettings)
+	}
+	return nil
+}
+
+// normalized repairs stored settings from an older or damaged record
+// instead of refusing to start.
+func (s Settings) normalized(defaultFolder string) Settings {
+	d := DefaultSettings(defaultFolder)
+	if s.Folder == "" {
+		s.Folder = d.Folder
+	}
+	if s.MaxActive < 1 || s.MaxActive > 100 {
+		s.MaxActive = d.MaxActive
+	}
+	if s.Connections < 1 || s.Connections > MaxConnections {
+		s.Connections = d.Connections
+	}
+	if s.PerHost < 1 || s.PerHost > 256 {
+		s.PerHost = d.PerHost
+	}
+	if s.GlobalLimit < 0 {
+		s.GlobalLimit = 0
+	}
+	if s.MinSplit <= 0 {
+		s.MinSplit = d.MinSplit
+	}
+	return s
+}

@@ -1,0 +1,56 @@
+package downloader
+
+import "time"
+
+// RecordVersion is written into every TaskRecord; a store refuses records
+// from a newer version instead of misreading them.
+const RecordVersion = 1
+
+// TaskRecord is what the engine persists about a task. It is a plain value:
+// the Store encodes it however it likes.
+type TaskRecord struct {
+	Version      int        `json:"v"`
+	ID           string     `json:"id"`
+	URL          string     `json:"url"`
+	FinalURL     string     `json:"finalUrl,omitempty"`
+	Folder       string     `json:"folder"`
+	Name         string     `json:"name,omitempty"`
+	NameFixed    bool       `json:"nameFixed,omitempty"` // the user chose the name
+	Options      Options    `json:"options"`
+	Size         int64      `json:"size"`
+	ETag         string     `json:"etag,omitempty"`
+	LastModified string     `json:"lastModified,omitempty"`
+	Resumable    bool       `json:"resumable,omitempty"`
+	State        State      `json:"state"`
+	Error        string     `json:"error,omitempty"`
+	Log          []LogEntry `json:"log,omitempty"`
+	Order        int64      `json:"order"`
+	Created      time.Time  `json:"created"`
+	Finished     time.Time  `json:"finished,omitempty"`
+	// Segments live in their own bucket; the store fills them on load.
+	Segments []Segment `json:"-"`
+	// Broken is set by the store (never persisted) when the record could
+	// not be decoded: a sentence saying why. Only ID is meaningful then.
+	Broken string `json:"-"`
+}
+
+// Store persists tasks, their segment counters and the settings. It is
+// declared here, by its consumer; downloader/store implements it on bbolt.
+// Implementations must be safe for concurrent use.
+type Store interface {
+	// LoadTasks returns every record with its segments. A record that
+	// cannot be decoded is returned with Broken set, never dropped, and
+	// never fails the whole load.
+	LoadTasks() ([]TaskRecord, error)
+	// PutTask writes the record and its segments in one transaction.
+	PutTask(rec TaskRecord) error
+	// PutSegments writes only the segment counters of a task, in one
+	// transaction. The caller has already synced the bytes they claim.
+	PutSegments(id string, segs []Segment) error
+	// DeleteTask removes the record and its segments.
+	DeleteTask(id string) error
+	// LoadSettings returns the stored settings, ok=false when none are.
+	LoadSettings() (s Settings, ok bool, err error)
+	PutSettings(s Settings) error
+	Close() error
+}

@@ -1,0 +1,39 @@
+// Package store is the bbolt implementation of downloader.Store.
+//
+// # File layout
+//
+// One bbolt file (conventionally haul.db, mode 0600) holds four top-level
+// buckets:
+//
+//	meta      "schema"   → decimal schema version ("1")
+//	tasks     <task id>  → JSON of downloader.TaskRecord, "v" = RecordVersion
+//	segments  <task id>  → binary segment list (below); absent = no segments
+//	settings  "settings" → JSON of downloader.Settings
+//
+// Segments change many times a second while downloading, so they live apart
+// from the record and use a compact binary form instead of JSON:
+//
+//	byte     format (1)
+//	uvarint  count
+//	count ×  varint Start, varint End, varint Done   (zig-zag, End may be -1)
+//
+// Segments are validated on both write and read (Start ≥ 0, End = -1 or
+// End ≥ Start, 0 ≤ Done ≤ End-Start), so the store never persists what it
+// would refuse to load.
+//
+// # Damage handling
+//
+// Open moves a file that is not a usable bbolt database aside to
+// "<path>.broken-<UTC time>" and starts a fresh one; DB.Recovered reports it.
+// A locked file (another Haul process) is never touched: Open returns
+// ErrLocked. A single undecodable record comes back from LoadTasks with
+// Broken set instead of failing the load.
+//
+// # Durability
+//
+// Every write is committed in an fsynced bbolt transaction before the call
+// returns, so a record or segment list the engine saw stored survives power
+// loss; NoSync is never used. Concurrent PutSegments calls share one
+// transaction (group commit) without delaying a lone caller; each call's
+// writes are still all-or-nothing.
+package store

@@ -1,0 +1,227 @@
+package downloader
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// task is one download. Its record is the persistent truth; pieces is the
+// live plan while it runs. Fields under mu are read by snapshots from any
+// goroutine; the manager owns the run control fields.
+type task struct {
+	m  *Manager
+	id string
+
+	mu      sync.Mutex
+	rec     TaskRecord
+	pieces  []*piece // live plan; nil until the task has run in this process
+	phase   Phase
+	errText string
+	conns   int // connections transferring right now
+	started time.Time
+	broken  bool
+	run     *run // the current run, for live option changes
+
+	// resumeFirst marks a task that was running when Haul stopped: it
+	// starts before tasks that were merely queued.
+	resumeFirst bool
+	held        bool // loaded with Config.Hold: waits for an explicit Resume
+	pos         atomic.Int64 // queue position, kept by the manager
+
+	received atomic.Int64 // bytes written by this process, for the speed meter
+	speed    atomic.Int64
+	meter    meter
+	limiter  *rate.Limiter
+
+	// Owned by the manager, under m.mu.
+	cancel   context.CancelCauseFunc
+	done     chan struct{}
+	stopping bool
+}
+
+// piece is a segment in flight: which connection (if any) works on it.
+type piece struct {
+	Segment
+	conn *conn
+}
+
+// conn tracks one connection's throughput for split decisions.
+type conn struct {
+	first time.Time // first byte of the current response
+	bytes int64
+}
+
+func (c *conn) rate(now time.Time) float64 {
+	if c == nil || c.first.IsZero() {
+		return 0
+	}
+	dt := now.Sub(c.first).Seconds()
+	if dt < 0.2 {
+		return 0
+	}
+	return float64(c.bytes) / dt
+}
+
+func newTask(m *Manager, rec TaskRecord) *task {
+	t := &task{m: m, id: rec.ID, rec: rec, limiter: newLimiter(rec.Options.SpeedLimit)}
+	return t
+}
+
+// segmentsLocked is the current plan as plain values.
+func (t *task) segmentsLocked() []Segment {
+	if t.pieces == nil {
+		return slices.Clone(t.rec.Segments)
+	}
+	out := make([]Segment, len(t.pieces))
+	for i, p := range t.pieces {
+		out[i] = p.Segment
+	}
+	return out
+}
+
+// setPieces replaces the live plan.
+func (t *task) setPiecesLocked(segs []Segment) {
+	t.pieces = make([]*piece, len(segs))
+	for i, s := range segs {
+		t.pieces[i] = &piece{Segment: s}
+	}
+	t.rec.Segments = segs
+}
+
+// snapshot copies everything a UI shows. Position is filled by the manager.
+func (t *task) snapshot() Snapshot {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	r := &t.rec
+	s := Snapshot{
+		ID:           t.id,
+		URL:          r.URL,
+		FinalURL:     r.FinalURL,
+		Folder:       r.Folder,
+		Name:         r.Name,
+		Size:         r.Size,
+		State:        r.State,
+		Phase:        t.phase,
+		Error:        t.errText,
+		Connections:  t.conns,
+		Resumable:    r.Resumable,
+		ETag:         r.ETag,
+		LastModified: r.LastModified,
+		Options:      cloneOptions(r.Options),
+		Log:          slices.Clone(r.Log),
+		Broken:       t.broken,
+		Created:      r.Created,
+		Started:      t.started,
+		Finished:     r.Finished,
+		ETA:          -1,
+	}
+	if s.Error == "" {
+		s.Error = r.Error
+	}
+	if t.pieces != nil {
+		s.Segments = make([]SegmentState, len(t.pieces))
+		for i, p := range t.pieces {
+			s.Segments[i] = SegmentState{Segment: p.Segment, Active: p.conn != nil}
+			s.Done += p.Done
+		}
+	} else {
+		s.Segments = make([]SegmentState, len(r.Segments))
+		for i, seg := range r.Segments {
+			s.Segments[i] = SegmentState{Segment: seg}
+			s.Done += seg.Done
+		}
+	}
+	if r.State == StateCompleted && r.Size >= 0 {
+		s.Done = r.Size
+	}
+	if r.State == StateActive {
+		s.Speed = t.speed.Load()
+		s.ETA = eta(s.Size, s.Done, s.Speed)
+	}
+	return s
+}
+
+func cloneOptions(o Options) Options {
+	o.Headers = o.Headers.Clone()
+	return o
+}
+
+// logf appends a line to the task's log (kept short) and returns it.
+func (t *task) logLocked(text string) {
+	const keep = 50
+	t.rec.Log = append(t.rec.Log, LogEntry{Time: time.Now(), Text: text})
+	if n := len(t.rec.Log); n > keep {
+		t.rec.Log = slices.Delete(t.rec.Log, 0, n-keep)
+	}
+}
+
+func (t *task) setPhase(p Phase, errText string) {
+	t.mu.Lock()
+	changed := t.phase != p || t.errText != errText
+	t.phase, t.errText = p, errText
+	t.mu.Unlock()
+	if changed {
+		t.m.emit(EventChanged, t)
+	}
+}
+
+// newLimiter returns a limiter for bytes per second, nil for unlimited.
+func newLimiter(bps int64) *rate.Limiter {
+	l := rate.NewLimiter(rate.Inf, 0)
+	setLimit(l, bps)
+	return l
+}
+
+// setLimit changes a limiter in place, so running connections feel it at
+// once. The burst is a fraction of a second of transfer: small enough to
+// keep the rate accurate, big enough to read in efficient chunks.
+func setLimit(l *rate.Limiter, bps int64) {
+	if bps <= 0 {
+		l.SetLimit(rate.Inf)
+		l.SetBurst(0)
+		return
+	}
+	burst := bps / 8
+	burst = max(burst, 16<<10)
+	burst = min(burst, readChunk)
+	l.SetLimit(rate.Limit(bps))
+	l.SetBurst(int(burst))
+}
+
+// chunkFor is the most a connection may read before paying the limiters.
+func chunkFor(ls ...*rate.Limiter) int {
+	n := readChunk
+	for _, l := range ls {
+		if l.Limit() != rate.Inf && l.Burst() < n {
+			n = l.Burst()
+		}
+	}
+	return n
+}
+
+// pay waits until the limiters allow n more bytes.
+func pay(ctx context.Context, n int, ls ...*rate.Limiter) error {
+	for _, l := range ls {
+		if l.Limit() == rate.Inf {
+			continue
+		}
+		if b := l.Burst(); n > b {
+			// The limit changed between read and pay: pay in parts.
+			for rest := n; rest > 0; rest -= b {
+				if err := l.WaitN(ctx, min(rest, b)); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if err := l.WaitN(ctx, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,42 @@
+package testserver
+
+// MaxRangeLog bounds Stats.Ranges so a long benchmark cannot grow it
+// without limit.
+const MaxRangeLog = 4096
+
+// Stats are the server's counters since New or ResetStats.
+type Stats struct {
+	Requests  int64 // every request, refused ones included
+	Ranged    int64 // requests carrying a Range header
+	Redirects int64 // redirect answers sent
+	Refused   int64 // answered by WithFail5xx, WithStatus429 or WithMaxConns
+	Cuts      int64 // bodies ended early by WithReset or WithTruncate
+
+	BytesServed int64 // body bytes written to clients
+
+	InFlight     int // requests being handled now
+	PeakInFlight int // most requests handled at once
+	OpenConns    int // TCP connections open now
+	PeakConns    int // most TCP connections open at once
+
+	// Ranges are the Range headers received, in order, first MaxRangeLog.
+	Ranges []string
+}
+
+// Stats returns a copy of the counters.
+func (s *Server) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.stats
+	st.Ranges = append([]string(nil), s.stats.Ranges...)
+	return st
+}
+
+// ResetStats zeroes the counters; the gauges (InFlight, OpenConns) are
+// kept, and the peaks restart from them.
+func (s *Server) ResetStats() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	in, open := s.stats.InFlight, s.stats.OpenConns
+	s.stats = Stats{InFlight: in, PeakInFlight: in, OpenConns: open, PeakConns: open}
+}

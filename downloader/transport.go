@@ -1,0 +1,76 @@
+package downloader
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Version is reported in the default User-Agent.
+var Version = "0.1.0"
+
+const maxRedirects = 10
+
+// newTransport builds the segment transport: HTTP/1.1 only, because every
+// range must travel on its own TCP connection (HTTP/2 would multiplex them
+// onto one and lose the speed-up), with an idle pool big enough for every
+// connection to keep its socket between ranges.
+func newTransport() *http.Transport {
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   15 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     false,
+		TLSNextProto:          map[string]func(string, *tlsConn) http.RoundTripper{},
+		MaxIdleConns:          4 * MaxConnections,
+		MaxIdleConnsPerHost:   MaxConnections,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   15 * time.Second,
+		ResponseHeaderTimeout: 60 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		// We ask for identity ourselves: byte ranges must mean file bytes.
+		DisableCompression: true,
+		ReadBufferSize:     64 << 10,
+	}
+}
+
+// newClient wraps rt with Haul's redirect policy: at most maxRedirects
+// hops, and only to http or https.
+func newClient(rt http.RoundTripper) *http.Client {
+	return &http.Client{
+		Transport: rt,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= maxRedirects {
+				return fmt.Errorf("after %d redirects: %w", len(via), ErrTooManyRedirect)
+			}
+			if err := checkScheme(req.URL); err != nil {
+				return fmt.Errorf("redirect to %s: %w", req.URL.Redacted(), err)
+			}
+			return nil
+		},
+	}
+}
+
+// checkScheme accepts only absolute http and https URLs with a host.
+func checkScheme(u *url.URL) error {
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ErrBadURL
+	}
+	return nil
+}
+
+// ParseURL validates a user-supplied download URL.
+func ParseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%q: %w", raw, ErrBadURL)
+	}
+	if err := checkScheme(u); err != nil {
+		return nil, fmt.Errorf("%q: %w", raw, err)
+	}
+	return u, nil
+}

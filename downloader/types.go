@@ -1,0 +1,188 @@
+package downloader
+
+import (
+	"net/http"
+	"time"
+)
+
+// State is where a task is in its lifecycle:
+// Queued → Active → (Paused | Completed | Failed).
+type State string
+
+const (
+	StateQueued    State = "queued"
+	StateActive    State = "active"
+	StatePaused    State = "paused"
+	StateCompleted State = "completed"
+	StateFailed    State = "failed"
+)
+
+// Phase refines StateActive for the UI.
+type Phase string
+
+const (
+	PhaseNone           Phase = ""
+	PhaseProbing        Phase = "probing"
+	PhaseDownloading    Phase = "downloading"
+	PhaseRetrying       Phase = "retrying"
+	PhaseWaitingNetwork Phase = "waiting for network"
+	PhaseVerifying      Phase = "verifying"
+)
+
+// Options are the per-task knobs a user may set when adding a task and
+// change later with Manager.SetOptions. Zero values mean "use the
+// manager's setting".
+type Options struct {
+	// Connections is the most parallel connections for this task (1..64).
+	Connections int `json:"connections,omitempty"`
+	// SpeedLimit caps this task in bytes per second; 0 means unlimited.
+	SpeedLimit int64 `json:"speedLimit,omitempty"`
+	// Checksum is "ALGO=HEX" with ALGO one of sha256, sha1, md5.
+	Checksum string `json:"checksum,omitempty"`
+	// Headers are sent with every request (Cookie, Referer, User-Agent, …).
+	Headers http.Header `json:"headers,omitempty"`
+}
+
+// Request describes a download to add.
+type Request struct {
+	URL string
+	// Folder is where the file goes; "" means Settings.Folder.
+	Folder string
+	// Name overrides the server's file name; "" means learn it from the server.
+	Name string
+	Options
+	// Paused adds the task without starting it.
+	Paused bool
+}
+
+// Segment is a byte range [Start, End) of the file of which the first Done
+// bytes are on disk. End is -1 while the file size is unknown.
+type Segment struct {
+	Start int64 `json:"s"`
+	End   int64 `json:"e"`
+	Done  int64 `json:"d"`
+}
+
+// SegmentState is a Segment as shown to a UI, with whether a connection is
+// working on it right now.
+type SegmentState struct {
+	Segment
+	Active bool
+}
+
+// LogEntry is one line of a task's error log.
+type LogEntry struct {
+	Time time.Time `json:"t"`
+	Text string    `json:"m"`
+}
+
+// Snapshot is a value copy of one task, safe to keep and read from any
+// goroutine. It carries everything a UI shows.
+type Snapshot struct {
+	ID       string
+	URL      string
+	FinalURL string
+	Folder   string
+	// Name is the final file name (after collision renaming once known).
+	Name string
+	// Size is the total size in bytes, or -1 when unknown.
+	Size int64
+	Done int64
+	// Speed is the current transfer rate in bytes per second.
+	Speed int64
+	// ETA is the estimated time left, or -1 when unknown.
+	ETA   time.Duration
+	State State
+	Phase Phase
+	// Error is a sentence a user can act on; empty when all is well.
+	Error string
+	// Connections is how many connections are transferring right now.
+	Connections int
+	// Resumable tells whether the server honours byte ranges.
+	Resumable    bool
+	ETag         string
+	LastModified string
+	Segments     []SegmentState
+	Options      Options
+	Log          []LogEntry
+	// Position is the task's place in the queue (0 first).
+	Position int
+	// Broken is set when the task's record could not be read; such a task
+	// can only be removed.
+	Broken   bool
+	Created  time.Time
+	Started  time.Time
+	Finished time.Time
+}
+
+// Path is the full path of the finished file.
+func (s Snapshot) Path() string { return joinPath(s.Folder, s.Name) }
+
+// Progress is Done/Size in [0,1], or 0 when the size is unknown.
+func (s Snapshot) Progress() float64 {
+	if s.Size <= 0 {
+		if s.State == StateCompleted {
+			return 1
+		}
+		return 0
+	}
+	return float64(s.Done) / float64(s.Size)
+}
+
+// EventKind says what happened to the task in an Event.
+type EventKind int
+
+const (
+	// EventAdded: a new task exists.
+	EventAdded EventKind = iota
+	// EventChanged: state, phase, options, name or position changed.
+	EventChanged
+	// EventProgress: only counters moved; these are coalesced.
+	EventProgress
+	// EventRemoved: the task is gone; Task holds its last snapshot.
+	EventRemoved
+)
+
+// Event is delivered on a subscription channel.
+type Event struct {
+	Kind EventKind
+	Task Snapshot
+}
+
+// Settings are the manager-wide preferences, persisted in the store.
+type Settings struct {
+	// Folder is the default download folder.
+	Folder string `json:"folder"`
+	// MaxActive is how many tasks run at once.
+	MaxActive int `json:"maxActive"`
+	// Connections is the default connections per task.
+	Connections int `json:"connections"`
+	// PerHost caps connections to one host across all tasks.
+	PerHost int `json:"perHost"`
+	// GlobalLimit caps the total speed in bytes per second; 0 = unlimited.
+	GlobalLimit int64 `json:"globalLimit"`
+	// MinSplit is the smallest range a connection may split off.
+	MinSplit int64 `json:"minSplit"`
+	// UI holds front-end preferences the engine does not interpret.
+	UI map[string]string `json:"ui,omitempty"`
+}
+
+// Limits on user-settable values.
+const (
+	DefaultConnections = 16
+	MaxConnections     = 64
+	DefaultMaxActive   = 3
+	DefaultPerHost     = 16
+	DefaultMinSplit    = 1 << 20
+)
+
+// DefaultSettings returns the settings used when none are stored.
+func DefaultSettings(folder string) Settings {
+	return Settings{
+		Folder:      folder,
+		MaxActive:   DefaultMaxActive,
+		Connections: DefaultConnections,
+		PerHost:     DefaultPerHost,
+		MinSplit:    DefaultMinSplit,
+	}
+}

@@ -1,0 +1,270 @@
+package downloader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// StallTimeout is how long a connection may deliver nothing before it is
+// closed and reopened. A variable so tests can shorten it.
+var StallTimeout = 30 * time.Second
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, readChunk); return &b }}
+
+// worker is one connection: it fetches its piece, then claims more work
+// until none is left or the run ends. body, when set, is an already open
+// stream positioned at the piece's start (the probe's).
+func (r *run) worker(p *piece, body io.ReadCloser) {
+	t := r.t
+	defer func() {
+		t.mu.Lock()
+		if p != nil {
+			p.conn = nil
+		}
+		r.workers--
+		t.mu.Unlock()
+		t.m.hosts.release(r.host)
+		r.wg.Done()
+		r.notify()
+	}()
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	attempt := 0
+	for {
+		err := r.fetch(p, body, *bp)
+		body = nil
+		if err == nil {
+			attempt = 0
+			t.mu.Lock()
+			prev := p.conn
+			p.conn = nil
+			p = r.claimLocked(prev)
+			t.mu.Unlock()
+			if p == nil {
+				return
+			}
+			continue
+		}
+		if r.ctx.Err() != nil {
+			return
+		}
+		switch classify(err) {
+		case classChanged, classDisk, classFatal:
+			if expiredLink(err) && r.fallBack() {
+				continue
+			}
+			if refusal(err) && r.refused() {
+				return
+			}
+			r.fail(err)
+			return
+		case classServer:
+			if refusal(err) && r.refused() {
+				return
+			}
+		}
+		// Let another connection take the range while this one waits.
+		t.mu.Lock()
+		prev := p.conn
+		p.conn = nil
+		t.mu.Unlock()
+		if !r.backoff(err, attempt) {
+			if r.ctx.Err() == nil {
+				r.fail(err)
+			}
+			return
+		}
+		attempt++
+		t.mu.Lock()
+		if p.conn != nil || p.complete() {
+			p = r.claimLocked(prev)
+		} else {
+			p.conn = &conn{}
+		}
+		t.mu.Unlock()
+		if p == nil {
+			return
+		}
+	}
+}
+
+// refused handles a server turning away an extra connection while others
+// work: the task (and the host) settle at the count that works, and this
+// connection bows out. It reports false when this is the only connection,
+// so the refusal is an ordinary error.
+func (r *run) refused() bool {
+	t := r.t
+	t.mu.Lock()
+	working := t.conns
+	if working < 1 {
+		t.mu.Unlock()
+		return false
+	}
+	if working < r.limit {
+		r.limit = working
+		t.logLocked(fmt.Sprintf("The server refused more connections; using %d.", working))
+	}
+	t.mu.Unlock()
+	t.m.hosts.learn(r.host, working)
+	return true
+}
+
+// fallBack switches to the original URL once, for redirect targets that
+// expire (signed CDN links).
+func (r *run) fallBack() bool {
+	t := r.t
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if r.fellBack || r.url == t.rec.URL {
+		return false
+	}
+	r.fellBack = true
+	r.url = t.rec.URL
+	t.logLocked("The redirected link stopped working; asking the original link again.")
+	return true
+}
+
+// fetch streams the piece's missing bytes into the part file.
+func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
+	t := r.t
+	ctx, cancel := context.WithCancelCause(r.ctx)
+	defer cancel(nil)
+	// The watchdog fires when nothing arrives for StallTimeout, before or
+	// after the headers.
+	watchdog := time.AfterFunc(StallTimeout, func() { cancel(ErrNoProgress) })
+	defer watchdog.Stop()
+
+	t.mu.Lock()
+	start, end := p.pos(), p.End
+	rawURL, spec := r.url, r.spec
+	c := p.conn
+	t.mu.Unlock()
+	if end >= 0 && start >= end {
+		if body != nil {
+			body.Close()
+		}
+		return nil
+	}
+	if body == nil {
+		spec.start, spec.end = start, end
+		resp, err := openRange(ctx, r.client, rawURL, r.hdr, r.ua, spec)
+		if err != nil {
+			return causeOf(ctx, fmt.Errorf("range %s: %w", formatRange(start, end), err))
+		}
+		body = resp.Body
+	}
+	defer body.Close()
+
+	counted := false
+	defer func() {
+		if counted {
+			t.mu.Lock()
+			t.conns--
+			t.mu.Unlock()
+		}
+	}()
+	limiters := [...]*rate.Limiter{t.limiter, t.m.global}
+	for {
+		n := min(len(buf), chunkFor(limiters[:]...))
+		t.mu.Lock()
+		pos, end := p.pos(), p.End
+		t.mu.Unlock()
+		if end >= 0 {
+			if pos >= end {
+				return nil
+			}
+			n = int(min(int64(n), end-pos))
+		}
+		watchdog.Reset(StallTimeout)
+		k, rerr := io.ReadFull(body, buf[:n])
+		if k > 0 {
+			if !counted {
+				counted = true
+				t.mu.Lock()
+				t.conns++
+				c.first = time.Now()
+				r.allowance++ // slow start: every working connection earns one more
+				r.serverFail = 0
+				t.mu.Unlock()
+				r.notify()
+			}
+			if err := pay(ctx, k, limiters[:]...); err != nil {
+				return causeOf(ctx, err)
+			}
+			if err := r.write(p, buf[:k], pos); err != nil {
+				return err
+			}
+		}
+		switch {
+		case rerr == nil:
+			continue
+		case errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF):
+			if end < 0 {
+				// Unknown length: the end of the stream is the end of the file.
+				t.mu.Lock()
+				p.End = p.pos()
+				t.mu.Unlock()
+				return nil
+			}
+			t.mu.Lock()
+			short := p.pos() < p.End
+			t.mu.Unlock()
+			if short {
+				return fmt.Errorf("range %s: body ended early: %w", formatRange(pos, end), io.ErrUnexpectedEOF)
+			}
+			return nil
+		default:
+			return causeOf(ctx, fmt.Errorf("range %s: %w", formatRange(pos, end), rerr))
+		}
+	}
+}
+
+// write puts b at off, trimmed to the piece's current end (a split may
+// have moved it), and counts it only after WriteAt returned.
+func (r *run) write(p *piece, b []byte, off int64) error {
+	t := r.t
+	t.mu.Lock()
+	if p.End >= 0 && off+int64(len(b)) > p.End {
+		b = b[:max(0, p.End-off)]
+	}
+	t.mu.Unlock()
+	if len(b) == 0 {
+		return nil
+	}
+	if _, err := r.file.WriteAt(b, off); err != nil {
+		if classify(err) == classDisk {
+			return fmt.Errorf("write part file: %w", ErrDiskFull)
+		}
+		return fmt.Errorf("write part file: %w", err)
+	}
+	t.mu.Lock()
+	// A split may have moved the end while we wrote: count only our part.
+	// The bytes past it are the same file bytes the new owner writes.
+	n := int64(len(b))
+	if p.End >= 0 {
+		n = min(n, max(0, p.End-off))
+	}
+	p.Done += n
+	p.conn.bytes += int64(len(b))
+	t.mu.Unlock()
+	t.received.Add(int64(len(b)))
+	return nil
+}
+
+// causeOf prefers the reason a context was canceled (a stall, a pause)
+// over the generic error the transport reported.
+func causeOf(ctx context.Context, err error) error {
+	if cause := context.Cause(ctx); cause != nil {
+		if errors.Is(cause, ErrNoProgress) {
+			return fmt.Errorf("%w: %w", ErrNoProgress, err)
+		}
+		return cause
+	}
+	return err
+}

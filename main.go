@@ -1,0 +1,48 @@
+// Command haul is a download manager: with no verb it opens the window;
+// `haul get URL…` downloads in the terminal.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"haul/cli"
+	"haul/downloader"
+)
+
+const usage = `Haul %s — fast, resumable downloads.
+
+Usage:
+  haul                     open the window
+  haul get [flags] URL...  download in the terminal (haul get -h for flags)
+  haul version             print the version
+
+Every verb accepts --data DIR to use a separate data folder.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		return runGUI(args, stdout, stderr)
+	}
+	switch args[0] {
+	case "get":
+		return cli.Get(args[1:], stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "haul", downloader.Version)
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprintf(stdout, usage, downloader.Version)
+		return 0
+	}
+	if args[0] == "--data" || len(args[0]) > 0 && args[0][0] == '-' {
+		return runGUI(args, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "haul: unknown command %q\n\n", args[0])
+	fmt.Fprintf(stderr, usage, downloader.Version)
+	return cli.ExitUsage
+}

@@ -1,0 +1,37 @@
+#!/bin/sh
+# Installs the system packages a group needs, only those missing, with
+# apt-get (Debian/Ubuntu). Usage: scripts/deps.sh build|gui-test|bench
+set -eu
+
+build="ca-certificates gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
+guitest="xvfb imagemagick xdotool dbus-daemon dbus-bin"
+bench="curl aria2 axel"
+
+case "${1:-build}" in
+build) want="$build" ;;
+gui-test) want="$build $guitest" ;;
+bench) want="$build $bench" ;;
+*) echo "usage: $0 build|gui-test|bench" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "Missing system packages:$missing" >&2
+	echo "This helper knows apt-get only; install them with your package manager." >&2
+	exit 1
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "Installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# Update the lists once a day at most; a fresh machine has none.
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -1)" ]; then
+	$SUDO apt-get update -qq
+fi
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
