@@ -30,7 +30,7 @@ type task struct {
 	// resumeFirst marks a task that was running when Haul stopped: it
 	// starts before tasks that were merely queued.
 	resumeFirst bool
-	held        bool // loaded with Config.Hold: waits for an explicit Resume
+	held        bool         // loaded with Config.Hold: waits for an explicit Resume
 	pos         atomic.Int64 // queue position, kept by the manager
 
 	received atomic.Int64 // bytes written by this process, for the speed meter
