@@ -258,6 +258,9 @@ func (m *Manager) SetOptions(id string, o Options) error {
 // persistLocked writes t's record; a failure is logged on the task, since
 // the in-memory state is still right and the next write may succeed.
 func (m *Manager) persistLocked(t *task) {
+	if t.broken {
+		return // keep the damaged record as it is until the user removes it
+	}
 	t.mu.Lock()
 	rec := t.recordLocked()
 	t.mu.Unlock()

@@ -109,11 +109,10 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 		rt = newTransport()
 	}
 	m.client = newClient(rt)
+	// Unreadable settings fall back to the defaults: they are preferences,
+	// and the next save replaces them.
 	st, ok, err := cfg.Store.LoadSettings()
-	if err != nil {
-		return nil, fmt.Errorf("load settings: %w", err)
-	}
-	if !ok {
+	if err != nil || !ok {
 		st = DefaultSettings(cfg.DefaultFolder)
 	}
 	st = st.normalized(cfg.DefaultFolder)
