@@ -1,0 +1,61 @@
+// Package downloader is Haul's download engine: a queue of tasks, each
+// fetched over many HTTP(S) connections at once and resumable after a
+// pause, a crash or a reboot. It imports nothing from any UI.
+//
+// # The simplest use
+//
+// Open a Manager on a Store (downloader/store has the bbolt one), add a
+// URL, and wait for it on the event channel:
+//
+//	db, _ := store.Open(filepath.Join(dataDir, "haul.db"), store.Options{})
+//	m, _ := downloader.Open(ctx, downloader.Config{Store: db, DefaultFolder: dir})
+//	defer m.Close()
+//	events, stop := m.Subscribe()
+//	defer stop()
+//	ids, err := m.Add(ctx, downloader.Request{URL: "https://example.com/big.iso"})
+//	for ev := range events {
+//		if ev.Task.ID == ids[0] && ev.Task.State == downloader.StateCompleted {
+//			fmt.Println("saved", ev.Task.Path())
+//			break
+//		}
+//	}
+//
+// # Tasks and the queue
+//
+// A task moves Queued → Active → (Paused | Completed | Failed). At most
+// Settings.MaxActive tasks are Active; when one ends, the next Queued one in
+// queue order starts. Pause, Resume, Cancel, Remove and Move act on one task;
+// PauseAll and ResumeAll on all. Every change is persisted in the Store
+// before it is announced, so a task is never lost: Open continues the tasks
+// that were running, keeps queued and paused ones where they were, and shows
+// a record it cannot read as a broken task instead of failing.
+//
+// # Snapshots and events
+//
+// List, Get and the events carry Snapshot values: copies, safe to keep and
+// read from any goroutine, holding everything a UI shows (sizes, speed,
+// ETA, state and phase, the error sentence, the segment map). Subscribe
+// never blocks the engine: state changes are queued and never dropped;
+// progress is sampled a few times a second and coalesced per task.
+//
+// # How a file is fetched
+//
+// The first request is a GET with Range: bytes=0-; its answer tells the
+// size, whether ranges work, the validators, the file name and the final
+// URL, and its body becomes the first connection's stream. More connections
+// join by slow start (1, 2, 4, …) up to the task's limit and the per-host
+// cap; each takes an idle range or the upper part of the range with the
+// most time left, so the tail of a download is as fast as its middle. Bytes
+// go with WriteAt into "<name>.part"; about once a second the part file is
+// synced and only then are the counters committed, so a record never claims
+// a byte that is not on disk. Every ranged request carries If-Range: a
+// changed remote file restarts the task instead of splicing old and new
+// bytes. Finished files are verified (size, and checksum when given) and
+// renamed; an existing file is never overwritten.
+//
+// # Errors
+//
+// Errors wrap sentinels (ErrNotFound, ErrBadURL, ErrChecksum, …) and
+// *StatusError; compare with errors.Is and errors.As. Snapshot.Error and
+// Sentence give the sentence a user can act on.
+package downloader
