@@ -192,6 +192,8 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 				r.allowance++ // slow start: every working connection earns one more
 				r.serverFail = 0
 				t.mu.Unlock()
+				// Bytes flow again: leave "retrying" or "waiting for network".
+				t.setPhase(PhaseDownloading, "")
 				r.notify()
 			}
 			if err := pay(ctx, k, limiters[:]...); err != nil {
