@@ -22,6 +22,7 @@ var (
 	ErrNoProgress      = errors.New("connection stalled")
 	ErrTooLarge        = errors.New("server sent more data than announced")
 	ErrBadResponse     = errors.New("the server sent an answer Haul cannot use")
+	ErrNoFreeName      = errors.New("no free file name in the folder")
 	ErrBadOption       = errors.New("invalid option")
 	ErrBadSettings     = errors.New("invalid settings")
 	ErrBroken          = errors.New("task record is damaged; it can only be removed")

@@ -70,6 +70,8 @@ func (t *task) execute(ctx context.Context) error {
 		}
 		t.mu.Lock()
 		t.logLocked("The file on the server changed; starting over so old and new data are never mixed.")
+		// The old bytes go, so the new file takes the same name.
+		deletePart(t.rec.Folder, t.rec.Name)
 		t.resetLocked()
 		t.mu.Unlock()
 	}
@@ -238,6 +240,9 @@ func (r *run) create(p *probed) error {
 	var f PartFile
 	for tries := 0; ; tries++ {
 		chosen, note := m.reserveName(t.id, folder, SanitizeName(name))
+		if chosen == "" {
+			return fmt.Errorf("no free file name for %q in %s: %w", name, folder, ErrNoFreeName)
+		}
 		var err error
 		f, err = m.fs.OpenPart(filepath.Join(folder, chosen+partSuffix), true)
 		if errors.Is(err, fs.ErrExist) && tries < 100 {
