@@ -1,0 +1,352 @@
+package gui
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"haul/downloader"
+)
+
+// addTimeout bounds how long the window waits for the engine to accept
+// new tasks; adding is bookkeeping, not downloading.
+const addTimeout = 10 * time.Second
+
+// addDialog collects links and per-task options.
+type addDialog struct {
+	u   *UI
+	dlg *dialog.CustomDialog
+
+	urls     *widget.Entry
+	summary  *widget.Label
+	folder   *widget.Entry
+	name     *widget.Entry
+	conns    *widget.SelectEntry
+	limit    *widget.Entry
+	checksum *widget.Entry
+	referer  *widget.Entry
+	cookie   *widget.Entry
+	agent    *widget.Entry
+	start    *widget.Check
+	form     *widget.Form // redrawn when the name field toggles, so its label dims too
+	ok       *widget.Button
+	cancel   *widget.Button
+
+	valid []string
+}
+
+// parseLinks splits text into http(s) URLs and sentences about the
+// tokens that are not. Blank lines and #comments are skipped, and a line
+// may hold several links separated by spaces.
+func parseLinks(text string) (valid, problems []string) {
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		for _, tok := range strings.Fields(line) {
+			if isHTTPURL(tok) {
+				valid = append(valid, tok)
+				continue
+			}
+			problems = append(problems, lang.L("Line {{.Line}}: “{{.Text}}” is not an http or https address.",
+				map[string]any{"Line": i + 1, "Text": shorten(tok, 60)}))
+		}
+	}
+	return valid, problems
+}
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+func shorten(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// clipboardLinks returns the http(s) links on the clipboard, one a line.
+func (u *UI) clipboardLinks() string {
+	valid, _ := parseLinks(u.app.Clipboard().Content())
+	return strings.Join(valid, "\n")
+}
+
+// showAdd opens the add dialog with text in the links box, or with the
+// clipboard's links when text is empty. With a dialog already open the
+// links are appended to it instead.
+func (u *UI) showAdd(text string) {
+	if text == "" {
+		text = u.clipboardLinks()
+	}
+	if d := u.add; d != nil {
+		if text != "" {
+			cur := strings.TrimRight(d.urls.Text, "\n")
+			if cur != "" {
+				cur += "\n"
+			}
+			d.urls.SetText(cur + text)
+		}
+		u.win.Canvas().Focus(d.urls)
+		return
+	}
+	d := u.newAddDialog(text)
+	u.add = d
+	d.dlg.Show()
+	u.win.Canvas().Focus(d.urls)
+}
+
+func (u *UI) newAddDialog(text string) *addDialog {
+	set := u.settings
+	d := &addDialog{u: u}
+
+	d.urls = widget.NewMultiLineEntry()
+	d.urls.SetPlaceHolder(lang.L("One link per line: https://example.com/file.zip"))
+	d.urls.SetMinRowsVisible(5)
+	d.urls.Wrapping = fyne.TextWrapOff
+	d.summary = widget.NewLabel("")
+	d.summary.Wrapping = fyne.TextWrapWord
+
+	d.folder = widget.NewEntry()
+	d.folder.SetText(set.Folder)
+	browse := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
+		dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+			if err == nil && dir != nil {
+				d.folder.SetText(dir.Path())
+			}
+		}, u.win)
+	})
+	d.name = widget.NewEntry()
+	d.name.SetPlaceHolder(lang.L("From the server"))
+
+	d.conns = widget.NewSelectEntry([]string{"1", "2", "4", "8", "16", "32", "64"})
+	d.conns.SetText(strconv.Itoa(defaultInt(set.Connections, downloader.DefaultConnections)))
+	d.conns.Validator = validateConnections
+	d.limit = widget.NewEntry()
+	d.limit.SetPlaceHolder(lang.L("Unlimited"))
+	d.limit.Validator = validateRate
+	d.checksum = widget.NewEntry()
+	d.checksum.SetPlaceHolder("sha256=…")
+	d.checksum.Validator = validateChecksum
+	d.referer = widget.NewEntry()
+	d.cookie = widget.NewEntry()
+	d.cookie.SetPlaceHolder("name=value; other=value")
+	d.agent = widget.NewEntry()
+	d.agent.SetPlaceHolder(lang.L("Haul's own"))
+	d.start = widget.NewCheck(lang.L("Start now"), nil)
+	d.start.SetChecked(true)
+
+	d.form = widget.NewForm(
+		widget.NewFormItem(lang.L("Save to"), container.NewBorder(nil, nil, nil, browse, d.folder)),
+		widget.NewFormItem(lang.L("File name"), d.name),
+		widget.NewFormItem(lang.L("Connections"), d.conns),
+		&widget.FormItem{Text: lang.L("Speed limit"), Widget: d.limit, HintText: lang.L("Bytes per second, like 500K or 2M; empty for none.")},
+	)
+	advanced := widget.NewForm(
+		&widget.FormItem{Text: lang.L("Checksum"), Widget: d.checksum, HintText: lang.L("Verified when the download ends: sha256=, sha1= or md5= then the hex digest.")},
+		widget.NewFormItem(lang.L("Referer"), d.referer),
+		widget.NewFormItem(lang.L("Cookie"), d.cookie),
+		widget.NewFormItem(lang.L("User agent"), d.agent),
+	)
+	tabs := container.NewAppTabs(
+		container.NewTabItem(lang.L("Options"), d.form),
+		container.NewTabItem(lang.L("Advanced"), advanced),
+	)
+	content := container.NewBorder(
+		container.NewVBox(widget.NewLabel(lang.L("Links")), d.urls, d.summary), nil, nil, nil, tabs)
+
+	d.ok = widget.NewButtonWithIcon(lang.L("Add"), theme.ConfirmIcon(), d.submit)
+	d.ok.Importance = widget.HighImportance
+	d.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), d.close)
+	d.dlg = dialog.NewCustomWithoutButtons(lang.L("Add downloads"), content, u.win)
+	d.dlg.SetButtons([]fyne.CanvasObject{d.cancel, layout.NewSpacer(), d.start, d.ok})
+	d.dlg.SetOnClosed(func() {
+		if u.add == d {
+			u.add = nil
+		}
+	})
+	d.dlg.Resize(fyne.NewSize(640, d.dlg.MinSize().Height))
+
+	d.urls.OnChanged = func(string) { d.linksChanged() }
+	d.urls.SetText(text)
+	d.linksChanged()
+	return d
+}
+
+func defaultInt(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+// linksChanged re-reads the links box: the summary explains bad lines and
+// the file name only makes sense for a single link.
+func (d *addDialog) linksChanged() {
+	valid, problems := parseLinks(d.urls.Text)
+	d.valid = valid
+	if single := len(valid) == 1; single == d.name.Disabled() {
+		if single {
+			d.name.Enable()
+		} else {
+			d.name.Disable()
+		}
+		if d.form != nil {
+			d.form.Refresh()
+		}
+	}
+	var msg string
+	switch {
+	case len(valid) == 0 && len(problems) == 0:
+		msg = lang.L("Paste or type links to download.")
+	case len(valid) > 0:
+		msg = lang.N("{{.Count}} download will be added.", len(valid), map[string]any{"Count": len(valid)})
+	}
+	if len(problems) > 0 {
+		const shown = 3
+		lines := problems[:min(len(problems), shown)]
+		if extra := len(problems) - len(lines); extra > 0 {
+			lines = append(lines, lang.N("…and {{.Count}} more line that will be skipped.", extra, map[string]any{"Count": extra}))
+		}
+		msg = strings.TrimSpace(msg + "\n" + strings.Join(lines, "\n"))
+		d.summary.Importance = widget.DangerImportance
+	} else {
+		d.summary.Importance = widget.LowImportance
+	}
+	d.summary.SetText(msg)
+	if len(valid) > 0 {
+		d.ok.Enable()
+	} else {
+		d.ok.Disable()
+	}
+}
+
+func validateConnections(s string) error {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > downloader.MaxConnections {
+		return errors.New(lang.L("Connections must be a whole number from 1 to {{.Max}}.", map[string]any{"Max": downloader.MaxConnections}))
+	}
+	return nil
+}
+
+func validateRate(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	if _, err := downloader.ParseRate(s); err != nil {
+		return errors.New(lang.L("Write a speed like 500K or 2M."))
+	}
+	return nil
+}
+
+func validateChecksum(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	if _, err := downloader.ParseChecksum(strings.TrimSpace(s)); err != nil {
+		return errors.New(lang.L("A checksum looks like sha256=HEX, sha1=HEX or md5=HEX."))
+	}
+	return nil
+}
+
+// requests builds one Request per valid link, or explains the first bad
+// option.
+func (d *addDialog) requests() ([]downloader.Request, error) {
+	for _, e := range []*widget.Entry{&d.conns.Entry, d.limit, d.checksum} {
+		if err := e.Validator(e.Text); err != nil {
+			return nil, err
+		}
+	}
+	var o downloader.Options
+	if n, _ := strconv.Atoi(strings.TrimSpace(d.conns.Text)); n != d.u.settings.Connections {
+		o.Connections = n // 0 (empty) and the default both mean "follow the settings"
+	}
+	if s := strings.TrimSpace(d.limit.Text); s != "" {
+		o.SpeedLimit, _ = downloader.ParseRate(s)
+	}
+	if c, _ := downloader.ParseChecksum(d.checksum.Text); c.Algo != "" {
+		// The engine wants ALGO=HEX; users paste "SHA-256: …" or a bare digest.
+		o.Checksum = c.Algo + "=" + hex.EncodeToString(c.Sum)
+	}
+	for _, h := range []struct {
+		name string
+		e    *widget.Entry
+	}{{"Referer", d.referer}, {"Cookie", d.cookie}, {"User-Agent", d.agent}} {
+		if v := strings.TrimSpace(h.e.Text); v != "" {
+			if o.Headers == nil {
+				o.Headers = make(http.Header)
+			}
+			o.Headers.Set(h.name, v)
+		}
+	}
+	folder := strings.TrimSpace(d.folder.Text)
+	if folder == d.u.settings.Folder {
+		folder = "" // follow the default folder
+	}
+	name := ""
+	if len(d.valid) == 1 {
+		name = strings.TrimSpace(d.name.Text)
+		if strings.ContainsAny(name, `/\`) {
+			return nil, errors.New(lang.L("A file name cannot contain / or \\."))
+		}
+	}
+	reqs := make([]downloader.Request, len(d.valid))
+	for i, link := range d.valid {
+		reqs[i] = downloader.Request{URL: link, Folder: folder, Name: name, Options: o, Paused: !d.start.Checked}
+		if o.Headers != nil {
+			reqs[i].Headers = o.Headers.Clone() // tasks must not share a mutable map
+		}
+	}
+	return reqs, nil
+}
+
+func (d *addDialog) submit() {
+	reqs, err := d.requests()
+	if err != nil {
+		d.summary.Importance = widget.DangerImportance
+		d.summary.SetText(err.Error())
+		return
+	}
+	if len(reqs) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), addTimeout)
+	defer cancel()
+	ids, err := d.u.eng.Add(ctx, reqs...)
+	d.close()
+	for _, id := range ids {
+		if id != "" {
+			d.u.pendingSelect = append(d.u.pendingSelect, id)
+		}
+	}
+	if err != nil {
+		dialog.ShowError(fmt.Errorf("%s\n%w", lang.L("Some links were not added:"), err), d.u.win)
+	}
+}
+
+func (d *addDialog) close() {
+	if d.u.add == d {
+		d.u.add = nil
+	}
+	d.dlg.Hide()
+}

@@ -1,0 +1,116 @@
+package gui
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"haul/downloader"
+)
+
+// flushInterval paces UI updates: 6 Hz looks live and costs little.
+const flushInterval = 160 * time.Millisecond
+
+// bridge is the only path from engine goroutines into widgets.
+//
+// Its goroutine drains the subscription at once (the engine must never
+// wait on the UI), keeps the newest event per task, and on each tick hands
+// everything pending to apply in a single fyne.Do. While one batch is
+// still queued on the UI goroutine no second one is sent; events keep
+// collecting and go with the next tick.
+type bridge struct {
+	events <-chan downloader.Event
+	apply  func([]downloader.Event) // runs on the UI goroutine
+	do     func(func())             // fyne.Do; tests substitute
+
+	mu      sync.Mutex
+	pending map[string]int // task id → index in queue
+	queue   []downloader.Event
+
+	inFlight atomic.Bool
+}
+
+func newBridge(events <-chan downloader.Event, apply func([]downloader.Event)) *bridge {
+	return &bridge{
+		events:  events,
+		apply:   apply,
+		do:      fyne.Do,
+		pending: make(map[string]int),
+	}
+}
+
+// run is owned by the UI; it ends when ctx is done or the engine closes
+// the subscription.
+func (b *bridge) run(ctx context.Context, tick <-chan time.Time) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok := <-b.events:
+			if !ok {
+				if ctx.Err() == nil {
+					b.flush() // the last words of a closing engine
+				}
+				return
+			}
+			b.put(ev)
+		case <-tick:
+			b.flush()
+		}
+	}
+}
+
+// put merges ev into the pending batch, keeping arrival order of first
+// sight so a batch replays tasks in the order the engine announced them.
+func (b *bridge) put(ev downloader.Event) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	i, ok := b.pending[ev.Task.ID]
+	if !ok {
+		b.pending[ev.Task.ID] = len(b.queue)
+		b.queue = append(b.queue, ev)
+		return
+	}
+	prev := b.queue[i].Kind
+	b.queue[i] = ev
+	// The model must still learn that a task is new or gone when later
+	// progress overtakes the announcement in the same batch.
+	switch {
+	case ev.Kind == downloader.EventRemoved:
+	case prev == downloader.EventAdded, prev == downloader.EventChanged && ev.Kind == downloader.EventProgress:
+		b.queue[i].Kind = prev
+	}
+}
+
+// take removes and returns the pending batch.
+func (b *bridge) take() []downloader.Event {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	q := b.queue
+	b.queue = nil
+	clear(b.pending)
+	return q
+}
+
+func (b *bridge) hasPending() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.queue) > 0
+}
+
+// flush sends the pending batch to the UI goroutine, unless one is
+// already on its way.
+func (b *bridge) flush() {
+	if !b.hasPending() || !b.inFlight.CompareAndSwap(false, true) {
+		return
+	}
+	b.do(func() {
+		defer b.inFlight.Store(false)
+		if batch := b.take(); len(batch) > 0 {
+			b.apply(batch)
+		}
+	})
+}

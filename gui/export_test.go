@@ -1,0 +1,121 @@
+package gui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Test hooks for the black-box tests in gui_test. They reach into the
+// window the way a user's eyes and mouse would, without a display.
+
+// NewManual builds the window without the bridge goroutine; Pump then
+// delivers events on the test's goroutine, as fyne.Do would.
+func NewManual(a fyne.App, eng Engine, opts Options) *UI { return newUI(a, eng, opts) }
+
+// Pump moves every event waiting on the subscription into the window as
+// one batch.
+func (u *UI) Pump() {
+	for drained := false; !drained; {
+		select {
+		case ev, ok := <-u.bridge.events:
+			if ok {
+				u.bridge.put(ev)
+			} else {
+				drained = true
+			}
+		default:
+			drained = true
+		}
+	}
+	if batch := u.bridge.take(); len(batch) > 0 {
+		u.apply(batch)
+	}
+}
+
+type Toolbar struct{ Add, Resume, Pause, Remove, Folder, Settings *widget.Button }
+
+func (u *UI) Toolbar() Toolbar {
+	t := u.tools
+	return Toolbar{t.add, t.resume, t.pause, t.remove, t.folder, t.settings}
+}
+
+// Click is a primary click on a visible row with modifiers held.
+func (u *UI) Click(row int, mod fyne.KeyModifier) { u.table.click(row, mod) }
+
+// Selected lists the selected task ids in view order.
+func (u *UI) Selected() []string {
+	var ids []string
+	for _, s := range u.table.selection() {
+		ids = append(ids, s.ID)
+	}
+	return ids
+}
+
+// Rows lists the ids in the table, top to bottom.
+func (u *UI) Rows() []string { return append([]string(nil), u.model.view...) }
+
+func (u *UI) SetFilter(f Filter) { u.filters.list.Select(int(f)) }
+
+type AddForm struct {
+	URLs, Folder, Name, Limit, Checksum, Referer, Cookie, Agent *widget.Entry
+	Connections                                                 *widget.SelectEntry
+	Start                                                       *widget.Check
+	Summary                                                     *widget.Label
+	OK, Cancel                                                  *widget.Button
+}
+
+// AddForm returns the open add dialog, or nil.
+func (u *UI) AddForm() *AddForm {
+	d := u.add
+	if d == nil {
+		return nil
+	}
+	return &AddForm{d.urls, d.folder, d.name, d.limit, d.checksum, d.referer, d.cookie, d.agent,
+		d.conns, d.start, d.summary, d.ok, d.cancel}
+}
+
+type RemoveForm struct {
+	DeleteFile *widget.Check
+	Confirm    func()
+}
+
+// RemoveForm returns the open remove confirmation, or nil.
+func (u *UI) RemoveForm() *RemoveForm {
+	if u.remove == nil {
+		return nil
+	}
+	return &RemoveForm{u.remove.deleteFile, u.remove.dlg.Confirm}
+}
+
+type SettingsForm struct {
+	Folder, MaxActive, Connections, PerHost, Limit *widget.Entry
+	CloseToTray, Notify, Clipboard                 *widget.Check
+	Language                                       *widget.Select
+	Problem                                        *widget.Label
+	Save                                           *widget.Button
+}
+
+func (u *UI) SettingsForm() *SettingsForm {
+	d := u.settingsDlg
+	if d == nil {
+		return nil
+	}
+	return &SettingsForm{d.folder, d.maxActive, d.conns, d.perHost, d.limit,
+		d.closeToTray, d.notify, d.clipboard, d.language, d.problem, d.save}
+}
+
+// StatusBarText is the bar's speed, counts and limit, space separated.
+func (u *UI) StatusBarText() string {
+	return u.status.speed.Text + " " + u.status.counts.Text + " " + u.status.limit.Text
+}
+
+// DetailsSegments is the segment map in the details pane.
+func (u *UI) DetailsSegments() *SegmentMap { return u.details.segments }
+
+// Row returns the widget drawing the task id, if it is on screen.
+func (u *UI) Row(id string) fyne.SecondaryTappable {
+	if r := u.table.shown[id]; r != nil && r.id == id {
+		return r
+	}
+	return nil
+}

@@ -1,0 +1,157 @@
+package gui
+
+import (
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+
+	"haul/downloader"
+)
+
+// The engine owns byte and rate formatting so the CLI and the GUI print
+// the same numbers; these wrappers keep the GUI's blanks for unknowns.
+
+func formatSize(s *downloader.Snapshot) string {
+	if s.Size < 0 {
+		if s.Done > 0 {
+			return downloader.FormatBytes(s.Done)
+		}
+		return "—"
+	}
+	return downloader.FormatBytes(s.Size)
+}
+
+func formatSpeed(s *downloader.Snapshot) string {
+	if s.State != downloader.StateActive || s.Speed <= 0 {
+		return ""
+	}
+	return downloader.FormatRate(s.Speed)
+}
+
+func formatETA(s *downloader.Snapshot) string {
+	if s.State != downloader.StateActive || s.ETA < 0 || s.Speed <= 0 {
+		return ""
+	}
+	return downloader.FormatETA(s.ETA)
+}
+
+// formatLimit renders a speed cap, where zero means none.
+func formatLimit(bps int64) string {
+	if bps <= 0 {
+		return lang.L("Unlimited")
+	}
+	return downloader.FormatRate(bps)
+}
+
+// progressText is what the progress bar prints: the percentage when the
+// size is known, otherwise how much has arrived.
+func progressText(s *downloader.Snapshot) string {
+	switch {
+	case s.State == downloader.StateCompleted:
+		return "100%"
+	case s.Done == 0 && s.State != downloader.StateActive:
+		return "" // a row of "0.0%" on everything waiting is noise
+	case s.Size > 0:
+		p := s.Progress() * 100
+		if p > 99.9 && s.Done < s.Size {
+			p = 99.9 // never claim 100% before the engine does
+		}
+		return trimFloat(p) + "%"
+	case s.Done > 0:
+		return downloader.FormatBytes(s.Done)
+	}
+	return ""
+}
+
+func trimFloat(p float64) string { return strconv.FormatFloat(p, 'f', 1, 64) }
+
+// statusText is the sentence in the Status column.
+func statusText(s *downloader.Snapshot) string {
+	if s.Broken {
+		return lang.L("Unreadable record: remove this task")
+	}
+	switch s.State {
+	case downloader.StateCompleted:
+		return lang.L("Completed")
+	case downloader.StateFailed:
+		if s.Error != "" {
+			return lang.L("Failed: {{.Error}}", map[string]any{"Error": s.Error})
+		}
+		return lang.L("Failed")
+	case downloader.StatePaused:
+		if s.Error != "" {
+			return lang.L("Paused: {{.Error}}", map[string]any{"Error": s.Error})
+		}
+		return lang.L("Paused")
+	case downloader.StateQueued:
+		return lang.L("Queued")
+	case downloader.StateActive:
+		switch s.Phase {
+		case downloader.PhaseProbing:
+			return lang.L("Connecting…")
+		case downloader.PhaseRetrying:
+			if s.Error != "" {
+				return lang.L("Retrying: {{.Error}}", map[string]any{"Error": s.Error})
+			}
+			return lang.L("Retrying…")
+		case downloader.PhaseWaitingNetwork:
+			return lang.L("Waiting for the network…")
+		case downloader.PhaseVerifying:
+			return lang.L("Verifying…")
+		}
+		if s.Connections > 0 {
+			return lang.N("Downloading · {{.Count}} connections", s.Connections, map[string]any{"Count": s.Connections})
+		}
+		return lang.L("Downloading")
+	}
+	return string(s.State)
+}
+
+// displayName is the file name, or a guess from the URL before the server
+// has told us.
+func displayName(s *downloader.Snapshot) string {
+	if s.Name != "" {
+		return s.Name
+	}
+	u := s.URL
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	if b := path.Base(u); b != "" && b != "/" && b != "." && !strings.HasSuffix(u, "//"+b) {
+		return b
+	}
+	return s.URL
+}
+
+// fileIcon picks a theme icon from the extension so a glance tells a
+// video from an archive.
+func fileIcon(name string) fyne.Resource {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".mp4", ".mkv", ".avi", ".mov", ".webm", ".wmv", ".flv", ".m4v":
+		return theme.FileVideoIcon()
+	case ".mp3", ".flac", ".wav", ".ogg", ".m4a", ".aac", ".opus":
+		return theme.FileAudioIcon()
+	case ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".bmp", ".tiff":
+		return theme.FileImageIcon()
+	case ".txt", ".md", ".pdf", ".doc", ".docx", ".odt", ".csv", ".json", ".xml", ".html", ".epub":
+		return theme.FileTextIcon()
+	case ".exe", ".msi", ".deb", ".rpm", ".dmg", ".pkg", ".appimage", ".apk", ".iso", ".img":
+		return theme.FileApplicationIcon()
+	case ".zip", ".gz", ".tgz", ".xz", ".bz2", ".zst", ".7z", ".rar", ".tar":
+		return theme.StorageIcon()
+	}
+	return theme.FileIcon()
+}
+
+// formatTime is a short local time, blank for the zero time.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format("2006-01-02 15:04:05")
+}

@@ -1,0 +1,214 @@
+package gui
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"haul/downloader"
+)
+
+// settingsDialog edits the engine's settings and the GUI's own ones,
+// which travel in Settings.UI. Save applies everything at once.
+type settingsDialog struct {
+	u   *UI
+	dlg *dialog.CustomDialog
+
+	folder, maxActive, conns, perHost, limit *widget.Entry
+	closeToTray, notify, clipboard           *widget.Check
+	language                                 *widget.Select
+	problem                                  *widget.Label
+	save, cancel                             *widget.Button
+}
+
+// languageChoices pairs Settings.UI values with names shown in their own
+// language, so anyone can find theirs.
+var languageChoices = []struct{ value, title string }{
+	{LanguageSystem, ""}, // titled at run time: it is a sentence, translated
+	{LanguageEnglish, "English"},
+	{LanguageChinese, "简体中文"},
+}
+
+func languageTitle(v string) string {
+	for _, c := range languageChoices {
+		if c.value == v && c.title != "" {
+			return c.title
+		}
+	}
+	return lang.L("System default")
+}
+
+func (u *UI) showSettings() {
+	if u.settingsDlg != nil {
+		return
+	}
+	d := u.newSettingsDialog()
+	u.settingsDlg = d
+	d.dlg.Show()
+}
+
+func (u *UI) newSettingsDialog() *settingsDialog {
+	s := u.eng.Settings()
+	d := &settingsDialog{u: u}
+	number := func(v int, valid func(string) error) *widget.Entry {
+		e := widget.NewEntry()
+		e.SetText(strconv.Itoa(v))
+		e.Validator = valid
+		return e
+	}
+	d.folder = widget.NewEntry()
+	d.folder.SetText(s.Folder)
+	browse := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
+		dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+			if err == nil && dir != nil {
+				d.folder.SetText(dir.Path())
+			}
+		}, u.win)
+	})
+	d.maxActive = number(defaultInt(s.MaxActive, downloader.DefaultMaxActive), rangeValidator(1, 100))
+	d.conns = number(defaultInt(s.Connections, downloader.DefaultConnections), rangeValidator(1, downloader.MaxConnections))
+	d.perHost = number(defaultInt(s.PerHost, downloader.DefaultPerHost), rangeValidator(1, 256))
+	d.limit = widget.NewEntry()
+	if s.GlobalLimit > 0 {
+		d.limit.SetText(downloader.FormatRate(s.GlobalLimit))
+	}
+	d.limit.SetPlaceHolder(lang.L("Unlimited"))
+	d.limit.Validator = validateRate
+
+	d.closeToTray = widget.NewCheck(lang.L("Closing the window keeps Haul in the tray"), nil)
+	d.closeToTray.SetChecked(CloseToTray(s))
+	d.notify = widget.NewCheck(lang.L("Notify when a download finishes or fails"), nil)
+	d.notify.SetChecked(NotificationsEnabled(s))
+	d.clipboard = widget.NewCheck(lang.L("Offer to download links I copy"), nil)
+	d.clipboard.SetChecked(ClipboardWatch(s))
+	titles := make([]string, len(languageChoices))
+	for i, c := range languageChoices {
+		titles[i] = languageTitle(c.value)
+	}
+	d.language = widget.NewSelect(titles, nil)
+	d.language.SetSelected(languageTitle(s.UI[UIKeyLanguage]))
+
+	d.problem = widget.NewLabel("")
+	d.problem.Importance = widget.DangerImportance
+	d.problem.Wrapping = fyne.TextWrapWord
+	d.problem.Hide()
+
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Download folder"), container.NewBorder(nil, nil, nil, browse, d.folder)),
+		&widget.FormItem{Text: lang.L("Parallel downloads"), Widget: d.maxActive, HintText: lang.L("How many downloads run at once; the rest wait in the queue.")},
+		widget.NewFormItem(lang.L("Connections per download"), d.conns),
+		&widget.FormItem{Text: lang.L("Connections per server"), Widget: d.perHost, HintText: lang.L("Some servers refuse too many connections; Haul lowers this by itself when they do.")},
+		&widget.FormItem{Text: lang.L("Speed limit"), Widget: d.limit, HintText: lang.L("For all downloads together, like 500K or 2M; empty for none.")},
+		&widget.FormItem{Text: lang.L("Language"), Widget: d.language, HintText: lang.L("Takes effect the next time Haul starts.")},
+		widget.NewFormItem("", d.closeToTray),
+		widget.NewFormItem("", d.notify),
+		widget.NewFormItem("", d.clipboard),
+	)
+	d.save = widget.NewButtonWithIcon(lang.L("Save"), theme.ConfirmIcon(), d.apply)
+	d.save.Importance = widget.HighImportance
+	d.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), d.close)
+	d.dlg = dialog.NewCustomWithoutButtons(lang.L("Settings"), container.NewVBox(form, d.problem), u.win)
+	d.dlg.SetButtons([]fyne.CanvasObject{d.cancel, layout.NewSpacer(), d.save})
+	d.dlg.SetOnClosed(func() {
+		if u.settingsDlg == d {
+			u.settingsDlg = nil
+		}
+	})
+	d.dlg.Resize(fyne.NewSize(600, d.dlg.MinSize().Height))
+	return d
+}
+
+func rangeValidator(lo, hi int) func(string) error {
+	return func(s string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < lo || n > hi {
+			return errors.New(lang.L("Enter a whole number from {{.Min}} to {{.Max}}.", map[string]any{"Min": lo, "Max": hi}))
+		}
+		return nil
+	}
+}
+
+// settings reads the form into a copy of the current settings, keeping
+// fields this dialog does not show (MinSplit, unknown UI keys).
+func (d *settingsDialog) settings() (downloader.Settings, error) {
+	s := d.u.eng.Settings()
+	fields := []struct {
+		name string
+		e    *widget.Entry
+	}{
+		{lang.L("Parallel downloads"), d.maxActive},
+		{lang.L("Connections per download"), d.conns},
+		{lang.L("Connections per server"), d.perHost},
+		{lang.L("Speed limit"), d.limit},
+	}
+	for _, f := range fields {
+		if err := f.e.Validator(f.e.Text); err != nil {
+			return s, fmt.Errorf("%s: %w", f.name, err)
+		}
+	}
+	folder := strings.TrimSpace(d.folder.Text)
+	if folder == "" {
+		return s, errors.New(lang.L("Choose a download folder."))
+	}
+	s.Folder = folder
+	s.MaxActive, _ = strconv.Atoi(strings.TrimSpace(d.maxActive.Text))
+	s.Connections, _ = strconv.Atoi(strings.TrimSpace(d.conns.Text))
+	s.PerHost, _ = strconv.Atoi(strings.TrimSpace(d.perHost.Text))
+	s.GlobalLimit = 0
+	if t := strings.TrimSpace(d.limit.Text); t != "" {
+		s.GlobalLimit, _ = downloader.ParseRate(t)
+	}
+	ui := maps.Clone(s.UI)
+	if ui == nil {
+		ui = make(map[string]string)
+	}
+	ui[UIKeyCloseToTray] = onOff(d.closeToTray.Checked)
+	ui[UIKeyNotifications] = onOff(d.notify.Checked)
+	ui[UIKeyClipboardWatch] = onOff(d.clipboard.Checked)
+	ui[UIKeyLanguage] = LanguageSystem
+	for _, c := range languageChoices {
+		if languageTitle(c.value) == d.language.Selected {
+			ui[UIKeyLanguage] = c.value
+		}
+	}
+	s.UI = ui
+	return s, nil
+}
+
+func (d *settingsDialog) apply() {
+	s, err := d.settings()
+	if err == nil {
+		err = d.u.eng.SetSettings(s)
+	}
+	if err != nil {
+		d.problem.SetText(lang.L("Not saved: {{.Error}}", map[string]any{"Error": err.Error()}))
+		d.problem.Show()
+		return
+	}
+	d.u.settingsChanged(s)
+	d.close()
+}
+
+func (d *settingsDialog) close() {
+	if d.u.settingsDlg == d {
+		d.u.settingsDlg = nil
+	}
+	d.dlg.Hide()
+}
+
+// settingsChanged refreshes what shows settings outside the dialog.
+func (u *UI) settingsChanged(s downloader.Settings) {
+	u.settings = s
+	u.status.update(u.model, s.GlobalLimit)
+	u.updateClipboardWatch()
+}

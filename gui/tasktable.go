@@ -1,0 +1,440 @@
+package gui
+
+import (
+	"image/color"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"haul/downloader"
+)
+
+// taskTable is the list of downloads: a header, a virtual list whose rows
+// are created only for what is visible, and a selection of task ids that
+// survives filtering and re-sorting.
+type taskTable struct {
+	model  *taskModel
+	list   *widget.List
+	header [colCount]*widget.Button
+	root   fyne.CanvasObject
+
+	selected map[string]struct{}
+	anchor   string // where a shift-click range starts
+
+	// shown maps a task id to the row widget drawing it. Rows are redrawn
+	// through it directly: List.RefreshItem in Fyne 2.7 refreshes the
+	// whole list (and builds a template row) on every call, far too much
+	// for a hundred updates a tick.
+	shown map[string]*taskRow
+
+	onSelection func()                           // the selection changed
+	onMenu      func(fyne.Canvas, fyne.Position) // secondary tap on a row, at an absolute position
+	onOpen      func(*downloader.Snapshot)       // double tap
+	onSort      func(sortKey)                    // header tapped
+	empty       *widget.Label
+}
+
+func newTaskTable(m *taskModel) *taskTable {
+	t := &taskTable{model: m, selected: make(map[string]struct{}), shown: make(map[string]*taskRow)}
+	t.list = widget.NewList(
+		func() int { return len(t.model.view) },
+		func() fyne.CanvasObject { return newTaskRow(t) },
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*taskRow).show(i) },
+	)
+	t.list.HideSeparators = true
+
+	titles := [colCount]string{
+		colName:     lang.L("Name"),
+		colSize:     lang.L("Size"),
+		colProgress: lang.L("Progress"),
+		colSpeed:    lang.L("Speed"),
+		colETA:      lang.L("Time left"),
+		colStatus:   lang.L("Status"),
+	}
+	sortable := map[int]sortKey{colName: sortName, colSize: sortSize}
+	cells := make([]fyne.CanvasObject, colCount)
+	for c := range colCount {
+		b := widget.NewButton(titles[c], nil)
+		b.Importance = widget.LowImportance
+		b.Alignment = widget.ButtonAlignLeading
+		if k, ok := sortable[c]; ok {
+			b.OnTapped = func() { t.sortBy(k) }
+		} else {
+			// Columns that move every tick cannot sort without a re-sort
+			// per tick; tapping them restores queue order instead.
+			b.OnTapped = func() { t.sortBy(sortQueue) }
+		}
+		t.header[c] = b
+		cells[c] = b
+	}
+	header := container.New(columnsLayout{}, cells...)
+	t.empty = widget.NewLabel(lang.L("No downloads here. Press Add or Ctrl+N, or paste links with Ctrl+V."))
+	t.empty.Alignment = fyne.TextAlignCenter
+	t.empty.Importance = widget.LowImportance
+	t.root = container.NewBorder(
+		container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
+		container.NewStack(t.list, container.NewCenter(t.empty)),
+	)
+	return t
+}
+
+func (t *taskTable) sortBy(k sortKey) {
+	if t.onSort != nil {
+		t.onSort(k)
+	}
+}
+
+// updateHeader marks the sorted column.
+func (t *taskTable) updateHeader() {
+	col := map[sortKey]int{sortName: colName, sortSize: colSize}
+	for c, b := range t.header {
+		b.SetIcon(nil)
+		if cc, ok := col[t.model.sort]; ok && cc == c {
+			if t.model.desc {
+				b.SetIcon(theme.MenuDropDownIcon())
+			} else {
+				b.SetIcon(theme.MenuDropUpIcon())
+			}
+		}
+	}
+}
+
+// refresh redraws after a model change: the changed rows that are on
+// screen, or everything visible after a rebuild.
+func (t *taskTable) refresh(ch modelChange) {
+	if ch.rebuilt {
+		t.pruneSelection()
+		t.list.Refresh()
+		t.updateEmpty()
+		return
+	}
+	for _, id := range ch.ids {
+		if r := t.shown[id]; r != nil {
+			r.redraw()
+		}
+	}
+}
+
+// redrawShown updates every row on screen, e.g. for a new selection.
+func (t *taskTable) redrawShown() {
+	for _, r := range t.shown {
+		r.redraw()
+	}
+}
+
+func (t *taskTable) updateEmpty() {
+	if len(t.model.view) == 0 {
+		t.empty.Show()
+	} else {
+		t.empty.Hide()
+	}
+}
+
+// pruneSelection drops ids that left the view.
+func (t *taskTable) pruneSelection() {
+	changed := false
+	for id := range t.selected {
+		if _, ok := t.model.index[id]; !ok {
+			delete(t.selected, id)
+			changed = true
+		}
+	}
+	if changed && t.onSelection != nil {
+		t.onSelection()
+	}
+}
+
+// selection returns the selected tasks in view order.
+func (t *taskTable) selection() []*downloader.Snapshot {
+	if len(t.selected) == 0 {
+		return nil
+	}
+	out := make([]*downloader.Snapshot, 0, len(t.selected))
+	if len(t.selected) < 64 {
+		// Few selected: avoid a walk over a long view.
+		rows := make([]int, 0, len(t.selected))
+		for id := range t.selected {
+			if r, ok := t.model.index[id]; ok {
+				rows = append(rows, r)
+			}
+		}
+		slices.Sort(rows)
+		for _, r := range rows {
+			out = append(out, t.model.at(r))
+		}
+		return out
+	}
+	for _, id := range t.model.view {
+		if _, ok := t.selected[id]; ok {
+			out = append(out, t.model.tasks[id])
+		}
+	}
+	return out
+}
+
+func (t *taskTable) isSelected(id string) bool {
+	_, ok := t.selected[id]
+	return ok
+}
+
+// click applies a primary click on row with the held modifiers, the way
+// file managers do: plain replaces, Ctrl toggles, Shift extends.
+func (t *taskTable) click(row int, mod fyne.KeyModifier) {
+	s := t.model.at(row)
+	if s == nil {
+		return
+	}
+	switch {
+	case mod&fyne.KeyModifierShift != 0 && t.anchor != "":
+		a, ok := t.model.index[t.anchor]
+		if !ok {
+			a = row
+		}
+		clear(t.selected)
+		for i := min(a, row); i <= max(a, row); i++ {
+			t.selected[t.model.view[i]] = struct{}{}
+		}
+	case mod&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0:
+		if t.isSelected(s.ID) {
+			delete(t.selected, s.ID)
+		} else {
+			t.selected[s.ID] = struct{}{}
+		}
+		t.anchor = s.ID
+	default:
+		clear(t.selected)
+		t.selected[s.ID] = struct{}{}
+		t.anchor = s.ID
+	}
+	t.selectionChanged()
+}
+
+// selectIDs replaces the selection and shows the first of ids.
+func (t *taskTable) selectIDs(ids ...string) {
+	clear(t.selected)
+	first := -1
+	for _, id := range ids {
+		if r, ok := t.model.index[id]; ok {
+			t.selected[id] = struct{}{}
+			if first < 0 || r < first {
+				first = r
+			}
+		}
+	}
+	if first >= 0 {
+		t.anchor = t.model.view[first]
+		t.list.ScrollTo(first)
+	}
+	t.selectionChanged()
+}
+
+func (t *taskTable) selectAll() {
+	for _, id := range t.model.view {
+		t.selected[id] = struct{}{}
+	}
+	t.selectionChanged()
+}
+
+// step moves a single selection by delta rows (arrow keys).
+func (t *taskTable) step(delta int) {
+	n := len(t.model.view)
+	if n == 0 {
+		return
+	}
+	row := -1
+	if r, ok := t.model.index[t.anchor]; ok && t.isSelected(t.anchor) {
+		row = r
+	}
+	row = min(max(row+delta, 0), n-1)
+	if row < 0 {
+		row = 0
+	}
+	t.click(row, 0)
+	t.list.ScrollTo(row)
+}
+
+func (t *taskTable) selectionChanged() {
+	t.redrawShown()
+	if t.onSelection != nil {
+		t.onSelection()
+	}
+}
+
+// taskRow draws one task. Rows are recycled by the list as it scrolls.
+type taskRow struct {
+	widget.BaseWidget
+	t   *taskTable
+	row int
+	id  string // the task drawn, "" before the first show
+
+	bg       *canvas.Rectangle
+	icon     *widget.Icon
+	name     *widget.Label
+	size     *widget.Label
+	progress *widget.ProgressBar
+	percent  string
+	speed    *widget.Label
+	eta      *widget.Label
+	status   *widget.Label
+
+	// mouseSelected notes that MouseDown already selected, so the Tapped
+	// that follows does not undo a Ctrl or Shift click.
+	mouseSelected bool
+}
+
+func newTaskRow(t *taskTable) *taskRow {
+	r := &taskRow{t: t, row: -1}
+	r.bg = canvas.NewRectangle(color.Transparent)
+	r.icon = widget.NewIcon(theme.FileIcon())
+	r.name = truncLabel(fyne.TextAlignLeading)
+	r.size = truncLabel(fyne.TextAlignTrailing)
+	r.progress = widget.NewProgressBar()
+	r.progress.TextFormatter = func() string { return r.percent }
+	r.speed = truncLabel(fyne.TextAlignTrailing)
+	r.eta = truncLabel(fyne.TextAlignTrailing)
+	r.status = truncLabel(fyne.TextAlignLeading)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func truncLabel(a fyne.TextAlign) *widget.Label {
+	l := widget.NewLabel("")
+	l.Alignment = a
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
+func (r *taskRow) CreateRenderer() fyne.WidgetRenderer {
+	name := container.NewBorder(nil, nil, r.icon, nil, r.name)
+	cols := container.New(columnsLayout{}, name, r.size, r.progress, r.speed, r.eta, r.status)
+	return widget.NewSimpleRenderer(container.NewStack(r.bg, cols))
+}
+
+// show fills the row from the model; it is called for visible rows only.
+func (r *taskRow) show(row int) {
+	r.row = row
+	s := r.t.model.at(row)
+	if s == nil {
+		return
+	}
+	if r.id != s.ID {
+		if r.t.shown[r.id] == r {
+			delete(r.t.shown, r.id)
+		}
+		if old := r.t.shown[s.ID]; old != nil && old != r {
+			// The list gave this task a new widget; the old one sits in
+			// the list's pool and must not be drawn into any more.
+			old.id = ""
+		}
+		r.id = s.ID
+		r.t.shown[s.ID] = r
+	}
+	if r.t.isSelected(s.ID) {
+		setFill(r.bg, theme.Color(theme.ColorNameSelection))
+	} else {
+		setFill(r.bg, color.Transparent)
+	}
+	name := displayName(s)
+	if r.name.Text != name {
+		r.icon.SetResource(fileIcon(name))
+	}
+	setText(r.name, name)
+	setText(r.size, formatSize(s))
+	setText(r.speed, formatSpeed(s))
+	setText(r.eta, formatETA(s))
+	setText(r.status, statusText(s))
+	r.status.Importance = statusImportance(s)
+	if pct, v := progressText(s), s.Progress(); pct != r.percent || v != r.progress.Value {
+		r.percent = pct
+		r.progress.SetValue(v)
+	}
+}
+
+// redraw shows the row's task again if the row still holds it; a row
+// widget the list has parked off screen keeps a stale row number.
+func (r *taskRow) redraw() {
+	if r.id != "" && r.row >= 0 && r.row < len(r.t.model.view) && r.t.model.view[r.row] == r.id {
+		r.show(r.row)
+	}
+}
+
+func statusImportance(s *downloader.Snapshot) widget.Importance {
+	switch {
+	case s.Broken || s.State == downloader.StateFailed:
+		return widget.DangerImportance
+	case s.State == downloader.StateCompleted:
+		return widget.SuccessImportance
+	case s.State == downloader.StatePaused && s.Error != "", s.Phase == downloader.PhaseRetrying, s.Phase == downloader.PhaseWaitingNetwork:
+		return widget.WarningImportance
+	}
+	return widget.MediumImportance
+}
+
+// setText avoids a redraw when nothing changed, which is most cells on
+// most ticks.
+func setText(l *widget.Label, s string) {
+	if l.Text != s {
+		l.SetText(s)
+	}
+}
+
+func setFill(r *canvas.Rectangle, c color.Color) {
+	if r.FillColor != c {
+		r.FillColor = c
+		r.Refresh()
+	}
+}
+
+// unfocus takes keyboard focus from whatever had it (a selectable label
+// in the details, say) so Space and Delete act on the table again.
+func (r *taskRow) unfocus() {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(r); c != nil {
+		c.Unfocus()
+	}
+}
+
+func (r *taskRow) MouseDown(ev *desktop.MouseEvent) {
+	r.unfocus()
+	if ev.Button == desktop.MouseButtonPrimary {
+		r.t.click(r.row, ev.Modifier)
+		r.mouseSelected = true
+	}
+}
+
+func (r *taskRow) MouseUp(*desktop.MouseEvent) {}
+
+func (r *taskRow) Tapped(*fyne.PointEvent) {
+	if r.mouseSelected {
+		r.mouseSelected = false
+		return
+	}
+	r.unfocus()
+	r.t.click(r.row, 0)
+}
+
+func (r *taskRow) TappedSecondary(ev *fyne.PointEvent) {
+	s := r.t.model.at(r.row)
+	if s == nil {
+		return
+	}
+	if !r.t.isSelected(s.ID) {
+		r.t.click(r.row, 0)
+	}
+	if r.t.onMenu != nil {
+		if c := fyne.CurrentApp().Driver().CanvasForObject(r); c != nil {
+			r.t.onMenu(c, ev.AbsolutePosition)
+		}
+	}
+}
+
+func (r *taskRow) DoubleTapped(*fyne.PointEvent) {
+	if s := r.t.model.at(r.row); s != nil && r.t.onOpen != nil {
+		r.t.onOpen(s)
+	}
+}

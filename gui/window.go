@@ -1,0 +1,298 @@
+package gui
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+
+	"haul/assets"
+	"haul/downloader"
+)
+
+// Options are the hooks main.go (and the tray and notification code)
+// plug into the window. Every field is optional.
+type Options struct {
+	// Version is shown in the About box.
+	Version string
+	// Tray says a tray icon exists, so closing the window may only hide
+	// it (when the user's close-to-tray setting is on).
+	Tray bool
+	// OnQuit runs when the user asks to quit; nil calls App.Quit.
+	OnQuit func()
+	// OnTaskFinished runs on the UI goroutine when a task completes or
+	// fails, for notifications. Check NotificationsEnabled first.
+	OnTaskFinished func(downloader.Snapshot)
+	// Open opens a file or folder with the desktop's default program;
+	// nil uses App.OpenURL with a file:// URL.
+	Open func(path string) error
+	// Desktop, when set, puts Haul in the system tray (see InstallTray).
+	Desktop desktop.App
+	// Notify sends a desktop notification; nil sends none. main.go passes
+	// App.SendNotification; tests pass a recorder.
+	Notify func(*fyne.Notification)
+}
+
+// UI is Haul's main window and everything in it.
+type UI struct {
+	app  fyne.App
+	eng  Engine
+	opts Options
+	win  fyne.Window
+
+	model    *taskModel
+	table    *taskTable
+	details  *detailsPane
+	filters  *filterBar
+	status   *statusBar
+	tools    *toolbar
+	settings downloader.Settings
+
+	bridge      *bridge
+	unsubscribe func()
+	cancel      context.CancelFunc
+	started     bool          // the bridge goroutine runs
+	done        chan struct{} // closed when it has returned
+
+	title         string
+	pendingSelect []string   // ids just added, selected once they appear
+	add           *addDialog // the open add dialog, if any
+	remove        *removeDialog
+	settingsDlg   *settingsDialog
+	clip          clipWatch
+	tray          *tray
+}
+
+// New builds the main window for eng and starts following its events.
+// Call ShowAndRun, or Window().Show() when the app runs elsewhere, and
+// Close when done if ShowAndRun is not used.
+func New(a fyne.App, eng Engine, opts Options) *UI {
+	u := newUI(a, eng, opts)
+	ctx, cancel := context.WithCancel(context.Background())
+	u.cancel = cancel
+	u.started = true
+	tick := time.NewTicker(flushInterval)
+	go func() {
+		defer close(u.done)
+		defer tick.Stop()
+		u.bridge.run(ctx, tick.C)
+	}()
+	return u
+}
+
+// newUI builds everything but does not start the bridge goroutine, so
+// tests can pump events on their own goroutine.
+func newUI(a fyne.App, eng Engine, opts Options) *UI {
+	u := &UI{app: a, eng: eng, opts: opts, done: make(chan struct{}), cancel: func() {}}
+	u.settings = eng.Settings()
+	LoadTranslations(u.settings.UI[UIKeyLanguage])
+
+	u.win = a.NewWindow("Haul")
+	u.win.SetIcon(assets.Icon)
+	u.model = newTaskModel()
+	u.table = newTaskTable(u.model)
+	u.table.onSelection = u.selectionChanged
+	u.table.onMenu = u.showContextMenu
+	u.table.onOpen = u.openTask
+	u.table.onSort = func(k sortKey) {
+		u.model.setSort(k)
+		u.table.updateHeader()
+		u.table.refresh(modelChange{rebuilt: true})
+	}
+	u.details = newDetailsPane()
+	u.filters = newFilterBar(func(f Filter) {
+		u.model.setFilter(f)
+		u.table.refresh(modelChange{rebuilt: true})
+		u.selectionChanged()
+	})
+	u.status = newStatusBar()
+	u.tools = newToolbar(u)
+
+	split := container.NewVSplit(u.table.root, u.details.root)
+	split.Offset = 0.6
+	body := container.NewHSplit(u.filters.list, split)
+	body.Offset = 0.16
+	u.win.SetContent(container.NewBorder(u.tools.root, u.status.root, nil, nil, body))
+	u.win.SetMainMenu(u.mainMenu())
+	u.win.Resize(fyne.NewSize(1180, 720))
+	u.win.SetCloseIntercept(u.closeRequested)
+	u.win.SetOnDropped(u.dropped)
+	u.addShortcuts()
+	u.updateClipboardWatch()
+	if opts.Desktop != nil {
+		u.opts.Tray = true
+		u.setupTray(opts.Desktop)
+	}
+
+	// Subscribe before listing so nothing falls between the two; a task
+	// seen twice is simply updated.
+	events, unsubscribe := eng.Subscribe()
+	u.unsubscribe = unsubscribe
+	u.bridge = newBridge(events, u.apply)
+	list := eng.List()
+	initial := make([]downloader.Event, len(list))
+	for i, s := range list {
+		initial[i] = downloader.Event{Kind: downloader.EventAdded, Task: s}
+	}
+	u.apply(initial)
+	u.table.updateHeader()
+	return u
+}
+
+// Window is the main window, for the tray code to show and hide.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// ShowAndRun shows the window, runs the app until it quits, then stops
+// following the engine.
+func (u *UI) ShowAndRun() {
+	u.win.ShowAndRun()
+	u.Close()
+}
+
+// Close stops the bridge and ends the subscription, waiting for the
+// bridge goroutine to return. It does not close the engine, which main.go
+// owns. Call it on the UI goroutine or after the app has stopped; calling
+// it again does nothing.
+func (u *UI) Close() {
+	u.cancel()
+	u.stopClipboardWatch()
+	if u.unsubscribe != nil {
+		u.unsubscribe()
+		u.unsubscribe = nil
+	}
+	if u.started {
+		<-u.done
+	}
+}
+
+// apply runs on the UI goroutine with one coalesced batch of events.
+func (u *UI) apply(batch []downloader.Event) {
+	ch := u.model.apply(batch)
+	u.table.refresh(ch)
+	u.filters.setCounts(u.model.counts)
+	u.status.update(u.model, u.settings.GlobalLimit)
+	u.updateTitle()
+
+	if len(u.pendingSelect) > 0 {
+		present := u.pendingSelect[:0:0]
+		for _, id := range u.pendingSelect {
+			if _, ok := u.model.index[id]; ok {
+				present = append(present, id)
+			}
+		}
+		if len(present) > 0 {
+			u.pendingSelect = nil
+			u.table.selectIDs(present...)
+		}
+	}
+
+	touched := ch.rebuilt
+	for i := 0; !touched && i < len(batch); i++ {
+		touched = u.table.isSelected(batch[i].Task.ID)
+	}
+	if touched {
+		u.selectionChanged()
+	}
+	if u.opts.OnTaskFinished != nil {
+		for _, s := range ch.finished {
+			u.opts.OnTaskFinished(s)
+		}
+	}
+	u.notifyFinished(ch.finished)
+	if u.tray != nil {
+		u.tray.update(u.model)
+	}
+}
+
+// selectionChanged updates what depends on the selection.
+func (u *UI) selectionChanged() {
+	sel := u.table.selection()
+	u.tools.update(sel)
+	if len(sel) == 1 {
+		u.details.show(sel[0])
+		return
+	}
+	u.details.show(nil)
+	if len(sel) > 1 {
+		setText(u.details.hint, lang.N("{{.Count}} downloads selected", len(sel), map[string]any{"Count": len(sel)}))
+	} else {
+		setText(u.details.hint, lang.L("Select a download to see its details."))
+	}
+}
+
+// updateTitle puts the total speed in the title so it shows in the task
+// switcher while the window is in the background.
+func (u *UI) updateTitle() {
+	t := "Haul"
+	if u.model.speed > 0 {
+		t += " — " + downloader.FormatRate(u.model.speed)
+	}
+	if t != u.title {
+		u.title = t
+		u.win.SetTitle(t)
+	}
+}
+
+func (u *UI) closeRequested() {
+	if u.opts.Tray && CloseToTray(u.settings) {
+		u.win.Hide()
+		return
+	}
+	u.quit()
+}
+
+func (u *UI) quit() {
+	if u.opts.OnQuit != nil {
+		u.opts.OnQuit()
+		return
+	}
+	u.app.Quit()
+}
+
+// dropped offers links dragged onto the window for download.
+func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
+	var lines []string
+	for _, x := range uris {
+		if s := x.Scheme(); s == "http" || s == "https" {
+			lines = append(lines, x.String())
+		}
+	}
+	if len(lines) > 0 {
+		u.showAdd(strings.Join(lines, "\n"))
+	}
+}
+
+func (u *UI) mainMenu() *fyne.MainMenu {
+	quit := fyne.NewMenuItem(lang.L("Quit"), u.quit)
+	quit.IsQuit = true
+	return fyne.NewMainMenu(
+		fyne.NewMenu(lang.L("File"),
+			fyne.NewMenuItem(lang.L("Add downloads…"), func() { u.showAdd("") }),
+			fyne.NewMenuItem(lang.L("Settings…"), u.showSettings),
+			fyne.NewMenuItemSeparator(),
+			quit,
+		),
+		fyne.NewMenu(lang.L("Tasks"),
+			fyne.NewMenuItem(lang.L("Resume all"), u.eng.ResumeAll),
+			fyne.NewMenuItem(lang.L("Pause all"), u.eng.PauseAll),
+			fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem(lang.L("Select all"), u.table.selectAll),
+		),
+		fyne.NewMenu(lang.L("Help"),
+			fyne.NewMenuItem(lang.L("About Haul"), u.showAbout),
+		),
+	)
+}
+
+// openPath hands a file or folder to the desktop.
+func (u *UI) openPath(p string) error {
+	if u.opts.Open != nil {
+		return u.opts.Open(p)
+	}
+	return u.app.OpenURL(&url.URL{Scheme: "file", Path: p})
+}
