@@ -79,4 +79,3 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	u.ShowAndRun()
 	return cli.ExitOK
 }
-
