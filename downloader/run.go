@@ -15,7 +15,7 @@ import (
 )
 
 const (
-	readChunk       = 256 << 10
+	readChunk       = 128 << 10
 	checkpointEvery = time.Second
 	maxRestarts     = 3
 	// maxServerRetries bounds consecutive HTTP failures (5xx, 429, …)

@@ -30,7 +30,7 @@ type slot struct {
 // It is what keeps the last percent from crawling on one slow connection.
 const (
 	tailSplitMin   = 64 << 10
-	tailSplitAfter = 2.0
+	tailSplitAfter = 0.2
 	splitAlign     = 4 << 10
 )
 

@@ -182,7 +182,14 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 			n = int(min(int64(n), end-pos))
 		}
 		watchdog.Reset(StallTimeout)
-		k, rerr := io.ReadFull(body, buf[:n])
+		// The first read returns as soon as anything arrives, so slow start
+		// moves at the pace of first bytes; later ones gather a chunk (but
+		// not the whole buffer on a slow link) to keep writes efficient.
+		least := n / 4
+		if !counted {
+			least = 1
+		}
+		k, rerr := io.ReadAtLeast(body, buf[:n], max(1, least))
 		if k > 0 {
 			if !counted {
 				counted = true

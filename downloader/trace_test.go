@@ -1,0 +1,34 @@
+package downloader
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"haul/downloader/testserver"
+)
+
+func TestTraceThroughput(t *testing.T) {
+	if os.Getenv("HAUL_TRACE") == "" {
+		t.Skip()
+	}
+	f := testserver.File{Size: 128 << 20, Seed: 7}
+	srv := testserver.New(testserver.WithFile("/f", f), testserver.WithPerConnRate(2<<20))
+	defer srv.Close()
+	m := openTest(t, newMemStore(), t.TempDir(), nil)
+	start := time.Now()
+	ids, _ := m.Add(context.Background(), Request{URL: srv.URL("/f")})
+	var last int64
+	for {
+		time.Sleep(250 * time.Millisecond)
+		s, _ := m.Get(ids[0])
+		fmt.Printf("%5.2fs done=%6.1fMiB rate=%5.1fMiB/s conns=%2d segs=%d %s\n", time.Since(start).Seconds(), float64(s.Done)/(1<<20), float64(s.Done-last)*4/(1<<20), s.Connections, len(s.Segments), s.Phase)
+		last = s.Done
+		if s.State == StateCompleted || s.State == StateFailed {
+			fmt.Println(s.State, s.Error, time.Since(start), "ideal", float64(f.Size)/float64(32<<20))
+			return
+		}
+	}
+}
