@@ -29,6 +29,13 @@ type FileSystem interface {
 	OpenPart(path string, create bool) (PartFile, error)
 }
 
+// writebackStarter is a PartFile that can start writing a range to disk
+// without waiting. Kicking writeback as data arrives keeps the sync at
+// each checkpoint, and the one before the rename, short.
+type writebackStarter interface {
+	StartWriteback(off, n int64)
+}
+
 type osFS struct{}
 
 type osPart struct{ *os.File }

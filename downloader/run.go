@@ -55,6 +55,8 @@ type run struct {
 	spec       rangeSpec
 	workers    int
 	allowance  int // slow start: connections allowed so far
+	ramp       ramp
+	firstByte  time.Duration // latest request-to-first-byte delay
 	limit      int // connection cap, lowered when the server refuses more
 	serverFail int // consecutive HTTP failures without progress
 	netWaiting int // workers backing off after a network error
@@ -366,7 +368,7 @@ func (r *run) loop(first io.ReadCloser) error {
 	if first != nil {
 		t.mu.Lock()
 		p := t.pieces[0]
-		p.conn = &conn{}
+		p.conn = newConn()
 		r.workers++
 		t.mu.Unlock()
 		t.m.hosts.acquire(r.host, true)
@@ -377,18 +379,25 @@ func (r *run) loop(first io.ReadCloser) error {
 	}
 	tick := time.NewTicker(checkpointEvery)
 	defer tick.Stop()
+	rampTicker := time.NewTicker(rampTick)
+	defer rampTicker.Stop()
+	rampC := rampTicker.C
 	var end error
 	for end == nil {
 		select {
+		case now := <-rampC:
+			if r.rampStep(now) {
+				r.grow()
+			}
+			if r.rampSettled() {
+				rampTicker.Stop()
+				rampC = nil
+			}
 		case <-tick.C:
 			if err := r.checkpoint(); err != nil {
 				end = err
 				break
 			}
-			t.mu.Lock()
-			// After a second of slow start, the cap is the only limit.
-			r.allowance = max(r.allowance, r.limit)
-			t.mu.Unlock()
 			r.grow()
 		case <-r.signal:
 			if r.complete() {
@@ -415,6 +424,12 @@ func (r *run) loop(first io.ReadCloser) error {
 		return nil
 	}
 	return end
+}
+
+func (r *run) rampSettled() bool {
+	r.t.mu.Lock()
+	defer r.t.mu.Unlock()
+	return r.ramp.done
 }
 
 func (r *run) complete() bool {
@@ -485,11 +500,11 @@ func (r *run) claimLocked(c *conn) *piece {
 	}
 	if !split {
 		p := t.pieces[idx]
-		p.conn = &conn{}
+		p.conn = newConn()
 		return p
 	}
 	old := t.pieces[idx]
-	np := &piece{Segment: Segment{Start: at, End: old.End}, conn: &conn{}}
+	np := &piece{Segment: Segment{Start: at, End: old.End}, conn: newConn()}
 	old.End = at
 	t.pieces = append(t.pieces, nil)
 	copy(t.pieces[idx+2:], t.pieces[idx+1:])

@@ -3,6 +3,8 @@ package downloader
 import (
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // datasync is fdatasync: the data and the size, without touching times.
@@ -13,4 +15,10 @@ func datasync(f *os.File) error {
 			return err
 		}
 	}
+}
+
+// StartWriteback asks the kernel to begin writing the range out now; it
+// does not wait, and a failure only means the next sync does the work.
+func (p osPart) StartWriteback(off, n int64) {
+	_ = unix.SyncFileRange(int(p.Fd()), off, n, unix.SYNC_FILE_RANGE_WRITE)
 }

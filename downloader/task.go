@@ -54,6 +54,9 @@ type piece struct {
 type conn struct {
 	first time.Time // first byte of the current response
 	bytes int64
+	// flushed is where this connection last started writeback; -1 before
+	// its first write.
+	flushed int64
 }
 
 func (c *conn) rate(now time.Time) float64 {
@@ -225,3 +228,5 @@ func pay(ctx context.Context, n int, ls ...*rate.Limiter) error {
 	}
 	return nil
 }
+
+func newConn() *conn { return &conn{flushed: -1} }

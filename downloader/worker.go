@@ -15,6 +15,10 @@ import (
 // closed and reopened. A variable so tests can shorten it.
 var StallTimeout = 30 * time.Second
 
+// writebackEvery is how much a connection writes before it asks the
+// kernel to start putting those bytes on disk.
+const writebackEvery = 8 << 20
+
 var bufPool = sync.Pool{New: func() any { b := make([]byte, readChunk); return &b }}
 
 // worker is one connection: it fetches its piece, then claims more work
@@ -85,7 +89,7 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 		if p.conn != nil || p.complete() {
 			p = r.claimLocked(prev)
 		} else {
-			p.conn = &conn{}
+			p.conn = newConn()
 		}
 		t.mu.Unlock()
 		if p == nil {
@@ -151,6 +155,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 		}
 		return nil
 	}
+	asked := time.Now()
 	if body == nil {
 		spec.start, spec.end = start, end
 		resp, err := openRange(ctx, r.client, rawURL, r.hdr, r.ua, spec)
@@ -196,7 +201,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 				t.mu.Lock()
 				t.conns++
 				c.first = time.Now()
-				r.allowance++ // slow start: every working connection earns one more
+				r.firstByte = c.first.Sub(asked)
 				r.serverFail = 0
 				t.mu.Unlock()
 				// Bytes flow again: leave "retrying" or "waiting for network".
@@ -260,8 +265,22 @@ func (r *run) write(p *piece, b []byte, off int64) error {
 		n = min(n, max(0, p.End-off))
 	}
 	p.Done += n
-	p.conn.bytes += int64(len(b))
+	c := p.conn
+	c.bytes += int64(len(b))
+	var kickFrom, kickTo int64
+	if c.flushed < 0 {
+		c.flushed = off
+	}
+	if end := off + n; end-c.flushed >= writebackEvery {
+		kickFrom, kickTo = c.flushed, end
+		c.flushed = end
+	}
 	t.mu.Unlock()
+	if kickTo > kickFrom {
+		if w, ok := r.file.(writebackStarter); ok {
+			w.StartWriteback(kickFrom, kickTo-kickFrom)
+		}
+	}
 	t.received.Add(int64(len(b)))
 	return nil
 }
