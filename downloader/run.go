@@ -57,9 +57,9 @@ type run struct {
 	allowance  int // slow start: connections allowed so far
 	ramp       ramp
 	firstByte  time.Duration // latest request-to-first-byte delay
-	limit      int // connection cap, lowered when the server refuses more
-	serverFail int // consecutive HTTP failures without progress
-	netWaiting int // workers backing off after a network error
+	limit      int           // connection cap, lowered when the server refuses more
+	serverFail int           // consecutive HTTP failures without progress
+	netWaiting int           // workers backing off after a network error
 }
 
 // execute runs the task to completion. A remote change restarts it from
