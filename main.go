@@ -16,6 +16,7 @@ const usage = `Haul %s — fast, resumable downloads.
 Usage:
   haul                     open the window
   haul get [flags] URL...  download in the terminal (haul get -h for flags)
+  haul add URL...          hand links to the running Haul, or queue them for its next start
   haul version             print the version
 
 Every verb accepts --data DIR to use a separate data folder.
@@ -32,6 +33,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "get":
 		return cli.Get(args[1:], stdout, stderr)
+	case "add":
+		return cli.Add(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "haul", downloader.Version)
 		return 0

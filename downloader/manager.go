@@ -34,6 +34,9 @@ type Config struct {
 	// for a command-line run that only wants its own downloads. A held
 	// task starts when Resume is called on it.
 	Hold bool
+	// NoStart makes a manager that records tasks but never runs any: for
+	// queueing downloads into the store while no Haul is running.
+	NoStart bool
 	// MaxActive overrides Settings.MaxActive for this process without
 	// storing it; 0 keeps the stored value.
 	MaxActive int
@@ -76,6 +79,7 @@ type Manager struct {
 	names   map[string]string // reserved path → task id
 	closed  bool
 	hold    bool
+	noStart bool
 
 	subsMu sync.Mutex
 	subs   map[*subscriber]struct{}
@@ -120,6 +124,7 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 		st.MaxActive = cfg.MaxActive
 	}
 	m.hold = cfg.Hold
+	m.noStart = cfg.NoStart
 	m.settings.Store(&st)
 	m.global = newLimiter(st.GlobalLimit)
 	m.hosts = newHostSlots(st.PerHost)

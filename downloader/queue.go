@@ -10,7 +10,7 @@ import (
 // when MaxActive was lowered, the tasks furthest down the queue go back to
 // waiting. Tasks that were running when Haul stopped go first.
 func (m *Manager) scheduleLocked() {
-	if m.closed {
+	if m.closed || m.noStart {
 		return
 	}
 	limit := m.settingsSnapshot().MaxActive

@@ -1,0 +1,38 @@
+// Package rpc serves Haul's engine over aria2's JSON-RPC interface, so
+// browser extensions and web front ends written for aria2 can drive Haul,
+// and lets a second Haul process hand its URLs to the running one.
+//
+// # Transport
+//
+// JSON-RPC 2.0 at /jsonrpc: POST with a JSON body (one request or a batch),
+// GET with method, id and base64 params (and optional jsoncallback, JSONP)
+// as aria2 accepts, and WebSocket on the same path (RFC 6455, text frames),
+// which also carries the aria2.onDownload* notifications.
+//
+// # Security
+//
+// The server listens on 127.0.0.1 unless Config.AllowRemote is set (which
+// needs a secret). Every call needs the secret as its first parameter,
+// "token:SECRET", exactly like aria2's --rpc-secret; when Config.Secret is
+// empty a random one is made, so there is never an open server. Requests
+// whose Host is not a loopback name or address are refused (DNS
+// rebinding), as are requests whose Origin is a web page that is not local
+// and not a browser extension. A WebSocket connection receives
+// notifications only after it has made one authorised call.
+//
+// # Hand-off
+//
+// While it runs, a server started with Config.DataDir writes
+// <data dir>/instance.json (mode 0600: port, token, pid). HandOff reads it
+// and gives URLs to the running instance and asks it to show its window
+// (the Haul-specific method haul.show).
+//
+// # Mapping onto Haul
+//
+// The gid is the task ID (16 hex digits). Haul states map to aria2 status
+// words: active→active, queued→waiting, paused→paused, failed→error,
+// completed→complete; tasks removed while this server runs are kept as
+// "removed" results in memory until purged. Completed and failed tasks are
+// aria2's stopped results; removeDownloadResult and purgeDownloadResult
+// remove them from Haul's list (the downloaded file stays on disk).
+package rpc

@@ -1,0 +1,291 @@
+package rpc
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"haul/downloader"
+)
+
+func (s *Server) addURI(ctx callCtx, p args) (any, error) {
+	var list []string
+	if !p.has(0) || json.Unmarshal(p[0], &list) != nil || len(list) == 0 {
+		return nil, failf("The first parameter must be a non-empty array of URIs.")
+	}
+	// aria2 takes several URIs as mirrors of one file; Haul fetches one
+	// link per task, so it takes the first HTTP(S) one.
+	link := ""
+	for _, u := range list {
+		if isHTTP(u) {
+			link = strings.TrimSpace(u)
+			break
+		}
+	}
+	if link == "" {
+		return nil, failf("Haul downloads HTTP and HTTPS links only: %s", truncate(list[0], 80))
+	}
+	opts, err := p.options(1)
+	if err != nil {
+		return nil, err
+	}
+	req := downloader.Request{URL: link}
+	if err := applyTaskOptions(&req.Options, opts); err != nil {
+		return nil, err
+	}
+	req.Folder = first(opts["dir"])
+	req.Name = first(opts["out"])
+	req.Paused = first(opts["pause"]) == "true"
+	ids, err := s.engine.Add(ctx, req)
+	if err != nil || len(ids) == 0 || ids[0] == "" {
+		if err == nil {
+			err = fmt.Errorf("the download was not added")
+		}
+		return nil, failf("%v", err)
+	}
+	if p.has(2) {
+		pos, err := p.integer(2, "position", 0)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := s.reposition(ids[0], pos, "POS_SET"); err != nil {
+			return nil, err
+		}
+	}
+	return ids[0], nil
+}
+
+func isHTTP(raw string) bool {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	return err == nil && (strings.EqualFold(u.Scheme, "http") || strings.EqualFold(u.Scheme, "https")) && u.Host != ""
+}
+
+func first(v []string) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return strings.TrimSpace(v[0])
+}
+
+// parseCount reads a positive integer option.
+func parseCount(name, v string, lo, hi int) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < lo || n > hi {
+		return 0, failf("%s must be a whole number from %d to %d, not %q.", name, lo, hi, truncate(v, 20))
+	}
+	return n, nil
+}
+
+// applyTaskOptions applies aria2's per-download options Haul understands
+// and ignores the rest, as aria2 ignores options that do not apply.
+func applyTaskOptions(o *downloader.Options, opts map[string][]string) error {
+	conns := 0
+	for _, name := range []string{"split", "max-connection-per-server"} {
+		v, ok := opts[name]
+		if !ok {
+			continue
+		}
+		// aria2 allows up to 16 per server; Haul allows more, so only
+		// clamp what Haul cannot do.
+		n, err := parseCount(name, first(v), 1, 1<<20)
+		if err != nil {
+			return err
+		}
+		n = min(n, downloader.MaxConnections)
+		if conns == 0 || n < conns {
+			conns = n
+		}
+	}
+	if conns > 0 {
+		o.Connections = conns
+	}
+	if v, ok := opts["max-download-limit"]; ok {
+		limit, err := downloader.ParseRate(first(v))
+		if err != nil {
+			return failf("max-download-limit: %v", err)
+		}
+		o.SpeedLimit = limit
+	}
+	if v, ok := opts["checksum"]; ok {
+		sum := first(v)
+		if _, err := downloader.ParseChecksum(sum); err != nil {
+			return failf("checksum: %v", err)
+		}
+		o.Checksum = sum
+	}
+	var hdr http.Header
+	addHeader := func(name, value string) {
+		if hdr == nil {
+			hdr = http.Header{}
+			for k, vs := range o.Headers {
+				hdr[k] = append([]string(nil), vs...)
+			}
+		}
+		hdr.Add(name, value)
+	}
+	for _, line := range opts["header"] {
+		for _, h := range strings.Split(line, "\n") {
+			h = strings.TrimSpace(h)
+			if h == "" {
+				continue
+			}
+			name, value, ok := strings.Cut(h, ":")
+			name = strings.TrimSpace(name)
+			if !ok || name == "" || strings.ContainsAny(name, " \t\r") {
+				return failf("header %q must look like 'Name: value'.", truncate(h, 60))
+			}
+			addHeader(name, strings.TrimSpace(value))
+		}
+	}
+	if v := first(opts["referer"]); v != "" && v != "*" {
+		addHeader("Referer", v)
+	}
+	if v := first(opts["user-agent"]); v != "" {
+		if hdr == nil || hdr.Get("User-Agent") == "" {
+			addHeader("User-Agent", v)
+		}
+	}
+	if hdr != nil {
+		o.Headers = hdr
+	}
+	return nil
+}
+
+// ariaChecksum writes Haul's checksum in aria2's "sha-256=hex" form.
+func ariaChecksum(s string) string {
+	c, err := downloader.ParseChecksum(s)
+	if err != nil || c.IsZero() {
+		return s
+	}
+	algo := map[string]string{"sha256": "sha-256", "sha1": "sha-1", "md5": "md5"}[c.Algo]
+	_, digest, _ := strings.Cut(c.String(), "=")
+	return algo + "=" + digest
+}
+
+// taskOptions is getOption's answer: every value a string; header is
+// newline-joined, as aria2 reports a repeatable option.
+func taskOptions(snap downloader.Snapshot, st downloader.Settings) map[string]string {
+	conns := snap.Options.Connections
+	if conns == 0 {
+		conns = st.Connections
+	}
+	m := map[string]string{
+		"dir":                       snap.Folder,
+		"split":                     strconv.Itoa(conns),
+		"max-connection-per-server": strconv.Itoa(conns),
+		"max-download-limit":        itoa(snap.Options.SpeedLimit),
+		"min-split-size":            itoa(st.MinSplit),
+	}
+	if snap.Name != "" {
+		m["out"] = snap.Name
+	}
+	if snap.Options.Checksum != "" {
+		m["checksum"] = ariaChecksum(snap.Options.Checksum)
+	}
+	if len(snap.Options.Headers) > 0 {
+		var lines []string
+		for k, vs := range snap.Options.Headers {
+			for _, v := range vs {
+				lines = append(lines, k+": "+v)
+			}
+		}
+		slices.Sort(lines)
+		m["header"] = strings.Join(lines, "\n")
+	}
+	return m
+}
+
+func (s *Server) getOption(_ callCtx, p args) (any, error) {
+	gid, err := p.gid(0)
+	if err != nil {
+		return nil, err
+	}
+	snap, _, err := s.lookup(gid)
+	if err != nil {
+		return nil, err
+	}
+	return taskOptions(snap, s.engine.Settings()), nil
+}
+
+func (s *Server) changeOption(_ callCtx, p args) (any, error) {
+	snap, err := s.live(p)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := p.options(1)
+	if err != nil {
+		return nil, err
+	}
+	o := snap.Options
+	if _, ok := opts["header"]; ok {
+		o.Headers = nil // a new header option replaces the old set
+	}
+	if err := applyTaskOptions(&o, opts); err != nil {
+		return nil, err
+	}
+	if err := s.engine.SetOptions(snap.ID, o); err != nil {
+		return nil, failf("%v", err)
+	}
+	return "OK", nil
+}
+
+func (s *Server) getGlobalOption(callCtx, args) (any, error) {
+	st := s.engine.Settings()
+	return map[string]string{
+		"dir":                        st.Folder,
+		"max-concurrent-downloads":   strconv.Itoa(st.MaxActive),
+		"max-overall-download-limit": itoa(st.GlobalLimit),
+		"max-download-limit":         "0",
+		"max-overall-upload-limit":   "0",
+		"max-upload-limit":           "0",
+		"split":                      strconv.Itoa(st.Connections),
+		"max-connection-per-server":  strconv.Itoa(st.Connections),
+		"min-split-size":             itoa(st.MinSplit),
+		"continue":                   "true",
+		"rpc-listen-port":            strconv.Itoa(s.Port()),
+		"rpc-listen-all":             strconv.FormatBool(s.cfg.AllowRemote),
+	}, nil
+}
+
+func (s *Server) changeGlobalOption(_ callCtx, p args) (any, error) {
+	opts, err := p.options(0)
+	if err != nil {
+		return nil, err
+	}
+	st := s.engine.Settings()
+	if v, ok := opts["dir"]; ok {
+		if d := first(v); d != "" {
+			st.Folder = d
+		}
+	}
+	if v, ok := opts["max-concurrent-downloads"]; ok {
+		if st.MaxActive, err = parseCount("max-concurrent-downloads", first(v), 1, 100); err != nil {
+			return nil, err
+		}
+	}
+	if v, ok := opts["max-overall-download-limit"]; ok {
+		if st.GlobalLimit, err = downloader.ParseRate(first(v)); err != nil {
+			return nil, failf("max-overall-download-limit: %v", err)
+		}
+	}
+	for _, name := range []string{"split", "max-connection-per-server"} {
+		if v, ok := opts[name]; ok {
+			if st.Connections, err = parseCount(name, first(v), 1, downloader.MaxConnections); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if v, ok := opts["min-split-size"]; ok {
+		if st.MinSplit, err = downloader.ParseRate(first(v)); err != nil {
+			return nil, failf("min-split-size: %v", err)
+		}
+	}
+	if err := s.engine.SetSettings(st); err != nil {
+		return nil, failf("%v", err)
+	}
+	return "OK", nil
+}

@@ -1,0 +1,475 @@
+package rpc
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"haul/downloader"
+)
+
+// DefaultPort is aria2's RPC port, which aria2 front ends try first.
+const DefaultPort = 6800
+
+// AnyPort asks for a free port chosen by the system (tests, and hand-off
+// only servers).
+const AnyPort = -1
+
+// Path is where the JSON-RPC endpoint lives, as in aria2.
+const Path = "/jsonrpc"
+
+// Errors Start may return; the UI shows their text.
+var (
+	// ErrPortInUse: another program listens on the port.
+	ErrPortInUse = errors.New("the RPC port is already in use by another program")
+	// ErrNeedSecret: listening on the network needs a secret token.
+	ErrNeedSecret = errors.New("listening on the network needs a secret token")
+)
+
+// maxBody bounds a request body or WebSocket message.
+const maxBody = 4 << 20
+
+// Config is what Start needs.
+type Config struct {
+	// Engine runs the downloads. Required.
+	Engine Engine
+	// Port to listen on: 0 means DefaultPort, AnyPort a free one.
+	Port int
+	// AllowRemote listens on every interface instead of 127.0.0.1 (the
+	// "LAN" option). It needs a non-empty Secret.
+	AllowRemote bool
+	// Secret is the token callers pass as "token:SECRET". Empty makes a
+	// random one (see Server.Secret): every call always needs a token.
+	Secret string
+	// AllowedOrigins are extra web origins allowed to call, exactly as
+	// browsers send them ("https://ariang.example", or "null" for pages
+	// opened from a file). Local origins and browser extensions are
+	// always allowed.
+	AllowedOrigins []string
+	// AllowedHosts are extra Host names accepted besides loopback names
+	// and addresses (and, with AllowRemote, any IP address).
+	AllowedHosts []string
+	// HandoffOnly serves only what a second Haul needs (aria2.addUri,
+	// haul.show, getVersion and the system methods): the service for
+	// single-instance hand-off while aria2 RPC is turned off.
+	HandoffOnly bool
+	// DataDir, when set, gets instance.json while the server runs.
+	DataDir string
+	// Version is what aria2.getVersion reports; "" is downloader.Version.
+	Version string
+	// OnShow raises the main window (haul.show). It is called on a server
+	// goroutine: a GUI must hop to its own thread.
+	OnShow func()
+	// OnShutdown quits the app (aria2.shutdown, aria2.forceShutdown); nil
+	// refuses those calls. Called on its own goroutine after the answer.
+	OnShutdown func(force bool)
+	// Logf, if set, receives one line per refused request.
+	Logf func(format string, args ...any)
+}
+
+// Server is a running JSON-RPC service.
+type Server struct {
+	cfg       Config
+	engine    Engine
+	secret    string
+	sessionID string
+	methods   map[string]method
+	results   *results
+	ln        net.Listener
+	http      *http.Server
+	port      int
+
+	mu     sync.Mutex
+	conns  map[*wsConn]struct{}
+	closed bool
+
+	stopEvents func()
+	done       chan struct{}
+	wg         sync.WaitGroup
+	instance   string // path of instance.json written, if any
+}
+
+// NewSecret returns a random token, for a front end that wants to store a
+// stable one in its settings.
+func NewSecret() string { return randomHex(16) }
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Start listens and serves until Close. A taken port gives an error
+// wrapping ErrPortInUse; nothing panics.
+func Start(cfg Config) (*Server, error) {
+	s, err := newServer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	host := "127.0.0.1"
+	if cfg.AllowRemote {
+		host = ""
+	}
+	port := cfg.Port
+	switch {
+	case port == 0:
+		port = DefaultPort
+	case port == AnyPort:
+		port = 0
+	case port < 0 || port > 65535:
+		return nil, fmt.Errorf("RPC port %d is not between 1 and 65535", cfg.Port)
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) || isAddrInUse(err) {
+			return nil, fmt.Errorf("%w: port %d (choose another port for remote control in Settings)", ErrPortInUse, port)
+		}
+		return nil, fmt.Errorf("RPC server cannot listen on port %d: %w", port, err)
+	}
+	s.ln = ln
+	s.port = ln.Addr().(*net.TCPAddr).Port
+	if cfg.DataDir != "" {
+		path, err := writeInstance(cfg.DataDir, Instance{Port: s.port, Token: s.secret, PID: pid()})
+		if err != nil {
+			ln.Close()
+			return nil, err
+		}
+		s.instance = path
+	}
+	s.http = &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          nil,
+	}
+	s.startNotifier()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		_ = s.http.Serve(ln)
+	}()
+	return s, nil
+}
+
+// isAddrInUse catches the Windows spelling (WSAEADDRINUSE).
+func isAddrInUse(err error) bool {
+	return strings.Contains(strings.ToLower(err.Error()), "address already in use") ||
+		strings.Contains(strings.ToLower(err.Error()), "only one usage of each socket address")
+}
+
+// newServer builds a server without a listener (tests use Handler).
+func newServer(cfg Config) (*Server, error) {
+	if cfg.Engine == nil {
+		return nil, errors.New("rpc: Config.Engine is required")
+	}
+	if cfg.AllowRemote && cfg.Secret == "" {
+		return nil, ErrNeedSecret
+	}
+	if cfg.Version == "" {
+		cfg.Version = downloader.Version
+	}
+	s := &Server{
+		cfg:       cfg,
+		engine:    cfg.Engine,
+		secret:    cfg.Secret,
+		sessionID: randomHex(20),
+		results:   newResults(),
+		conns:     map[*wsConn]struct{}{},
+		done:      make(chan struct{}),
+	}
+	if s.secret == "" {
+		s.secret = NewSecret()
+	}
+	s.registerMethods()
+	return s, nil
+}
+
+// Port is the port the server listens on.
+func (s *Server) Port() int { return s.port }
+
+// URL is the endpoint for HTTP clients, e.g. http://127.0.0.1:6800/jsonrpc.
+func (s *Server) URL() string { return "http://127.0.0.1:" + strconv.Itoa(s.port) + Path }
+
+// Secret is the token every call needs (as "token:" + Secret()).
+func (s *Server) Secret() string { return s.secret }
+
+func (s *Server) secretMatches(tok string) bool {
+	return subtle.ConstantTimeCompare([]byte(tok), []byte(s.secret)) == 1
+}
+
+// Close stops listening, closes WebSocket connections, removes
+// instance.json and waits for the server's goroutines.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	conns := make([]*wsConn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	close(s.done)
+	if s.instance != "" {
+		removeInstance(s.instance, s.secret)
+	}
+	var err error
+	if s.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		err = s.http.Shutdown(ctx)
+		cancel()
+		if err != nil {
+			err = s.http.Close()
+		}
+	}
+	for _, c := range conns {
+		c.shutdown(wsGoingAway, "Haul is closing")
+	}
+	if s.stopEvents != nil {
+		s.stopEvents()
+	}
+	s.wg.Wait()
+	return err
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.cfg.Logf != nil {
+		s.cfg.Logf(format, args...)
+	}
+}
+
+// Handler is the HTTP handler for Path (and 404 elsewhere).
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc(Path, s.serveRPC)
+	return mux
+}
+
+func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) {
+	if !s.hostAllowed(r.Host) {
+		s.logf("rpc: refused Host %q from %s", r.Host, r.RemoteAddr)
+		http.Error(w, "Forbidden: this Host is not allowed (DNS rebinding protection).", http.StatusForbidden)
+		return
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" && r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+		// A web page's <script>, <img> or link to us: browsers send no
+		// Origin for those, but they do say the request is cross-site.
+		s.logf("rpc: refused a cross-site request without Origin from %s", r.RemoteAddr)
+		http.Error(w, "Forbidden: cross-site request.", http.StatusForbidden)
+		return
+	}
+	if origin != "" {
+		if !s.originAllowed(origin) {
+			s.logf("rpc: refused Origin %q from %s", origin, r.RemoteAddr)
+			http.Error(w, "Forbidden: this web page may not control Haul.", http.StatusForbidden)
+			return
+		}
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Add("Vary", "Origin")
+	}
+	switch r.Method {
+	case http.MethodOptions:
+		s.preflight(w, r)
+	case http.MethodPost:
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		if err != nil {
+			s.reply(w, r, encodeOnly(failf("The request is too large or could not be read.")), false)
+			return
+		}
+		s.serveBody(w, r, body)
+	case http.MethodGet:
+		if isUpgrade(r) {
+			s.serveWebSocket(w, r)
+			return
+		}
+		s.serveGet(w, r)
+	default:
+		w.Header().Set("Allow", "GET, POST, OPTIONS")
+		http.Error(w, "Method not allowed.", http.StatusMethodNotAllowed)
+	}
+}
+
+// preflight answers a CORS preflight like aria2 does.
+func (s *Server) preflight(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	if r.Header.Get("Origin") != "" {
+		h.Set("Access-Control-Allow-Methods", "POST, GET, OPTIONS")
+		if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
+			h.Set("Access-Control-Allow-Headers", req)
+		}
+		h.Set("Access-Control-Max-Age", "1728000")
+		// Chrome's Private Network Access asks before a page talks to
+		// localhost; the origin was already checked.
+		if r.Header.Get("Access-Control-Request-Private-Network") == "true" {
+			h.Set("Access-Control-Allow-Private-Network", "true")
+		}
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func encodeOnly(e *Error) []byte {
+	b, _ := json.Marshal(encodeResponse(nil, nil, e))
+	return b
+}
+
+// rawOrString passes decoded GET params through when they are JSON, so a
+// garbled value becomes an "Invalid params" answer instead of a parse error
+// of the whole envelope.
+func rawOrString(b []byte) any {
+	if json.Valid(b) {
+		return json.RawMessage(b)
+	}
+	return string(b)
+}
+
+func (s *Server) serveBody(w http.ResponseWriter, r *http.Request, body []byte) {
+	calls, batch, e := decodeRequests(body)
+	if e != nil {
+		s.reply(w, r, encodeOnly(e), false)
+		return
+	}
+	out, ok := s.execute(callCtx{Context: r.Context()}, calls, batch)
+	s.reply(w, r, out, ok)
+}
+
+// jsoncallbackRe keeps JSONP callback names to identifiers.
+var jsoncallbackRe = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$.]{0,127}$`)
+
+// serveGet handles aria2's GET form: /jsonrpc?method=M&id=ID&params=BASE64
+// (params is the base64 of a JSON array), optionally &jsoncallback=F.
+// Without method, params carries a whole (batch) request in base64.
+func (s *Server) serveGet(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var body []byte
+	params, err := decodeBase64(q.Get("params"))
+	if err != nil {
+		s.reply(w, r, encodeOnly(errParse), false)
+		return
+	}
+	if m := q.Get("method"); m != "" {
+		env := map[string]any{"jsonrpc": "2.0", "method": m}
+		if id := q.Get("id"); id != "" {
+			env["id"] = id
+		}
+		if len(params) > 0 {
+			env["params"] = rawOrString(params)
+		}
+		body, _ = json.Marshal(env)
+	} else {
+		body = params
+	}
+	s.serveBody(w, r, body)
+}
+
+func decodeBase64(s string) ([]byte, error) {
+	if s == "" {
+		return nil, nil
+	}
+	// Clients differ in padding and alphabet; accept all four.
+	s = strings.TrimSpace(s)
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			return b, nil
+		}
+	}
+	return nil, errors.New("bad base64")
+}
+
+// reply writes a JSON-RPC answer; JSONP wraps it for GET callers.
+func (s *Server) reply(w http.ResponseWriter, r *http.Request, body []byte, ok bool) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if cb := r.URL.Query().Get("jsoncallback"); r.Method == http.MethodGet && cb != "" && jsoncallbackRe.MatchString(cb) {
+		h.Set("Content-Type", "text/javascript")
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(w, cb+"(")
+		w.Write(body)
+		io.WriteString(w, ")")
+		return
+	}
+	h.Set("Content-Type", "application/json-rpc")
+	if ok {
+		w.WriteHeader(http.StatusOK)
+	} else {
+		w.WriteHeader(http.StatusBadRequest)
+	}
+	w.Write(body)
+}
+
+// hostAllowed is the DNS-rebinding defence: the Host a browser sends is the
+// name it resolved, so only loopback names and addresses (and, for a LAN
+// listener, IP addresses) are served.
+func (s *Server) hostAllowed(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	if host == "" {
+		return false
+	}
+	lower := strings.ToLower(host)
+	if lower == "localhost" || strings.HasSuffix(lower, ".localhost") {
+		return true
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.IsLoopback() || s.cfg.AllowRemote
+	}
+	for _, a := range s.cfg.AllowedHosts {
+		if strings.EqualFold(a, host) {
+			return true
+		}
+	}
+	return false
+}
+
+// originAllowed admits browser extensions, local pages and the configured
+// origins; other web pages may not drive the server even with the token.
+func (s *Server) originAllowed(origin string) bool {
+	for _, a := range s.cfg.AllowedOrigins {
+		if a == origin || a == "*" {
+			return true
+		}
+	}
+	if origin == "null" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "chrome-extension", "moz-extension", "safari-web-extension", "ms-browser-extension", "extension":
+		return true
+	case "http", "https":
+		host := u.Hostname()
+		lower := strings.ToLower(strings.TrimSuffix(host, "."))
+		if lower == "localhost" || strings.HasSuffix(lower, ".localhost") {
+			return true
+		}
+		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+			return true
+		}
+	}
+	return false
+}
