@@ -63,7 +63,7 @@ func (m *Manager) resumeLocked(t *task) {
 		return
 	}
 	t.rec.State = StateQueued
-	t.rec.Error = ""
+	t.setErrorLocked(nil)
 	t.errText = ""
 	t.mu.Unlock()
 	m.persistLocked(t)
@@ -116,7 +116,7 @@ func (m *Manager) Cancel(id string) error {
 	deletePart(t.rec.Folder, t.rec.Name)
 	t.resetLocked()
 	t.rec.State = StateFailed
-	t.rec.Error = Sentence(errCanceled)
+	t.setErrorLocked(errCanceled)
 	t.mu.Unlock()
 	m.persistLocked(t)
 	m.emit(EventChanged, t)

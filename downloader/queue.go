@@ -51,7 +51,7 @@ func (m *Manager) startLocked(t *task) {
 	m.running[t] = struct{}{}
 	t.mu.Lock()
 	t.rec.State = StateActive
-	t.rec.Error = ""
+	t.setErrorLocked(nil)
 	t.errText = ""
 	t.phase = PhaseProbing
 	t.resumeFirst = false
@@ -105,7 +105,7 @@ func (m *Manager) finished(t *task, err error) {
 	case err == nil:
 		t.rec.State = StateCompleted
 		t.rec.Finished = time.Now()
-		t.rec.Error = ""
+		t.setErrorLocked(nil)
 		delete(m.names, joinPath(t.rec.Folder, t.rec.Name))
 	case errors.Is(err, errClosing):
 		// Stays active in the store: it continues on the next start.
@@ -121,15 +121,15 @@ func (m *Manager) finished(t *task, err error) {
 		deletePart(t.rec.Folder, t.rec.Name)
 		t.resetLocked()
 		t.rec.State = StateFailed
-		t.rec.Error = Sentence(errCanceled)
+		t.setErrorLocked(errCanceled)
 	case classify(err) == classDisk:
 		t.rec.State = StatePaused
-		t.rec.Error = Sentence(err)
+		t.setErrorLocked(err)
 		t.logLocked(t.rec.Error)
 	default:
 		t.rec.State = StateFailed
 		t.rec.Finished = time.Now()
-		t.rec.Error = Sentence(err)
+		t.setErrorLocked(err)
 		t.logLocked(t.rec.Error)
 	}
 	rec := t.recordLocked()

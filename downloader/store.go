@@ -23,6 +23,7 @@ type TaskRecord struct {
 	Resumable    bool       `json:"resumable,omitempty"`
 	State        State      `json:"state"`
 	Error        string     `json:"error,omitempty"`
+	ErrorKind    ErrorKind  `json:"errorKind,omitempty"`
 	Log          []LogEntry `json:"log,omitempty"`
 	Order        int64      `json:"order"`
 	Created      time.Time  `json:"created"`

@@ -126,6 +126,10 @@ func (t *task) snapshot() Snapshot {
 	if s.Error == "" {
 		s.Error = r.Error
 	}
+	s.ErrorKind = r.ErrorKind
+	if t.broken {
+		s.ErrorKind = KindBroken
+	}
 	if t.pieces != nil {
 		s.Segments = make([]SegmentState, len(t.pieces))
 		for i, p := range t.pieces {
@@ -161,6 +165,12 @@ func (t *task) logLocked(text string) {
 	if n := len(t.rec.Log); n > keep {
 		t.rec.Log = slices.Delete(t.rec.Log, 0, n-keep)
 	}
+}
+
+// setErrorLocked records why the task stopped; nil clears it.
+func (t *task) setErrorLocked(err error) {
+	t.rec.Error = Sentence(err)
+	t.rec.ErrorKind = KindOf(err)
 }
 
 func (t *task) setPhase(p Phase, errText string) {

@@ -96,6 +96,8 @@ type Snapshot struct {
 	Phase Phase
 	// Error is a sentence a user can act on; empty when all is well.
 	Error string
+	// ErrorKind classifies Error for programs; KindNone when all is well.
+	ErrorKind ErrorKind
 	// Connections is how many connections are transferring right now.
 	Connections int
 	// Resumable tells whether the server honours byte ranges.

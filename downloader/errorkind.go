@@ -1,0 +1,94 @@
+package downloader
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"net"
+	"net/http"
+)
+
+// ErrorKind classifies why a task stopped, for programs: a UI that words
+// the reason in its own language, an RPC that maps it to its own codes.
+// Snapshot.Error keeps the English sentence with the details.
+type ErrorKind string
+
+const (
+	KindNone         ErrorKind = ""
+	KindNotFound     ErrorKind = "not-found"    // 404
+	KindForbidden    ErrorKind = "forbidden"    // 401, 403
+	KindGone         ErrorKind = "gone"         // 410
+	KindServer       ErrorKind = "server"       // 5xx, 429 and other statuses after retries
+	KindNetwork      ErrorKind = "network"      // the connection failed or stalled
+	KindName         ErrorKind = "name"         // the host name does not resolve
+	KindTLS          ErrorKind = "tls"          // untrusted certificate
+	KindChecksum     ErrorKind = "checksum"     // verification failed
+	KindSize         ErrorKind = "size"         // the file's size came out wrong
+	KindDiskFull     ErrorKind = "disk-full"    // ran out of space while writing
+	KindNoSpace      ErrorKind = "no-space"     // not enough space to start
+	KindRedirects    ErrorKind = "redirects"    // too many redirects
+	KindBadURL       ErrorKind = "bad-url"      // not an http(s) link
+	KindChanged      ErrorKind = "changed"      // the remote file kept changing
+	KindCanceled     ErrorKind = "canceled"     // the user canceled
+	KindBroken       ErrorKind = "broken"       // the record is unreadable
+	KindBadResponse  ErrorKind = "bad-response" // the server's answer is unusable
+	KindFileSystem   ErrorKind = "file-system"  // a local file operation failed
+	KindUnclassified ErrorKind = "other"
+)
+
+// KindOf classifies err; nil is KindNone.
+func KindOf(err error) ErrorKind {
+	if err == nil {
+		return KindNone
+	}
+	var se *StatusError
+	var dnsErr *net.DNSError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var certInvalid x509.CertificateInvalidError
+	switch {
+	case errors.Is(err, errCanceled):
+		return KindCanceled
+	case errors.Is(err, ErrNoSpace):
+		return KindNoSpace
+	case errors.Is(err, ErrDiskFull):
+		return KindDiskFull
+	case errors.Is(err, ErrChecksum):
+		return KindChecksum
+	case errors.Is(err, ErrSizeMismatch):
+		return KindSize
+	case errors.Is(err, ErrRemoteChanged):
+		return KindChanged
+	case errors.Is(err, ErrTooManyRedirect):
+		return KindRedirects
+	case errors.Is(err, ErrBadURL):
+		return KindBadURL
+	case errors.Is(err, ErrBrokenRecord), errors.Is(err, ErrBroken):
+		return KindBroken
+	case errors.Is(err, ErrBadResponse):
+		return KindBadResponse
+	case errors.As(err, &unknownAuth), errors.As(err, &hostErr), errors.As(err, &certInvalid):
+		return KindTLS
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return KindName
+	case errors.As(err, &se):
+		switch se.Code {
+		case http.StatusNotFound:
+			return KindNotFound
+		case http.StatusUnauthorized, http.StatusForbidden:
+			return KindForbidden
+		case http.StatusGone:
+			return KindGone
+		}
+		return KindServer
+	case errors.Is(err, ErrNoProgress), errors.Is(err, context.DeadlineExceeded):
+		return KindNetwork
+	case errors.Is(err, ErrNoFreeName):
+		return KindFileSystem
+	}
+	var pathErr interface{ Timeout() bool }
+	if errors.As(err, &pathErr) || classify(err) == classNetwork {
+		return KindNetwork
+	}
+	return KindUnclassified
+}
