@@ -29,6 +29,32 @@ const (
 	exitRemoved  = "31" // aria2's internal code for a removed download
 )
 
+// exitCode maps why a task failed to aria2's exit status codes, which
+// front ends show as the error's reason.
+func exitCode(k downloader.ErrorKind) string {
+	switch k {
+	case downloader.KindNotFound, downloader.KindGone:
+		return "3" // resource not found
+	case downloader.KindNoSpace, downloader.KindDiskFull:
+		return "9" // not enough disk space
+	case downloader.KindNetwork:
+		return "6" // network problem
+	case downloader.KindName:
+		return "19" // name resolution failed
+	case downloader.KindForbidden:
+		return "24" // HTTP authorization failed
+	case downloader.KindRedirects:
+		return "23" // too many redirects
+	case downloader.KindChecksum:
+		return "32" // checksum validation failed
+	case downloader.KindServer, downloader.KindBadResponse:
+		return "22" // bad HTTP response
+	case downloader.KindChanged:
+		return "13" // the file changed / could not be resumed
+	}
+	return exitUnknown
+}
+
 // statusWord maps a Haul state to aria2's word.
 func statusWord(s downloader.Snapshot) string {
 	switch s.State {
@@ -161,7 +187,7 @@ func status(s downloader.Snapshot, removed bool) map[string]any {
 	case statusComplete:
 		m["errorCode"], m["errorMessage"] = exitFinished, ""
 	case statusError:
-		m["errorCode"], m["errorMessage"] = exitUnknown, s.Error
+		m["errorCode"], m["errorMessage"] = exitCode(s.ErrorKind), s.Error
 	case statusRemoved:
 		m["errorCode"], m["errorMessage"] = exitRemoved, "Removed"
 	}
