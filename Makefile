@@ -36,6 +36,12 @@ unit:
 e2e: build
 	HAUL_E2E_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 10m -run 'E2E' ./e2e/...
 
+# The long crash loop: 100 SIGKILLs over rounds of 6 files; prints kills survived, mismatches,
+# bytes served / size. CHAOS_KILLS, CHAOS_FILES; HAUL_CHAOS_SEED=N repeats a run's random choices.
+chaos: build
+	HAUL_E2E_BIN=$(CURDIR)/$(BIN) HAUL_CHAOS_KILLS=$(or $(CHAOS_KILLS),100) HAUL_CHAOS_FILES=$(or $(CHAOS_FILES),6) \
+		$(GO) test -count=1 -timeout 60m -v -run 'TestE2ECrashLoop' ./e2e/
+
 # Haul against curl, aria2c and axel, as ratios (bench/; writes docs/benchmarks.md).
 # BENCH_SIZE (256M), BENCH_ROUNDS (3), BENCH_SCENARIOS (1,2,3a,3b,4,5,5b), BENCH_TOOLS, BENCH_WAN_SIZE.
 BENCH_ENV = $(foreach v,BENCH_SIZE BENCH_ROUNDS BENCH_SCENARIOS BENCH_TOOLS BENCH_WAN_SIZE,$(if $($(v)),$(v)=$($(v)) ))

@@ -5,10 +5,18 @@ import (
 	"path/filepath"
 )
 
+// maxBaseName bounds the names reserveName hands out so that the name, its
+// ".part" and a " (9999)" collision number all fit in one file name
+// (255 bytes): a 255-byte name would fail to create "<name>.part".
+const maxBaseName = maxNameBytes - len(partSuffix) - len(" (9999)")
+
 // reserveName picks the name a new download is saved under: the wanted
 // one, or "name (1).ext" when a file, a part file, or another task
 // already has it. The note says why the name changed, for the task log.
 func (m *Manager) reserveName(id, folder, want string) (string, string) {
+	if len(want) > maxBaseName {
+		want = SanitizeName(truncateName(want, maxBaseName))
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for path, owner := range m.names {
@@ -16,8 +24,8 @@ func (m *Manager) reserveName(id, folder, want string) (string, string) {
 			delete(m.names, path)
 		}
 	}
-	taken := func(c string) bool {
-		p := filepath.Join(folder, c)
+	// UniqueName hands exists the candidate's full path, not its name.
+	taken := func(p string) bool {
 		if owner, ok := m.names[p]; ok && owner != id {
 			return true
 		}
@@ -36,12 +44,14 @@ func (m *Manager) reserveName(id, folder, want string) (string, string) {
 func (m *Manager) finalName(id, folder, name string) (string, string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	taken := func(c string) bool {
-		p := filepath.Join(folder, c)
+	own := filepath.Join(folder, name)
+	taken := func(p string) bool {
 		if owner, ok := m.names[p]; ok && owner != id {
 			return true
 		}
-		if c == name {
+		if p == own {
+			// Our own part file is there, of course; only the final
+			// name must be free.
 			return exists(p)
 		}
 		return exists(p) || exists(p+partSuffix)
@@ -50,7 +60,7 @@ func (m *Manager) finalName(id, folder, name string) (string, string) {
 	if final == name {
 		return name, ""
 	}
-	delete(m.names, filepath.Join(folder, name))
+	delete(m.names, own)
 	m.names[filepath.Join(folder, final)] = id
 	return final, fmt.Sprintf("%q appeared in the folder meanwhile; saved as %q.", name, final)
 }

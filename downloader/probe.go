@@ -23,7 +23,16 @@ type probed struct {
 
 // probe sends one GET with Range: bytes=0- (HEAD lies too often) and
 // learns size, range support, validators, name and final URL.
-func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, ua string) (*probed, error) {
+func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, ua string) (_ *probed, err error) {
+	// The body outlives this call (it becomes the first connection's
+	// stream), so it gets its own context: the stall watchdog of the
+	// connection that reads it must be able to abort it.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer func() {
+		if err != nil {
+			cancel(nil)
+		}
+	}()
 	req, err := newRequest(ctx, rawURL, hdr, ua)
 	if err != nil {
 		return nil, err
@@ -63,13 +72,30 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 		p.size = 0
 		p.resumable = true
 		p.body = io.NopCloser(eofReader{})
+		cancel(nil)
 		return p, nil
 	default:
 		return nil, fmt.Errorf("probe: %w", statusError(resp))
 	}
-	p.body = resp.Body
+	p.body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 	return p, nil
 }
+
+// cancelBody is a response body that can be aborted from another
+// goroutine through its request's context, which a blocked Read obeys.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelCauseFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel(nil)
+	return err
+}
+
+// abort ends a Read that is waiting for data.
+func (b *cancelBody) abort(cause error) { b.cancel(cause) }
 
 type eofReader struct{}
 

@@ -117,7 +117,21 @@ func (t *task) attempt(parent context.Context) (err error) {
 	defer func() {
 		t.mu.Lock()
 		t.run = nil
+		// Drop the live counters: t.rec.Segments holds what the last
+		// checkpoint made durable, and that is all a record may claim
+		// (the final checkpoint may have failed, e.g. on a full disk).
+		t.pieces = nil
 		t.mu.Unlock()
+	}()
+	// Registered before reopen and create, which may fail after opening
+	// the part file: it must not stay open (a leaked descriptor keeps a
+	// full disk busy and the file undeletable on Windows).
+	defer func() {
+		if r.file != nil {
+			if cerr := r.file.Close(); cerr != nil && err == nil {
+				err = fmt.Errorf("close part file: %w", cerr)
+			}
+		}
 	}()
 
 	var first io.ReadCloser
@@ -139,13 +153,6 @@ func (t *task) attempt(parent context.Context) (err error) {
 			return err
 		}
 	}
-	defer func() {
-		if r.file != nil {
-			if cerr := r.file.Close(); cerr != nil && err == nil {
-				err = fmt.Errorf("close part file: %w", cerr)
-			}
-		}
-	}()
 	if u, perr := url.Parse(r.url); perr == nil {
 		r.host = u.Host
 	}
@@ -264,6 +271,12 @@ func (r *run) create(p *probed) error {
 	}
 	r.file = f
 	if err := preallocate(f, folder, p.size); err != nil {
+		// The file was created just now and holds nothing: leave no
+		// empty part behind, or the retry would see its own leftover as
+		// a collision and save under "name (1)".
+		r.file = nil
+		f.Close()
+		os.Remove(r.part)
 		return err
 	}
 	t.mu.Lock()
@@ -349,11 +362,14 @@ func (r *run) reopen() (bool, error) {
 	return true, nil
 }
 
-// recordLocked is the record to persist, with the live segments.
+// recordLocked is the record to persist. Its segments are t.rec.Segments,
+// what the last checkpoint made durable, never the live counters: a
+// record written mid-run (an option change, a move in the queue) must not
+// claim bytes that were not synced yet.
 func (t *task) recordLocked() TaskRecord {
 	rec := t.rec
 	rec.Version = RecordVersion
-	rec.Segments = compact(t.segmentsLocked())
+	rec.Segments = compact(rec.Segments)
 	rec.Options = cloneOptions(rec.Options)
 	return rec
 }
@@ -540,6 +556,9 @@ func (r *run) checkpoint() error {
 		}
 		return fmt.Errorf("sync part file: %w", err)
 	}
+	t.mu.Lock()
+	t.rec.Segments = segs // durable now; what recordLocked may claim
+	t.mu.Unlock()
 	if err := t.m.store.PutSegments(t.id, segs); err != nil {
 		// The bytes are safe; only the record lags. Say so once and go on.
 		t.mu.Lock()

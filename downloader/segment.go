@@ -74,7 +74,10 @@ func pick(slots []slot, minSplit int64, newRate float64) (idx int, at int64, spl
 	s := slots[best]
 	cut := splitPoint(s.Segment, s.Rate, newRate)
 	piece := s.End - cut
-	if piece < minSplit && (bestTime < tailSplitAfter || piece < tailSplitMin) {
+	// With one byte left splitPoint cannot leave both sides a byte; an
+	// empty piece would be claimed, "finished" and split again in a loop
+	// (reachable when MinSplit is 0, which settings allow).
+	if piece <= 0 || piece < minSplit && (bestTime < tailSplitAfter || piece < tailSplitMin) {
 		return -1, 0, false, false
 	}
 	return best, cut, true, true

@@ -44,7 +44,9 @@ func newClient(rt http.RoundTripper) *http.Client {
 	return &http.Client{
 		Transport: rt,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= maxRedirects {
+			// via holds every request so far: the first plus one per hop
+			// already followed, so this is hop len(via).
+			if len(via) > maxRedirects {
 				return fmt.Errorf("after %d redirects: %w", len(via), ErrTooManyRedirect)
 			}
 			if err := checkScheme(req.URL); err != nil {

@@ -41,8 +41,20 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 	defer bufPool.Put(bp)
 	attempt := 0
 	for {
+		t.mu.Lock()
+		from := p.pos()
+		t.mu.Unlock()
 		err := r.fetch(p, body, *bp)
 		body = nil
+		t.mu.Lock()
+		progressed := p.pos() > from
+		t.mu.Unlock()
+		if progressed {
+			// A connection that delivered before it broke is not a server
+			// in trouble: retry it soon, or links that drop every few
+			// hundred KB would back off to the cap and crawl.
+			attempt = 0
+		}
 		if err == nil {
 			attempt = 0
 			t.mu.Lock()
@@ -140,8 +152,15 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 	ctx, cancel := context.WithCancelCause(r.ctx)
 	defer cancel(nil)
 	// The watchdog fires when nothing arrives for StallTimeout, before or
-	// after the headers.
-	watchdog := time.AfterFunc(StallTimeout, func() { cancel(ErrNoProgress) })
+	// after the headers. A stream handed in (the probe's) was opened under
+	// another context, so it is aborted through its own.
+	pre, _ := body.(*cancelBody)
+	watchdog := time.AfterFunc(StallTimeout, func() {
+		cancel(ErrNoProgress)
+		if pre != nil {
+			pre.abort(ErrNoProgress)
+		}
+	})
 	defer watchdog.Stop()
 
 	t.mu.Lock()
@@ -194,7 +213,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 		if !counted {
 			least = 1
 		}
-		k, rerr := io.ReadAtLeast(body, buf[:n], max(1, least))
+		k, rerr := readAtLeast(body, buf[:n], max(1, least))
 		if k > 0 {
 			if !counted {
 				counted = true
@@ -219,8 +238,15 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 		case rerr == nil:
 			continue
 		case errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF):
+			if end < 0 && errors.Is(rerr, io.ErrUnexpectedEOF) {
+				// A chunked body cut short (no final chunk) or a read that
+				// broke: with no length to check, taking it as the end
+				// would complete a truncated file.
+				return fmt.Errorf("range %s: stream broke off: %w", formatRange(pos, end), rerr)
+			}
 			if end < 0 {
-				// Unknown length: the end of the stream is the end of the file.
+				// Unknown length: the clean end of the stream is the end
+				// of the file.
 				t.mu.Lock()
 				p.End = p.pos()
 				t.mu.Unlock()
@@ -283,6 +309,19 @@ func (r *run) write(p *piece, b []byte, off int64) error {
 	}
 	t.received.Add(int64(len(b)))
 	return nil
+}
+
+// readAtLeast is io.ReadAtLeast without its one translation: a clean
+// io.EOF after a short read stays io.EOF, so a chunked body that ended
+// properly is told apart from one cut short (io.ErrUnexpectedEOF). The
+// bytes read come back with the error; the caller writes them first.
+func readAtLeast(r io.Reader, buf []byte, least int) (n int, err error) {
+	for n < least && err == nil {
+		var k int
+		k, err = r.Read(buf[n:])
+		n += k
+	}
+	return n, err
 }
 
 // causeOf prefers the reason a context was canceled (a stall, a pause)

@@ -49,8 +49,8 @@ func exitCode(k downloader.ErrorKind) string {
 		return "32" // checksum validation failed
 	case downloader.KindServer, downloader.KindBadResponse:
 		return "22" // bad HTTP response
-	case downloader.KindChanged:
-		return "13" // the file changed / could not be resumed
+	case downloader.KindFileSystem:
+		return "17" // file I/O error
 	}
 	return exitUnknown
 }
