@@ -67,6 +67,9 @@ func (r *results) forget(id string) bool {
 	for i, x := range r.list {
 		if x.snap.ID == id {
 			r.list = append(r.list[:i], r.list[i+1:]...)
+			// The engine's EventRemoved may still be on its way: it must
+			// not bring the result back.
+			r.quiet[id] = true
 			return true
 		}
 	}
