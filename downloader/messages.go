@@ -32,6 +32,8 @@ func Sentence(err error) string {
 		return "The file does not match the checksum you gave (" + detail(err) + "); it was not saved. Check the checksum, then resume to download again."
 	case errors.Is(err, ErrSizeMismatch):
 		return "The file ended up a different size than the server announced; resume to download it again."
+	case errors.Is(err, errCannotResume):
+		return "The connection kept breaking, and this server cannot resume downloads, so each try started over. Try again later."
 	case errors.Is(err, ErrRemoteChanged):
 		return "The file on the server kept changing while it was downloaded; try again later."
 	case errors.Is(err, ErrTooManyRedirect):

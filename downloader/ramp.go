@@ -11,6 +11,7 @@ type ramp struct {
 	at    time.Time // start of the current measurement window
 	bytes int64     // task bytes received at the start of the window
 	rate  float64   // rate measured with the previous connection count
+	weak  bool      // the last doubling looked unpaid; measuring again
 	done  bool      // the count settled
 }
 
@@ -22,6 +23,10 @@ const (
 	// rampGain is how much faster a doubling must make the task to try
 	// the next one.
 	rampGain = 1.25
+	// rampBytesPerConn is what each connection must deliver, on average,
+	// inside a window: servers that pace in bursts would otherwise make a
+	// short window look empty and stop the ramp too early.
+	rampBytesPerConn = 64 << 10
 )
 
 // step advances the ramp; it returns true when more connections are
@@ -43,14 +48,22 @@ func (r *run) rampStep(now time.Time) bool {
 		return false
 	}
 	elapsed := now.Sub(rp.at)
-	if elapsed < max(rampWindow, 3*r.firstByte) {
+	got := received - rp.bytes
+	if elapsed < max(rampWindow, 3*r.firstByte) || got < int64(r.allowance)*rampBytesPerConn {
 		return false
 	}
-	rate := float64(received-rp.bytes) / elapsed.Seconds()
+	rate := float64(got) / elapsed.Seconds()
 	if rp.rate > 0 && rate < rampGain*rp.rate {
-		rp.done = true
+		// One weak window may be noise: measure once more before settling.
+		if rp.weak {
+			rp.done = true
+			return false
+		}
+		rp.weak = true
+		rp.at = time.Time{}
 		return false
 	}
+	rp.weak = false
 	rp.rate = rate
 	r.allowance = min(2*r.allowance, r.limit)
 	rp.at = time.Time{}

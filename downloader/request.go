@@ -41,6 +41,9 @@ type rangeSpec struct {
 	start, end int64 // [start, end); end -1 = to the end
 	size       int64 // expected total, -1 unknown
 	ifRange    string
+	// noRanges: the probe showed the server ignores ranges, so a 200
+	// means "cannot resume", not "the file changed".
+	noRanges bool
 }
 
 // openRange asks for r and checks that the answer is exactly that range of
@@ -77,6 +80,9 @@ func openRange(ctx context.Context, c *http.Client, rawURL string, hdr http.Head
 		return resp, nil
 	case http.StatusOK:
 		drain(resp)
+		if r.noRanges {
+			return nil, fmt.Errorf("range %d-: %w", r.start, errCannotResume)
+		}
 		return nil, fmt.Errorf("asked for a range, got the whole file: %w", ErrRemoteChanged)
 	case http.StatusRequestedRangeNotSatisfiable:
 		drain(resp)

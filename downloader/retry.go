@@ -41,7 +41,8 @@ func classify(err error) errClass {
 		return classFatal
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, ErrNoProgress):
 		return classStopped
-	case errors.Is(err, ErrRemoteChanged):
+	case errors.Is(err, ErrRemoteChanged), errors.Is(err, errCannotResume):
+		// Both mean: start over from zero, never mix bytes.
 		return classChanged
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, ErrDiskFull):
 		return classDisk

@@ -28,6 +28,9 @@ var (
 	errClosing = errors.New("manager closing")
 	errRemoved = errors.New("removed")
 	errDone    = errors.New("all ranges done")
+	// errCannotResume: a connection to a server without ranges broke, so
+	// the only way on is from zero. Not a change of the remote file.
+	errCannotResume = errors.New("the connection broke and the server cannot resume downloads")
 )
 
 // run is one execution of a task, from start (or resume) until it
@@ -70,8 +73,12 @@ func (t *task) execute(ctx context.Context) error {
 		if classify(err) != classChanged || ctx.Err() != nil || restarts >= maxRestarts {
 			return err
 		}
+		why := "The file on the server changed; starting over so old and new data are never mixed."
+		if errors.Is(err, errCannotResume) {
+			why = "The connection broke and the server cannot resume; starting over."
+		}
 		t.mu.Lock()
-		t.logLocked("The file on the server changed; starting over so old and new data are never mixed.")
+		t.logLocked(why)
 		// The old bytes go, so the new file takes the same name.
 		deletePart(t.rec.Folder, t.rec.Name)
 		t.resetLocked()
@@ -106,7 +113,7 @@ func (t *task) attempt(parent context.Context) (err error) {
 		failed: make(chan error, 1),
 		limit:  t.connLimitLocked(),
 		url:    t.rec.FinalURL,
-		spec:   rangeSpec{size: t.rec.Size, ifRange: validator(t.rec.ETag, t.rec.LastModified)},
+		spec:   rangeSpec{size: t.rec.Size, ifRange: validator(t.rec.ETag, t.rec.LastModified), noRanges: !t.rec.Resumable},
 	}
 	if r.url == "" {
 		r.url = t.rec.URL
@@ -117,6 +124,9 @@ func (t *task) attempt(parent context.Context) (err error) {
 	defer func() {
 		t.mu.Lock()
 		t.run = nil
+		// A retry message ("waiting for network: …") describes this run
+		// only; the manager records how it ended in the task's Error.
+		t.errText = ""
 		// Drop the live counters: t.rec.Segments holds what the last
 		// checkpoint made durable, and that is all a record may claim
 		// (the final checkpoint may have failed, e.g. on a full disk).
@@ -286,7 +296,7 @@ func (r *run) create(p *probed) error {
 	t.rec.ETag, t.rec.LastModified = p.etag, p.lastModified
 	t.setPiecesLocked(initialSegments(p.size))
 	r.url = p.finalURL
-	r.spec = rangeSpec{size: p.size, ifRange: validator(p.etag, p.lastModified)}
+	r.spec = rangeSpec{size: p.size, ifRange: validator(p.etag, p.lastModified), noRanges: !p.resumable}
 	r.limit = t.connLimitLocked()
 	rec := t.recordLocked()
 	t.mu.Unlock()

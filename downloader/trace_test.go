@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -15,7 +16,11 @@ func TestTraceThroughput(t *testing.T) {
 		t.Skip()
 	}
 	f := testserver.File{Size: 128 << 20, Seed: 7}
-	srv := testserver.New(testserver.WithFile("/f", f), testserver.WithPerConnRate(2<<20))
+	perConn := int64(2 << 20)
+	if v, err := strconv.ParseInt(os.Getenv("HAUL_TRACE_RATE"), 10, 64); err == nil && v > 0 {
+		perConn = v
+	}
+	srv := testserver.New(testserver.WithFile("/f", f), testserver.WithPerConnRate(perConn))
 	defer srv.Close()
 	m := openTest(t, newMemStore(), t.TempDir(), nil)
 	start := time.Now()
@@ -27,7 +32,7 @@ func TestTraceThroughput(t *testing.T) {
 		fmt.Printf("%5.2fs done=%6.1fMiB rate=%5.1fMiB/s conns=%2d segs=%d %s\n", time.Since(start).Seconds(), float64(s.Done)/(1<<20), float64(s.Done-last)*4/(1<<20), s.Connections, len(s.Segments), s.Phase)
 		last = s.Done
 		if s.State == StateCompleted || s.State == StateFailed {
-			fmt.Println(s.State, s.Error, time.Since(start), "ideal", float64(f.Size)/float64(32<<20))
+			fmt.Println(s.State, s.Error, time.Since(start), "ideal", float64(f.Size)/float64(16*perConn))
 			return
 		}
 	}
