@@ -44,7 +44,7 @@ func classify(err error) errClass {
 	case errors.Is(err, ErrRemoteChanged), errors.Is(err, errCannotResume):
 		// Both mean: start over from zero, never mix bytes.
 		return classChanged
-	case errors.Is(err, syscall.ENOSPC), errors.Is(err, ErrDiskFull):
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, ErrDiskFull), errors.Is(err, ErrNoSpace):
 		return classDisk
 	case errors.As(err, &se):
 		switch {

@@ -252,7 +252,19 @@ func (r *run) create(p *probed) error {
 	if !t.rec.NameFixed || name == "" {
 		name = p.name
 	}
+	// A part file this task created but never recorded progress for (a
+	// crash right after creating it) is ours and empty of anything we
+	// claim: remove it, or it would push the download to "name (1)".
+	stale := ""
+	if t.rec.PartOwned && t.rec.Name != "" {
+		stale = filepath.Join(folder, t.rec.Name+partSuffix)
+	}
 	t.mu.Unlock()
+	if stale != "" {
+		if err := os.Remove(stale); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove stale part file: %w", err)
+		}
+	}
 	if err := os.MkdirAll(folder, 0o755); err != nil {
 		return fmt.Errorf("create folder: %w", err)
 	}
@@ -261,6 +273,15 @@ func (r *run) create(p *probed) error {
 		chosen, note := m.reserveName(t.id, folder, SanitizeName(name))
 		if chosen == "" {
 			return fmt.Errorf("no free file name for %q in %s: %w", name, folder, ErrNoFreeName)
+		}
+		// Record the name before the file exists, so a crash in between
+		// leaves a part file the next run knows is its own.
+		t.mu.Lock()
+		t.rec.Name, t.rec.PartOwned = chosen, true
+		rec := t.recordLocked()
+		t.mu.Unlock()
+		if err := m.store.PutTask(rec); err != nil {
+			return fmt.Errorf("save task: %w", err)
 		}
 		var err error
 		f, err = m.fs.OpenPart(filepath.Join(folder, chosen+partSuffix), true)
@@ -624,9 +645,18 @@ func (r *run) finish() error {
 			return err
 		}
 	}
-	final, note := t.m.finalName(t.id, folder, name)
-	if err := os.Rename(r.part, filepath.Join(folder, final)); err != nil {
-		return fmt.Errorf("rename to final name: %w", err)
+	// A file may appear under the chosen name at any moment: never
+	// replace it, take the next free name instead.
+	var final, note string
+	for tries := 0; ; tries++ {
+		final, note = t.m.finalName(t.id, folder, name)
+		err := renameNoReplace(r.part, filepath.Join(folder, final))
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrExist) || tries >= 100 {
+			return fmt.Errorf("rename to final name: %w", err)
+		}
 	}
 	t.mu.Lock()
 	if note != "" {

@@ -9,13 +9,16 @@ const RecordVersion = 1
 // TaskRecord is what the engine persists about a task. It is a plain value:
 // the Store encodes it however it likes.
 type TaskRecord struct {
-	Version      int        `json:"v"`
-	ID           string     `json:"id"`
-	URL          string     `json:"url"`
-	FinalURL     string     `json:"finalUrl,omitempty"`
-	Folder       string     `json:"folder"`
-	Name         string     `json:"name,omitempty"`
-	NameFixed    bool       `json:"nameFixed,omitempty"` // the user chose the name
+	Version   int    `json:"v"`
+	ID        string `json:"id"`
+	URL       string `json:"url"`
+	FinalURL  string `json:"finalUrl,omitempty"`
+	Folder    string `json:"folder"`
+	Name      string `json:"name,omitempty"`
+	NameFixed bool   `json:"nameFixed,omitempty"` // the user chose the name
+	// PartOwned says the part file of Name was created by this task, so
+	// one found without recorded progress may be deleted.
+	PartOwned    bool       `json:"partOwned,omitempty"`
 	Options      Options    `json:"options"`
 	Size         int64      `json:"size"`
 	ETag         string     `json:"etag,omitempty"`

@@ -19,7 +19,6 @@
 //	HAUL_CHAOS_KILLS     SIGKILLs in TestE2ECrashLoop (default 8; make chaos: 100)
 //	HAUL_CHAOS_FILES     files per crash-loop round (default 3; make chaos: 6)
 //	HAUL_CHAOS_SEED      seed of the crash loop's random choices (default: time)
-//	HAUL_E2E_KNOWN_BUGS  1 also runs the tests of open engine bugs (see knownBug)
 //
 // There are no timed assertions: durations only bound hangs.
 package e2e

@@ -9,15 +9,6 @@ import (
 	"haul/downloader/testserver"
 )
 
-// knownBug skips a test that reproduces an open engine bug unless
-// HAUL_E2E_KNOWN_BUGS=1. Whoever fixes the bug removes the call.
-func knownBug(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("HAUL_E2E_KNOWN_BUGS") != "1" {
-		t.Skipf("known engine bug, not fixed yet (HAUL_E2E_KNOWN_BUGS=1 runs it): %s", what)
-	}
-}
-
 // TestE2EExistingFileKept downloads a file whose name is already taken in
 // the folder: the user's file must stay as it was.
 func TestE2EExistingFileKept(t *testing.T) {
@@ -51,8 +42,6 @@ func TestE2EExistingFileKept(t *testing.T) {
 // same command must then still finish the download.
 func TestE2EKillDuringPartCreate(t *testing.T) {
 	needHaul(t)
-	knownBug(t, "downloader/run.go create() makes <name>.part before any record names it; "+
-		"a rerun cannot tell the orphan is its own and saves as \"x (1).bin\", leaving x.bin.part behind")
 	const size, seed = 4 << 20, 12
 	srv := testserver.New(testserver.WithFile("/x.bin", testserver.File{Size: size, Seed: seed}))
 	defer srv.Close()

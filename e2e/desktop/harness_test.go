@@ -65,7 +65,13 @@ type desk struct {
 // stopped when the test ends, and makes a fresh HOME with XDG folders.
 func newDesk(t *testing.T) *desk {
 	t.Helper()
-	d := &desk{t: t, home: t.TempDir()}
+	// A short home: its Downloads folder shows in the screenshots.
+	home, err := os.MkdirTemp("", "haul-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(home) })
+	d := &desk{t: t, home: home}
 	for _, sub := range []string{"Downloads", ".config", ".cache", ".local/share", "runtime"} {
 		if err := os.MkdirAll(filepath.Join(d.home, sub), 0o700); err != nil {
 			t.Fatal(err)
