@@ -137,3 +137,39 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 		return false
 	}
 }
+
+// backoff decides whether a failed request is retried, waits, and keeps
+// the phase honest. It returns false when the error ends the run.
+func (r *run) backoff(err error, attempt int) bool {
+	t := r.t
+	var d time.Duration
+	switch classify(err) {
+	case classNetwork:
+		t.mu.Lock()
+		r.netWaiting++
+		waiting := r.netWaiting > 0 && t.conns == 0
+		t.mu.Unlock()
+		defer func() {
+			t.mu.Lock()
+			r.netWaiting--
+			t.mu.Unlock()
+		}()
+		if waiting {
+			t.setPhase(PhaseWaitingNetwork, Sentence(err))
+		}
+		d = networkBackoff.delay(attempt, err, time.Now())
+	case classServer:
+		t.mu.Lock()
+		r.serverFail++
+		n := r.serverFail
+		t.mu.Unlock()
+		if n > maxServerRetries {
+			return false
+		}
+		t.setPhase(PhaseRetrying, Sentence(err))
+		d = serverBackoff.delay(attempt, err, time.Now())
+	default:
+		return false
+	}
+	return sleepCtx(r.ctx, d)
+}

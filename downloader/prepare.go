@@ -1,0 +1,182 @@
+package downloader
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Before the first byte: asking the server, choosing the name, creating
+// or reopening the part file.
+
+// probe asks the server about the file, retrying like a connection would.
+func (r *run) probe() (*probed, error) {
+	t := r.t
+	t.setPhase(PhaseProbing, "")
+	t.mu.Lock()
+	raw := t.rec.URL
+	t.mu.Unlock()
+	for attempt := 0; ; attempt++ {
+		p, err := probe(r.ctx, r.client, raw, r.hdr, r.ua)
+		if err == nil {
+			return p, nil
+		}
+		if !r.backoff(err, attempt) {
+			return nil, err
+		}
+	}
+}
+
+// create decides the file name, creates and sizes the part file, and
+// records the task before any byte is written.
+func (r *run) create(p *probed) error {
+	t := r.t
+	m := t.m
+	t.mu.Lock()
+	folder := t.rec.Folder
+	name := t.rec.Name
+	if !t.rec.NameFixed || name == "" {
+		name = p.name
+	}
+	// A part file this task created but never recorded progress for (a
+	// crash right after creating it) is ours and empty of anything we
+	// claim: remove it, or it would push the download to "name (1)".
+	stale := ""
+	if t.rec.PartOwned && t.rec.Name != "" {
+		stale = filepath.Join(folder, t.rec.Name+partSuffix)
+	}
+	t.mu.Unlock()
+	if stale != "" {
+		if err := os.Remove(stale); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove stale part file: %w", err)
+		}
+	}
+	if err := os.MkdirAll(folder, 0o755); err != nil {
+		return fmt.Errorf("create folder: %w", err)
+	}
+	var f PartFile
+	for tries := 0; ; tries++ {
+		chosen, note := m.reserveName(t.id, folder, SanitizeName(name))
+		if chosen == "" {
+			return fmt.Errorf("no free file name for %q in %s: %w", name, folder, ErrNoFreeName)
+		}
+		// Record the name before the file exists, so a crash in between
+		// leaves a part file the next run knows is its own.
+		t.mu.Lock()
+		t.rec.Name, t.rec.PartOwned = chosen, true
+		rec := t.recordLocked()
+		t.mu.Unlock()
+		if err := m.store.PutTask(rec); err != nil {
+			return fmt.Errorf("save task: %w", err)
+		}
+		var err error
+		f, err = m.fs.OpenPart(filepath.Join(folder, chosen+partSuffix), true)
+		if errors.Is(err, fs.ErrExist) && tries < 100 {
+			continue // someone took it between the check and the create
+		}
+		if err != nil {
+			return fmt.Errorf("create part file: %w", err)
+		}
+		t.mu.Lock()
+		if note != "" {
+			t.logLocked(note)
+		}
+		t.rec.Name = chosen
+		t.mu.Unlock()
+		r.part = filepath.Join(folder, chosen+partSuffix)
+		break
+	}
+	r.file = f
+	if err := preallocate(f, folder, p.size); err != nil {
+		// The file was created just now and holds nothing: leave no
+		// empty part behind, or the retry would see its own leftover as
+		// a collision and save under "name (1)".
+		r.file = nil
+		f.Close()
+		os.Remove(r.part)
+		return err
+	}
+	t.mu.Lock()
+	t.rec.FinalURL = p.finalURL
+	t.rec.Size = p.size
+	t.rec.Resumable = p.resumable
+	t.rec.ETag, t.rec.LastModified = p.etag, p.lastModified
+	t.setPiecesLocked(initialSegments(p.size))
+	r.url = p.finalURL
+	r.spec = rangeSpec{size: p.size, ifRange: validator(p.etag, p.lastModified), noRanges: !p.resumable}
+	r.limit = t.connLimitLocked()
+	rec := t.recordLocked()
+	t.mu.Unlock()
+	if err := m.store.PutTask(rec); err != nil {
+		return fmt.Errorf("save task: %w", err)
+	}
+	m.emit(EventChanged, t)
+	return nil
+}
+
+// reopen picks up a part file from an earlier run. It reports false when
+// the earlier bytes cannot be trusted or used, after resetting the plan
+// so the caller starts afresh.
+func (r *run) reopen() (bool, error) {
+	t := r.t
+	t.mu.Lock()
+	folder, name, size := t.rec.Folder, t.rec.Name, t.rec.Size
+	segs := t.rec.Segments
+	resumable := t.rec.Resumable
+	t.mu.Unlock()
+	path := filepath.Join(folder, name+partSuffix)
+	restart := func(why string) (bool, error) {
+		t.mu.Lock()
+		t.logLocked(why)
+		t.resetLocked()
+		t.mu.Unlock()
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return false, fmt.Errorf("remove stale part file: %w", err)
+		}
+		return false, nil
+	}
+	if !validSegments(segs, size) {
+		return restart("The saved progress was inconsistent; the download starts over.")
+	}
+	if doneBytes(segs) > 0 && !resumable {
+		return restart("The server cannot resume downloads; the download starts over.")
+	}
+	f, err := t.m.fs.OpenPart(path, false)
+	if errors.Is(err, fs.ErrNotExist) {
+		if doneBytes(segs) > 0 {
+			return restart(Sentence(ErrPartMissing))
+		}
+		return restart("Starting.")
+	}
+	if err != nil {
+		return false, fmt.Errorf("open part file: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return false, fmt.Errorf("stat part file: %w", err)
+	}
+	// Never claim bytes beyond what the file holds.
+	clamped := false
+	for i := range segs {
+		if end := segs[i].pos(); end > st.Size() {
+			segs[i].Done = max(0, st.Size()-segs[i].Start)
+			clamped = true
+		}
+	}
+	r.file = f
+	r.part = path
+	if err := preallocate(f, folder, size); err != nil {
+		return false, err
+	}
+	t.mu.Lock()
+	if clamped {
+		t.logLocked("The partial file was shorter than recorded; the missing part is downloaded again.")
+	}
+	t.setPiecesLocked(segs)
+	r.limit = t.connLimitLocked()
+	t.mu.Unlock()
+	return true, nil
+}
