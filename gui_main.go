@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/dialog"
 
+	"haul/assets"
 	"haul/cli"
 	"haul/downloader"
 	"haul/gui"
@@ -60,11 +61,19 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	}
 
 	a := app.NewWithID(appID)
+	// `go build` embeds no FyneApp.toml metadata, so set the icon here:
+	// the tray falls back to it and notifications carry it.
+	a.SetIcon(assets.Icon)
 	desk, _ := gui.InstallTray(a)
+	// Notifications are D-Bus calls on Linux that wait for the server's
+	// answer; they are sent off the UI goroutine.
+	notify, stopNotify := gui.AsyncNotifier(a.SendNotification)
+	defer stopNotify()
 	u := gui.New(a, m, gui.Options{
 		Version: downloader.Version,
 		Desktop: desk,
-		Notify:  a.SendNotification,
+		Notify:  notify,
+		Open:    gui.OpenPath,
 		OnQuit: func() {
 			// Record every byte before the app goes away; Close is quick.
 			m.Close()

@@ -1,8 +1,6 @@
 package gui
 
 import (
-	"time"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
@@ -18,12 +16,7 @@ type tray struct {
 	menu    *fyne.Menu
 	summary *fyne.MenuItem
 	last    string
-	lastAt  time.Time
 }
-
-// trayRefresh bounds how often the tray menu is rebuilt: the platform
-// menu is redrawn whole, and its speed line need not flicker.
-const trayRefresh = time.Second
 
 // InstallTray puts Haul in the system tray when the platform has one. It
 // reports whether it did; main.go passes that as Options.Tray.
@@ -52,18 +45,25 @@ func (u *UI) setupTray(desk desktop.App) {
 	u.tray = t
 }
 
-// update shows the total speed and the active count in the menu's first
-// line, at most once a second.
+// update shows how many tasks run, wait and are paused in the menu's
+// first line. It changes only when a task changes state, never with the
+// speed: Fyne rebuilds the whole platform menu on every refresh and gives
+// its items new ids, so a menu refreshed each second would make a click
+// in a menu the panel opened a moment earlier go nowhere ("no menu item
+// with ID"). The speed is in the window title and the status bar.
 func (t *tray) update(m *taskModel) {
 	active := m.states[downloader.StateActive]
+	queued := m.states[downloader.StateQueued]
+	paused := m.states[downloader.StatePaused]
 	text := lang.L("Idle")
-	if active > 0 {
-		text = lang.L("{{.Speed}} · {{.Active}} active", map[string]any{"Speed": downloader.FormatRate(m.speed), "Active": active})
+	if active+queued+paused > 0 {
+		text = lang.L("{{.Active}} active · {{.Queued}} queued · {{.Paused}} paused",
+			map[string]any{"Active": active, "Queued": queued, "Paused": paused})
 	}
-	if text == t.last || time.Since(t.lastAt) < trayRefresh && t.last != "" && (active > 0) == (t.last != lang.L("Idle")) {
+	if text == t.last {
 		return
 	}
-	t.last, t.lastAt = text, time.Now()
+	t.last = text
 	t.summary.Label = text
 	t.menu.Refresh()
 }

@@ -114,7 +114,7 @@ func newUI(a fyne.App, eng Engine, opts Options) *UI {
 	u.tools = newToolbar(u)
 
 	split := container.NewVSplit(u.table.root, u.details.root)
-	split.Offset = 0.6
+	split.Offset = 0.5 // the details pane shows the map, the summary and the address, path and size rows
 	body := container.NewHSplit(u.filters.list, split)
 	body.Offset = 0.16
 	u.win.SetContent(container.NewBorder(u.tools.root, u.status.root, nil, nil, body))

@@ -1,17 +1,23 @@
 #!/bin/sh
 # Installs the system packages a group needs, only those missing, with
-# apt-get (Debian/Ubuntu). Usage: scripts/deps.sh build|gui-test|bench
+# apt-get (Debian/Ubuntu). Usage: scripts/deps.sh build|gui-test|bench|windows|package
 set -eu
 
 build="ca-certificates gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
 guitest="xvfb imagemagick xdotool dbus-daemon dbus-bin"
 bench="curl aria2 axel"
+# Cross-building haul.exe (cgo + GLFW need a Windows C compiler).
+windows="gcc-mingw-w64-x86-64-win32"
+# fyne package writes a .tar.xz.
+package="xz-utils"
 
 case "${1:-build}" in
 build) want="$build" ;;
 gui-test) want="$build $guitest" ;;
 bench) want="$build $bench" ;;
-*) echo "usage: $0 build|gui-test|bench" >&2; exit 2 ;;
+windows) want="$windows" ;;
+package) want="$build $package" ;;
+*) echo "usage: $0 build|gui-test|bench|windows|package" >&2; exit 2 ;;
 esac
 
 missing=""

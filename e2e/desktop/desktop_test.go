@@ -25,10 +25,10 @@ func TestDesktopDownload(t *testing.T) {
 	d := newDesk(t)
 	fake := newFakeDesktop(t, d.busAddr)
 
-	// 64 MiB at 1 MiB/s per connection: several seconds even on 16
+	// 96 MiB at 1 MiB/s per connection: six seconds even on 16
 	// connections, so the window is closed while bytes still flow.
 	const name = "haul-e2e.bin"
-	file := testserver.File{Size: 64 << 20, Seed: 42}
+	file := testserver.File{Size: 96 << 20, Seed: 42}
 	srv := testserver.New(testserver.WithFile("/"+name, file), testserver.WithPerConnRate(1<<20))
 	t.Cleanup(srv.Close)
 	final := filepath.Join(d.home, "Downloads", name)
@@ -116,7 +116,7 @@ func TestDesktopDownload(t *testing.T) {
 	}) {
 		t.Fatalf("no notification with summary %q; got %+v", name, fake.Notes())
 	}
-	if want := "Downloaded 64.0 MiB to Downloads"; note.Body != want {
+	if want := "Downloaded 96.0 MiB to Downloads"; note.Body != want {
 		t.Errorf("notification body %q, want %q", note.Body, want)
 	}
 	if note.AppIcon == "" {
