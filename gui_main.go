@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/dialog"
 
@@ -14,6 +16,7 @@ import (
 	"haul/cli"
 	"haul/downloader"
 	"haul/gui"
+	"haul/rpc"
 )
 
 // appID is the application identity; it must match FyneApp.toml.
@@ -25,6 +28,9 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	fs := flag.NewFlagSet("haul", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dataFlag := fs.String("data", "", "data `folder` holding haul.db")
+	var sf serviceFlags
+	fs.IntVar(&sf.port, "rpc-port", 0, "serve the aria2-compatible RPC on this `port` (default: settings, 6800)")
+	fs.StringVar(&sf.secret, "rpc-secret", "", "the RPC `token` (default: the one in settings)")
 	if err := fs.Parse(args); err != nil {
 		return cli.ExitUsage
 	}
@@ -32,6 +38,15 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "haul:", err)
 		return cli.ExitFailed
+	}
+	// One Haul per data folder: a second launch gives its links to the
+	// first, which shows its window, and exits.
+	if handled, err := rpc.HandOff(dataDir, fs.Args()); handled {
+		if err != nil {
+			fmt.Fprintln(stderr, "haul:", err)
+			return cli.ExitFailed
+		}
+		return cli.ExitOK
 	}
 	db, notice, err := cli.OpenStore(dataDir)
 	if err != nil {
@@ -69,20 +84,28 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	// answer; they are sent off the UI goroutine.
 	notify, stopNotify := gui.AsyncNotifier(a.SendNotification)
 	defer stopNotify()
+	stopService := func() {}
+	quit := func() {
+		// Stop taking requests, record every byte, then go; all quick.
+		stopService()
+		m.Close()
+		a.Quit()
+	}
 	u := gui.New(a, m, gui.Options{
 		Version: downloader.Version,
 		Desktop: desk,
 		Notify:  notify,
 		Open:    gui.OpenPath,
-		OnQuit: func() {
-			// Record every byte before the app goes away; Close is quick.
-			m.Close()
-			a.Quit()
-		},
+		OnQuit:  quit,
 	})
-	if notice != "" {
+	stop, warning := startService(m, dataDir, sf,
+		func() { fyne.Do(func() { u.Window().Show(); u.Window().RequestFocus() }) },
+		func() { fyne.Do(quit) })
+	stopService = stop
+	defer stop()
+	if msg := strings.TrimSpace(notice + "\n\n" + warning); msg != "" {
 		a.Lifecycle().SetOnStarted(func() {
-			dialog.ShowInformation("Haul", notice, u.Window())
+			dialog.ShowInformation("Haul", msg, u.Window())
 		})
 	}
 	u.ShowAndRun()

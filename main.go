@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"haul/cli"
 	"haul/downloader"
@@ -14,7 +15,8 @@ import (
 const usage = `Haul %s — fast, resumable downloads.
 
 Usage:
-  haul                     open the window
+  haul [URL...]            open the window (and add the links); a second
+                           launch hands its links to the running Haul
   haul get [flags] URL...  download in the terminal (haul get -h for flags)
   haul add URL...          hand links to the running Haul, or queue them for its next start
   haul version             print the version
@@ -42,7 +44,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, usage, downloader.Version)
 		return 0
 	}
-	if args[0] == "--data" || len(args[0]) > 0 && args[0][0] == '-' {
+	// Flags, or links (a browser or the desktop opening Haul with a URL),
+	// go to the window.
+	if strings.HasPrefix(args[0], "-") || strings.Contains(args[0], "://") {
 		return runGUI(args, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "haul: unknown command %q\n\n", args[0])

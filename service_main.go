@@ -1,0 +1,72 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"haul/downloader"
+	"haul/rpc"
+)
+
+// Keys of the RPC preferences in Settings.UI.
+const (
+	uiKeyRPC       = "rpc"       // "on" (default) or "off"
+	uiKeyRPCPort   = "rpcPort"   // default rpc.DefaultPort
+	uiKeyRPCSecret = "rpcSecret" // made on first start, kept so extensions keep working
+)
+
+// serviceFlags are the command-line overrides of the RPC preferences.
+type serviceFlags struct {
+	port   int
+	secret string
+}
+
+// startService runs the loopback service: the aria2-compatible RPC when it
+// is on, else only the single-instance hand-off on a free port. A taken
+// port is not fatal: the hand-off still runs and warning says what
+// happened, for the window to show.
+func startService(m *downloader.Manager, dataDir string, fl serviceFlags, onShow, onQuit func()) (stop func(), warning string) {
+	st := m.Settings()
+	secret := fl.secret
+	if secret == "" {
+		secret = st.UI[uiKeyRPCSecret]
+	}
+	if secret == "" {
+		secret = rpc.NewSecret()
+		if st.UI == nil {
+			st.UI = map[string]string{}
+		}
+		st.UI[uiKeyRPCSecret] = secret
+		_ = m.SetSettings(st) // a new secret next time is the only cost
+	}
+	port := rpc.DefaultPort
+	if p, err := strconv.Atoi(st.UI[uiKeyRPCPort]); err == nil && p > 0 && p < 65536 {
+		port = p
+	}
+	if fl.port > 0 {
+		port = fl.port
+	}
+	cfg := rpc.Config{
+		Engine:     m,
+		Port:       port,
+		Secret:     secret,
+		DataDir:    dataDir,
+		Version:    downloader.Version,
+		OnShow:     onShow,
+		OnShutdown: func(bool) { onQuit() },
+	}
+	if st.UI[uiKeyRPC] == "off" && fl.port == 0 {
+		cfg.Port, cfg.HandoffOnly = rpc.AnyPort, true
+	}
+	srv, err := rpc.Start(cfg)
+	if errors.Is(err, rpc.ErrPortInUse) {
+		warning = fmt.Sprintf("The aria2-compatible RPC could not start: %v. Browser extensions cannot reach Haul until you choose another port in Settings.", err)
+		cfg.Port, cfg.HandoffOnly = rpc.AnyPort, true
+		srv, err = rpc.Start(cfg)
+	}
+	if err != nil {
+		return func() {}, fmt.Sprintf("Haul could not start its local service (%v); opening links from other programs will not reach this window.", err)
+	}
+	return func() { srv.Close() }, warning
+}
