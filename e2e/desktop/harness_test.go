@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -211,7 +212,14 @@ func (d *desk) runApp(bin, dataDir string, args ...string) *app {
 	t := d.t
 	t.Helper()
 	a := &app{t: t, d: d, out: &lockedBuffer{}}
-	a.cmd = exec.Command(bin, append([]string{"--data", dataDir}, args...)...)
+	// A free port for the RPC, so runs never meet on aria2's 6800.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	a.cmd = exec.Command(bin, append([]string{"--data", dataDir, "--rpc-port", strconv.Itoa(port)}, args...)...)
 	a.cmd.Env = d.env
 	a.cmd.Dir = d.home
 	a.cmd.Stdout, a.cmd.Stderr = a.out, a.out
