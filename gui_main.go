@@ -91,18 +91,34 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 		m.Close()
 		a.Quit()
 	}
-	u := gui.New(a, m, gui.Options{
+	var u *gui.UI
+	show := func() { fyne.Do(func() { u.Window().Show(); u.Window().RequestFocus() }) }
+	shutdown := func() { fyne.Do(quit) }
+	running := rpcSettings(m.Settings())
+	u = gui.New(a, m, gui.Options{
 		Version: downloader.Version,
 		Desktop: desk,
 		Notify:  notify,
 		Open:    gui.OpenPath,
 		OnQuit:  quit,
+		OnSettingsSaved: func(s downloader.Settings) {
+			if rpcSettings(s) == running {
+				return
+			}
+			// The RPC moved or turned on or off: restart it now.
+			running = rpcSettings(s)
+			stopService()
+			stop, warning := startService(m, dataDir, serviceFlags{}, show, shutdown)
+			stopService = stop
+			if warning != "" {
+				dialog.ShowInformation("Haul", warning, u.Window())
+			}
+		},
 	})
-	stop, warning := startService(m, dataDir, sf,
-		func() { fyne.Do(func() { u.Window().Show(); u.Window().RequestFocus() }) },
-		func() { fyne.Do(quit) })
+	stop, warning := startService(m, dataDir, sf, show, shutdown)
 	stopService = stop
-	defer stop()
+	running = rpcSettings(m.Settings()) // the secret may be new
+	defer func() { stopService() }()
 	if msg := strings.TrimSpace(notice + "\n\n" + warning); msg != "" {
 		a.Lifecycle().SetOnStarted(func() {
 			dialog.ShowInformation("Haul", msg, u.Window())

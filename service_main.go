@@ -6,20 +6,20 @@ import (
 	"strconv"
 
 	"haul/downloader"
+	"haul/gui"
 	"haul/rpc"
-)
-
-// Keys of the RPC preferences in Settings.UI.
-const (
-	uiKeyRPC       = "rpc"       // "on" (default) or "off"
-	uiKeyRPCPort   = "rpcPort"   // default rpc.DefaultPort
-	uiKeyRPCSecret = "rpcSecret" // made on first start, kept so extensions keep working
 )
 
 // serviceFlags are the command-line overrides of the RPC preferences.
 type serviceFlags struct {
 	port   int
 	secret string
+}
+
+// rpcSettings is what the service was started with, to tell whether a
+// settings change needs a restart.
+func rpcSettings(s downloader.Settings) [3]string {
+	return [3]string{s.UI[gui.UIKeyRPC], s.UI[gui.UIKeyRPCPort], s.UI[gui.UIKeyRPCSecret]}
 }
 
 // startService runs the loopback service: the aria2-compatible RPC when it
@@ -30,18 +30,18 @@ func startService(m *downloader.Manager, dataDir string, fl serviceFlags, onShow
 	st := m.Settings()
 	secret := fl.secret
 	if secret == "" {
-		secret = st.UI[uiKeyRPCSecret]
+		secret = st.UI[gui.UIKeyRPCSecret]
 	}
 	if secret == "" {
 		secret = rpc.NewSecret()
 		if st.UI == nil {
 			st.UI = map[string]string{}
 		}
-		st.UI[uiKeyRPCSecret] = secret
+		st.UI[gui.UIKeyRPCSecret] = secret
 		_ = m.SetSettings(st) // a new secret next time is the only cost
 	}
 	port := rpc.DefaultPort
-	if p, err := strconv.Atoi(st.UI[uiKeyRPCPort]); err == nil && p > 0 && p < 65536 {
+	if p, err := strconv.Atoi(st.UI[gui.UIKeyRPCPort]); err == nil && p > 0 && p < 65536 {
 		port = p
 	}
 	if fl.port > 0 {
@@ -56,7 +56,7 @@ func startService(m *downloader.Manager, dataDir string, fl serviceFlags, onShow
 		OnShow:     onShow,
 		OnShutdown: func(bool) { onQuit() },
 	}
-	if st.UI[uiKeyRPC] == "off" && fl.port == 0 {
+	if st.UI[gui.UIKeyRPC] == "off" && fl.port == 0 {
 		cfg.Port, cfg.HandoffOnly = rpc.AnyPort, true
 	}
 	srv, err := rpc.Start(cfg)

@@ -39,7 +39,13 @@ const (
 	UIKeyNotifications  = "notifications"  // notify on completion and failure; default on
 	UIKeyLanguage       = "language"       // LanguageSystem, LanguageEnglish or LanguageChinese
 	UIKeyClipboardWatch = "clipboardWatch" // offer to add URLs copied elsewhere; default off
+	UIKeyRPC            = "rpc"            // the aria2-compatible RPC for browser extensions; default on
+	UIKeyRPCPort        = "rpcPort"        // its port; default 6800
+	UIKeyRPCSecret      = "rpcSecret"      // its token, made on first start
 )
+
+// DefaultRPCPort is aria2's, which browser extensions expect.
+const DefaultRPCPort = 6800
 
 // uiFlag reads an on/off preference with its default.
 func uiFlag(s downloader.Settings, key string, def bool) bool {

@@ -25,7 +25,8 @@ type settingsDialog struct {
 	dlg *dialog.CustomDialog
 
 	folder, maxActive, conns, perHost, limit *widget.Entry
-	closeToTray, notify, clipboard           *widget.Check
+	closeToTray, notify, clipboard, rpc      *widget.Check
+	rpcPort, rpcSecret                       *widget.Entry
 	language                                 *widget.Select
 	problem                                  *widget.Label
 	save, cancel                             *widget.Button
@@ -91,6 +92,17 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 	d.notify.SetChecked(NotificationsEnabled(s))
 	d.clipboard = widget.NewCheck(lang.L("Offer to download links I copy"), nil)
 	d.clipboard.SetChecked(ClipboardWatch(s))
+	d.rpc = widget.NewCheck(lang.L("Let browser extensions add downloads (aria2 RPC)"), nil)
+	d.rpc.SetChecked(uiFlag(s, UIKeyRPC, true))
+	port := DefaultRPCPort
+	if p, err := strconv.Atoi(s.UI[UIKeyRPCPort]); err == nil {
+		port = p
+	}
+	d.rpcPort = number(port, rangeValidator(1024, 65535))
+	d.rpcSecret = widget.NewEntry()
+	d.rpcSecret.SetText(s.UI[UIKeyRPCSecret])
+	// Empty means "make one": the service never runs without a secret.
+	d.rpcSecret.SetPlaceHolder(lang.L("Made for you"))
 	titles := make([]string, len(languageChoices))
 	for i, c := range languageChoices {
 		titles[i] = languageTitle(c.value)
@@ -113,6 +125,9 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 		widget.NewFormItem("", d.closeToTray),
 		widget.NewFormItem("", d.notify),
 		widget.NewFormItem("", d.clipboard),
+		widget.NewFormItem("", d.rpc),
+		&widget.FormItem{Text: lang.L("RPC port"), Widget: d.rpcPort, HintText: lang.L("Extensions for aria2 connect to http://127.0.0.1:PORT/jsonrpc.")},
+		&widget.FormItem{Text: lang.L("RPC secret"), Widget: d.rpcSecret, HintText: lang.L("Enter the same secret in the extension.")},
 	)
 	d.save = widget.NewButtonWithIcon(lang.L("Save"), theme.ConfirmIcon(), d.apply)
 	d.save.Importance = widget.HighImportance
@@ -150,6 +165,7 @@ func (d *settingsDialog) settings() (downloader.Settings, error) {
 		{lang.L("Connections per download"), d.conns},
 		{lang.L("Connections per server"), d.perHost},
 		{lang.L("Speed limit"), d.limit},
+		{lang.L("RPC port"), d.rpcPort},
 	}
 	for _, f := range fields {
 		if err := f.e.Validator(f.e.Text); err != nil {
@@ -175,6 +191,11 @@ func (d *settingsDialog) settings() (downloader.Settings, error) {
 	ui[UIKeyCloseToTray] = onOff(d.closeToTray.Checked)
 	ui[UIKeyNotifications] = onOff(d.notify.Checked)
 	ui[UIKeyClipboardWatch] = onOff(d.clipboard.Checked)
+	ui[UIKeyRPC] = onOff(d.rpc.Checked)
+	ui[UIKeyRPCPort] = strings.TrimSpace(d.rpcPort.Text)
+	if secret := strings.TrimSpace(d.rpcSecret.Text); secret != "" {
+		ui[UIKeyRPCSecret] = secret
+	}
 	ui[UIKeyLanguage] = LanguageSystem
 	for _, c := range languageChoices {
 		if languageTitle(c.value) == d.language.Selected {
@@ -211,4 +232,7 @@ func (u *UI) settingsChanged(s downloader.Settings) {
 	u.settings = s
 	u.status.update(u.model, s.GlobalLimit)
 	u.updateClipboardWatch()
+	if u.opts.OnSettingsSaved != nil {
+		u.opts.OnSettingsSaved(s)
+	}
 }

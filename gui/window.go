@@ -33,6 +33,9 @@ type Options struct {
 	Open func(path string) error
 	// Desktop, when set, puts Haul in the system tray (see InstallTray).
 	Desktop desktop.App
+	// OnSettingsSaved runs on the UI goroutine after the settings dialog
+	// saved, for what main.go owns (the RPC service).
+	OnSettingsSaved func(downloader.Settings)
 	// Notify sends a desktop notification; nil sends none. main.go passes
 	// App.SendNotification; tests pass a recorder.
 	Notify func(*fyne.Notification)
