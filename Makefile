@@ -4,7 +4,7 @@ BIN     := bin/haul
 DATA    ?=
 export CGO_ENABLED := 1
 
-.PHONY: run build test deps deps-gui fmt-check vet unit gui-e2e docs-shots e2e bench bench-smoke chaos clean \
+.PHONY: run build test deps deps-gui fmt-check vet unit fuzz-smoke gui-e2e docs-shots e2e bench bench-smoke chaos clean \
 	package package-windows
 
 run: deps build
@@ -20,7 +20,7 @@ deps-gui:
 	@scripts/deps.sh gui-test
 
 # Every check CI runs.
-test: deps-gui fmt-check vet unit gui-e2e e2e bench-smoke
+test: deps-gui fmt-check vet unit fuzz-smoke gui-e2e e2e bench-smoke
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -32,6 +32,21 @@ vet:
 
 unit:
 	$(GO) test -race -count=1 -timeout 10m ./...
+
+# A few seconds of each fuzzer on top of its committed seeds (go test runs
+# only the seeds). FUZZTIME=1m for a longer look.
+FUZZTIME ?= 4s
+FUZZ_TARGETS := downloader:FuzzContentDisposition downloader:FuzzSanitizeName downloader:FuzzContentRange \
+	downloader:FuzzParseRate downloader:FuzzParseURL downloader/store:FuzzDecodeRecord \
+	downloader/store:FuzzDecodeSegments rpc:FuzzDecodeRequest gui:FuzzParseLinks
+fuzz-smoke:
+	@mkdir -p bin
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) ./$$pkg/ >bin/fuzz.log 2>&1 \
+			|| { cat bin/fuzz.log; echo "fuzz $$fn failed"; exit 1; }; \
+		echo "fuzz $$fn: $$(grep -o 'execs: [0-9]*' bin/fuzz.log | tail -1)"; \
+	done
 
 # End-to-end: real haul binaries and processes (kill -9 and resume).
 e2e: build
