@@ -23,6 +23,7 @@ var (
 	ErrTooLarge        = errors.New("server sent more data than announced")
 	ErrBadResponse     = errors.New("the server sent an answer Haul cannot use")
 	ErrNoFreeName      = errors.New("no free file name in the folder")
+	ErrBadProxy        = errors.New("proxy must look like http://host:port, https://host:port or socks5://user:pass@host:port")
 	ErrBadOption       = errors.New("invalid option")
 	ErrBadSettings     = errors.New("invalid settings")
 	ErrBroken          = errors.New("task record is damaged; it can only be removed")

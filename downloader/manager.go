@@ -110,7 +110,7 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 	}
 	rt := cfg.Transport
 	if rt == nil {
-		rt = newTransport()
+		rt = newTransport(m.proxyFor)
 	}
 	m.client = newClient(rt)
 	// Unreadable settings fall back to the defaults: they are preferences,

@@ -49,6 +49,9 @@ func (s Settings) validate() error {
 	case s.MinSplit < 0:
 		return fmt.Errorf("minimum split size must not be negative: %w", ErrBadSettings)
 	}
+	if err := ParseProxy(s.Proxy); err != nil {
+		return fmt.Errorf("%w: %w", ErrBadSettings, err)
+	}
 	return nil
 }
 
@@ -73,6 +76,9 @@ func (s Settings) normalized(defaultFolder string) Settings {
 	}
 	if s.MinSplit <= 0 {
 		s.MinSplit = d.MinSplit
+	}
+	if ParseProxy(s.Proxy) != nil {
+		s.Proxy = ""
 	}
 	return s
 }

@@ -17,9 +17,9 @@ const maxRedirects = 10
 // range must travel on its own TCP connection (HTTP/2 would multiplex them
 // onto one and lose the speed-up), with an idle pool big enough for every
 // connection to keep its socket between ranges.
-func newTransport() *http.Transport {
+func newTransport(proxy func(*http.Request) (*url.URL, error)) *http.Transport {
 	return &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
+		Proxy: proxy,
 		DialContext: (&net.Dialer{
 			Timeout:   15 * time.Second,
 			KeepAlive: 30 * time.Second,
@@ -36,6 +36,34 @@ func newTransport() *http.Transport {
 		DisableCompression: true,
 		ReadBufferSize:     64 << 10,
 	}
+}
+
+// proxyFor is the proxy policy: the Settings.Proxy URL when set (http,
+// https or socks5, credentials in the URL), else HTTP(S)_PROXY/NO_PROXY
+// from the environment. It reads the settings on every connection, so a
+// change applies to the next one.
+func (m *Manager) proxyFor(req *http.Request) (*url.URL, error) {
+	if p := m.settingsSnapshot().Proxy; p != "" {
+		return url.Parse(p)
+	}
+	return http.ProxyFromEnvironment(req)
+}
+
+// ParseProxy validates a proxy setting: "" (none), or an http, https or
+// socks5 URL with a host, like socks5://user:pass@127.0.0.1:1080.
+func ParseProxy(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("proxy %q: %w", raw, ErrBadProxy)
+	}
+	switch u.Scheme {
+	case "http", "https", "socks5", "socks5h":
+		return nil
+	}
+	return fmt.Errorf("proxy %q: %w", raw, ErrBadProxy)
 }
 
 // newClient wraps rt with Haul's redirect policy: at most maxRedirects

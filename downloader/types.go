@@ -165,6 +165,9 @@ type Settings struct {
 	GlobalLimit int64 `json:"globalLimit"`
 	// MinSplit is the smallest range a connection may split off.
 	MinSplit int64 `json:"minSplit"`
+	// Proxy is an http, https or socks5 proxy URL for every request;
+	// "" uses HTTP_PROXY, HTTPS_PROXY and NO_PROXY from the environment.
+	Proxy string `json:"proxy,omitempty"`
 	// UI holds front-end preferences the engine does not interpret.
 	UI map[string]string `json:"ui,omitempty"`
 }

@@ -26,7 +26,7 @@ type settingsDialog struct {
 
 	folder, maxActive, conns, perHost, limit *widget.Entry
 	closeToTray, notify, clipboard, rpc      *widget.Check
-	rpcPort, rpcSecret                       *widget.Entry
+	rpcPort, rpcSecret, proxy                *widget.Entry
 	language                                 *widget.Select
 	problem                                  *widget.Label
 	save, cancel                             *widget.Button
@@ -101,6 +101,15 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 	d.rpcPort = number(port, rangeValidator(1024, 65535))
 	d.rpcSecret = widget.NewEntry()
 	d.rpcSecret.SetText(s.UI[UIKeyRPCSecret])
+	d.proxy = widget.NewEntry()
+	d.proxy.SetText(s.Proxy)
+	d.proxy.SetPlaceHolder(lang.L("From the system (HTTP_PROXY)"))
+	d.proxy.Validator = func(v string) error {
+		if downloader.ParseProxy(strings.TrimSpace(v)) != nil {
+			return errors.New(lang.L("A proxy looks like http://host:port or socks5://user:password@host:port."))
+		}
+		return nil
+	}
 	// Empty means "make one": the service never runs without a secret.
 	d.rpcSecret.SetPlaceHolder(lang.L("Made for you"))
 	titles := make([]string, len(languageChoices))
@@ -121,6 +130,7 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 		widget.NewFormItem(lang.L("Connections per download"), d.conns),
 		&widget.FormItem{Text: lang.L("Connections per server"), Widget: d.perHost, HintText: lang.L("Some servers refuse too many connections; Haul lowers this by itself when they do.")},
 		&widget.FormItem{Text: lang.L("Speed limit"), Widget: d.limit, HintText: lang.L("For all downloads together, like 500K or 2M; empty for none.")},
+		&widget.FormItem{Text: lang.L("Proxy"), Widget: d.proxy, HintText: lang.L("http, https or socks5; empty uses the system's.")},
 		&widget.FormItem{Text: lang.L("Language"), Widget: d.language, HintText: lang.L("Takes effect the next time Haul starts.")},
 		widget.NewFormItem("", d.closeToTray),
 		widget.NewFormItem("", d.notify),
@@ -166,6 +176,7 @@ func (d *settingsDialog) settings() (downloader.Settings, error) {
 		{lang.L("Connections per server"), d.perHost},
 		{lang.L("Speed limit"), d.limit},
 		{lang.L("RPC port"), d.rpcPort},
+		{lang.L("Proxy"), d.proxy},
 	}
 	for _, f := range fields {
 		if err := f.e.Validator(f.e.Text); err != nil {
@@ -180,6 +191,7 @@ func (d *settingsDialog) settings() (downloader.Settings, error) {
 	s.MaxActive, _ = strconv.Atoi(strings.TrimSpace(d.maxActive.Text))
 	s.Connections, _ = strconv.Atoi(strings.TrimSpace(d.conns.Text))
 	s.PerHost, _ = strconv.Atoi(strings.TrimSpace(d.perHost.Text))
+	s.Proxy = strings.TrimSpace(d.proxy.Text)
 	s.GlobalLimit = 0
 	if t := strings.TrimSpace(d.limit.Text); t != "" {
 		s.GlobalLimit, _ = downloader.ParseRate(t)
