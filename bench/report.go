@@ -368,7 +368,7 @@ func (b *bench) targets(w io.Writer) {
 		if a <= 0 || b <= 0 {
 			return "—", false, false
 		}
-		return fmt.Sprintf("%.2f", a/b), a/b >= min, true
+		return fmt.Sprintf("%.3f", a/b), a/b >= min, true
 	}
 	checks := []struct {
 		goal string

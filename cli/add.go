@@ -69,10 +69,10 @@ func Add(args []string, stdout, stderr io.Writer) int {
 	handled, err := rpc.HandOff(dataDir, urls)
 	if handled {
 		if err != nil {
-			fmt.Fprintln(stderr, "haul add: the running Haul refused:", err)
+			fmt.Fprintln(stderr, "haul add:", tr("the running Haul refused: {{.Error}}", map[string]any{"Error": err}))
 			return ExitFailed
 		}
-		fmt.Fprintf(stdout, "Handed %s to the running Haul.\n", plural(len(urls), "download"))
+		fmt.Fprintln(stdout, trN("Handed {{.Count}} downloads to the running Haul.", len(urls), map[string]any{"Count": len(urls)}))
 		return ExitOK
 	}
 	return queueOffline(dataDir, urls, stdout, stderr)
@@ -82,8 +82,8 @@ func Add(args []string, stdout, stderr io.Writer) int {
 func queueOffline(dataDir string, urls []string, stdout, stderr io.Writer) int {
 	db, notice, err := OpenStore(dataDir)
 	if errors.Is(err, ErrInUse) {
-		fmt.Fprintln(stderr, "haul add: Haul is running with this data folder but does not answer, so the links could not be handed to it.")
-		fmt.Fprintln(stderr, "Wait until its window is open and try again, or paste the links into its Add dialog.")
+		fmt.Fprintln(stderr, "haul add:", tr("Haul is running with this data folder but does not answer, so the links could not be handed to it."))
+		fmt.Fprintln(stderr, tr("Wait until its window is open and try again, or paste the links into its Add dialog."))
 		return ExitFailed
 	}
 	if err != nil {
@@ -113,14 +113,8 @@ func queueOffline(dataDir string, urls []string, stdout, stderr io.Writer) int {
 		status = ExitFailed
 	}
 	if len(ids) > 0 {
-		fmt.Fprintf(stdout, "Queued %s; they start when Haul opens.\n", plural(len(ids), "download"))
+		fmt.Fprintln(stdout, trN("Queued {{.Count}} downloads; they start when Haul opens.", len(ids), map[string]any{"Count": len(ids)}))
 	}
 	return status
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}

@@ -49,7 +49,7 @@ func OpenStore(dir string) (db *store.DB, notice string, err error) {
 		return nil, "", err
 	}
 	if r := db.Recovered(); r != nil {
-		notice = fmt.Sprintf("The task database was damaged (%v); it was moved to %s and Haul started with an empty one.", r.Reason, r.BrokenPath)
+		notice = tr("The task database was damaged ({{.Reason}}); it was moved to {{.Path}} and Haul started with an empty one.", map[string]any{"Reason": r.Reason, "Path": r.BrokenPath})
 	}
 	return db, notice, nil
 }

@@ -150,7 +150,7 @@ func Get(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "haul get:", err)
 		if errors.Is(err, ErrInUse) {
-			fmt.Fprintln(stderr, "Close the Haul window, or pass --data DIR to use a separate data folder.")
+			fmt.Fprintln(stderr, tr("Close the Haul window, or pass --data DIR to use a separate data folder."))
 		}
 		return ExitFailed
 	}
@@ -186,7 +186,7 @@ func Get(args []string, stdout, stderr io.Writer) int {
 	if ctx.Err() != nil {
 		view.clear()
 		m.Close() // records every byte on disk before we report
-		fmt.Fprintln(stderr, "Interrupted. Run the same command again to continue where it stopped.")
+		fmt.Fprintln(stderr, tr("Interrupted. Run the same command again to continue where it stopped."))
 		return ExitInterrupted
 	}
 	view.clear()
@@ -331,7 +331,7 @@ func summarize(stdout, stderr io.Writer, m *downloader.Manager, ids, already []s
 		status = ExitFailed
 	}
 	for _, p := range already {
-		fmt.Fprintf(stdout, "Already downloaded: %s\n", p)
+		fmt.Fprintln(stdout, tr("Already downloaded: {{.Path}}", map[string]any{"Path": p}))
 	}
 	for _, id := range ids {
 		s, err := m.Get(id)
@@ -340,14 +340,14 @@ func summarize(stdout, stderr io.Writer, m *downloader.Manager, ids, already []s
 		}
 		switch s.State {
 		case downloader.StateCompleted:
-			fmt.Fprintf(stdout, "Saved %s (%s)\n", s.Path(), downloader.FormatBytes(s.Size))
+			fmt.Fprintln(stdout, tr("Saved {{.Path}} ({{.Size}})", map[string]any{"Path": s.Path(), "Size": downloader.FormatBytes(s.Size)}))
 		default:
 			status = ExitFailed
 			msg := s.Error
 			if msg == "" {
-				msg = "Stopped before it finished."
+				msg = tr("Stopped before it finished.")
 			}
-			fmt.Fprintf(stderr, "Failed %s: %s\n", s.URL, msg)
+			fmt.Fprintln(stderr, tr("Failed {{.URL}}: {{.Error}}", map[string]any{"URL": s.URL, "Error": msg}))
 		}
 	}
 	return status

@@ -18,14 +18,21 @@ import (
 // in the package, with whether the call is plural.
 func langKeys(t *testing.T) map[string]bool {
 	t.Helper()
+	// The terminal verbs (cli/) share the translation files.
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
+	cliFiles, err := filepath.Glob("../cli/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, cliFiles...)
 	keys := make(map[string]bool)
 	fset := token.NewFileSet()
 	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
+		// cli/i18n.go holds the wrappers themselves, keyed by a variable.
+		if strings.HasSuffix(name, "_test.go") || name == filepath.Join("..", "cli", "i18n.go") {
 			continue
 		}
 		f, err := parser.ParseFile(fset, name, nil, 0)
@@ -37,25 +44,27 @@ func langKeys(t *testing.T) map[string]bool {
 			if !ok || len(call.Args) == 0 {
 				return true
 			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok {
-				return true
+			var fn string
+			switch f := call.Fun.(type) {
+			case *ast.SelectorExpr:
+				if id, ok := f.X.(*ast.Ident); ok && id.Name == "lang" {
+					fn = f.Sel.Name
+				}
+			case *ast.Ident: // cli's tr and trN wrap lang.L and lang.N
+				fn = map[string]string{"tr": "L", "trN": "N"}[f.Name]
 			}
-			if id, ok := sel.X.(*ast.Ident); !ok || id.Name != "lang" {
-				return true
-			}
-			switch sel.Sel.Name {
+			switch fn {
 			case "L", "N", "X", "XN":
 			default:
 				return true
 			}
 			lit, ok := call.Args[0].(*ast.BasicLit)
 			if !ok || lit.Kind != token.STRING {
-				t.Errorf("%s: lang.%s with a non-literal key cannot be checked", fset.Position(call.Pos()), sel.Sel.Name)
+				t.Errorf("%s: lang.%s with a non-literal key cannot be checked", fset.Position(call.Pos()), fn)
 				return true
 			}
 			s, _ := strconv.Unquote(lit.Value)
-			keys[s] = sel.Sel.Name == "N" || sel.Sel.Name == "XN"
+			keys[s] = fn == "N" || fn == "XN"
 			return true
 		})
 	}
