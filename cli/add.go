@@ -117,4 +117,3 @@ func queueOffline(dataDir string, urls []string, stdout, stderr io.Writer) int {
 	}
 	return status
 }
-
