@@ -13,6 +13,11 @@ type ramp struct {
 	rate  float64   // rate measured with the previous connection count
 	weak  bool      // the last doubling looked unpaid; measuring again
 	done  bool      // the count settled
+	// settledAt and lastBytes drive the re-probe: a ramp that settled on a
+	// slow link tries another doubling now and then.
+	settledAt time.Time
+	lastBytes int64
+	lastAt    time.Time
 }
 
 const (
@@ -23,6 +28,11 @@ const (
 	// rampGain is how much faster a doubling must make the task to try
 	// the next one.
 	rampGain = 1.25
+	// rampRetryAfter is how long a settled ramp waits before trying one
+	// more doubling, when each connection is slow enough that a server
+	// limit per connection is likely (below rampRetryPerConn).
+	rampRetryAfter   = 2 * time.Second
+	rampRetryPerConn = 16 << 20
 	// rampBytesPerConn is what each connection must deliver, on average,
 	// inside a window: servers that pace in bursts would otherwise make a
 	// short window look empty and stop the ramp too early.
@@ -38,6 +48,9 @@ func (r *run) rampStep(now time.Time) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if rp.done || r.allowance >= r.limit {
+		if !rp.done {
+			rp.settledAt = now
+		}
 		rp.done = true
 		return false
 	}
@@ -57,6 +70,7 @@ func (r *run) rampStep(now time.Time) bool {
 		// One weak window may be noise: measure once more before settling.
 		if rp.weak {
 			rp.done = true
+			rp.settledAt = now
 			return false
 		}
 		rp.weak = true
@@ -67,5 +81,34 @@ func (r *run) rampStep(now time.Time) bool {
 	rp.rate = rate
 	r.allowance = min(2*r.allowance, r.limit)
 	rp.at = time.Time{}
+	return true
+}
+
+// rampRetry runs once a second on the control loop. It measures the
+// task's rate and, when the ramp settled a while ago below the cap and
+// each connection is slow (a server limit per connection, or a long fat
+// link where one stream cannot fill the pipe), re-arms the ramp with one
+// more doubling. It returns true when it did. A fast local link never
+// qualifies, so it keeps its few connections.
+func (r *run) rampRetry(now time.Time) bool {
+	t := r.t
+	rp := &r.ramp
+	received := t.received.Load()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	prevBytes, prevAt := rp.lastBytes, rp.lastAt
+	rp.lastBytes, rp.lastAt = received, now
+	if !rp.done || r.learned || r.allowance >= r.limit || prevAt.IsZero() ||
+		now.Sub(rp.settledAt) < rampRetryAfter || t.conns < 1 {
+		return false
+	}
+	rate := float64(received-prevBytes) / now.Sub(prevAt).Seconds()
+	if rate/float64(t.conns) >= rampRetryPerConn {
+		return false
+	}
+	rp.done, rp.weak = false, false
+	rp.rate = rate
+	rp.at = time.Time{}
+	r.allowance = min(2*r.allowance, r.limit)
 	return true
 }

@@ -58,6 +58,7 @@ type run struct {
 	ramp       ramp
 	firstByte  time.Duration // latest request-to-first-byte delay
 	limit      int           // connection cap, lowered when the server refuses more
+	learned    bool          // limit was lowered by a refusal: later ones are transient
 	serverFail int           // consecutive HTTP failures without progress
 	netWaiting int           // workers backing off after a network error
 }
@@ -231,10 +232,14 @@ func (r *run) loop(first io.ReadCloser) error {
 				rampTicker.Stop()
 				rampC = nil
 			}
-		case <-tick.C:
+		case now := <-tick.C:
 			if err := r.checkpoint(); err != nil {
 				end = err
 				break
+			}
+			if r.rampRetry(now) {
+				rampTicker.Reset(rampTick)
+				rampC = rampTicker.C
 			}
 			r.grow()
 		case <-r.signal:
@@ -332,7 +337,7 @@ func (r *run) claimLocked(c *conn) *piece {
 	if !t.rec.Resumable {
 		minSplit = 1 << 62 // one stream only
 	}
-	idx, at, split, ok := pick(slots, minSplit, newRate)
+	idx, at, split, ok := pickWith(slots, tailPolicy(minSplit, newRate, r.firstByte.Seconds()))
 	if !ok {
 		return nil
 	}

@@ -40,6 +40,33 @@ const (
 // upper part is split off for the new connection (split=true). ok=false
 // means there is nothing worth taking.
 func pick(slots []slot, minSplit int64, newRate float64) (idx int, at int64, split bool, ok bool) {
+	return pickWith(slots, splitPolicy{minSplit: minSplit, newRate: newRate, tailAfter: tailSplitAfter, tailMin: tailSplitMin})
+}
+
+// splitPolicy is what pickWith weighs. On a link with a long round trip a
+// new request costs more (handshake, request, TCP slow start), so the
+// tail thresholds grow with it: see tailPolicy.
+type splitPolicy struct {
+	minSplit  int64
+	newRate   float64
+	tailAfter float64 // seconds of work left before a tail split pays
+	tailMin   int64   // smallest tail piece
+}
+
+// tailPolicy scales the tail thresholds with the request-to-first-byte
+// delay rtt: a piece must keep the new connection busy for a few round
+// trips, and only ranges with several round trips of work left are cut.
+func tailPolicy(minSplit int64, newRate float64, rtt float64) splitPolicy {
+	p := splitPolicy{minSplit: minSplit, newRate: newRate, tailAfter: tailSplitAfter, tailMin: tailSplitMin}
+	p.tailAfter = max(p.tailAfter, 4*rtt)
+	if newRate > 0 {
+		p.tailMin = max(p.tailMin, int64(newRate*3*rtt))
+	}
+	return p
+}
+
+func pickWith(slots []slot, pol splitPolicy) (idx int, at int64, split bool, ok bool) {
+	minSplit, newRate := pol.minSplit, pol.newRate
 	// An idle unfinished range is always the first choice: no one is on it.
 	best := -1
 	for i, s := range slots {
@@ -77,7 +104,7 @@ func pick(slots []slot, minSplit int64, newRate float64) (idx int, at int64, spl
 	// With one byte left splitPoint cannot leave both sides a byte; an
 	// empty piece would be claimed, "finished" and split again in a loop
 	// (reachable when MinSplit is 0, which settings allow).
-	if piece <= 0 || piece < minSplit && (bestTime < tailSplitAfter || piece < tailSplitMin) {
+	if piece <= 0 || piece < minSplit && (bestTime < pol.tailAfter || piece < pol.tailMin) {
 		return -1, 0, false, false
 	}
 	return best, cut, true, true

@@ -118,12 +118,16 @@ func (r *run) refused() bool {
 	t := r.t
 	t.mu.Lock()
 	working := t.conns
-	if working < 1 {
+	// Once the count that works is known, a refusal within it is the
+	// server's hiccup (a closed connection it still counts, say): retry,
+	// do not keep lowering the count.
+	if working < 1 || r.learned && r.workers <= r.limit {
 		t.mu.Unlock()
 		return false
 	}
 	if working < r.limit {
 		r.limit = working
+		r.learned = true
 		t.logLocked(fmt.Sprintf("The server refused more connections; using %d.", working))
 	}
 	t.mu.Unlock()
