@@ -2,7 +2,6 @@ package downloader
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"net"
 	"net/http"
@@ -43,9 +42,6 @@ func KindOf(err error) ErrorKind {
 	}
 	var se *StatusError
 	var dnsErr *net.DNSError
-	var unknownAuth x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var certInvalid x509.CertificateInvalidError
 	switch {
 	case errors.Is(err, errCanceled):
 		return KindCanceled
@@ -67,7 +63,7 @@ func KindOf(err error) ErrorKind {
 		return KindBroken
 	case errors.Is(err, ErrBadResponse):
 		return KindBadResponse
-	case errors.As(err, &unknownAuth), errors.As(err, &hostErr), errors.As(err, &certInvalid):
+	case untrustedCert(err):
 		return KindTLS
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
 		return KindName

@@ -2,7 +2,6 @@ package downloader
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -19,8 +18,6 @@ func Sentence(err error) string {
 	}
 	var se *StatusError
 	var dnsErr *net.DNSError
-	var unknownAuth x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
 	switch {
 	case errors.Is(err, errCanceled):
 		return "Canceled. Resume to download it again from the start."
@@ -46,7 +43,7 @@ func Sentence(err error) string {
 		return "This task's saved record is damaged and cannot be resumed. Remove it and add the link again."
 	case errors.Is(err, ErrBadResponse):
 		return "The server sent an answer Haul cannot use (" + detail(err) + ")."
-	case errors.As(err, &unknownAuth), errors.As(err, &hostErr):
+	case untrustedCert(err):
 		return "The server's security certificate is not trusted, so Haul did not connect (" + detail(err) + ")."
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
 		return fmt.Sprintf("The server name %q does not exist. Check the link.", dnsErr.Name)

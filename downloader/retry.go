@@ -30,12 +30,18 @@ const (
 	classStopped
 )
 
-func classify(err error) errClass {
-	var se *StatusError
-	var dnsErr *net.DNSError
+// untrustedCert reports a TLS verification failure: retrying cannot
+// help, and the user must hear why Haul did not connect.
+func untrustedCert(err error) bool {
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var certInvalid x509.CertificateInvalidError
+	return errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &certInvalid)
+}
+
+func classify(err error) errClass {
+	var se *StatusError
+	var dnsErr *net.DNSError
 	switch {
 	case err == nil:
 		return classFatal
@@ -54,7 +60,7 @@ func classify(err error) errClass {
 		return classFatal
 	case errors.Is(err, ErrBadURL), errors.Is(err, ErrTooManyRedirect), errors.Is(err, ErrBadResponse):
 		return classFatal
-	case errors.As(err, &unknownAuth), errors.As(err, &hostErr), errors.As(err, &certInvalid):
+	case untrustedCert(err):
 		return classFatal
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
 		// A name that does not resolve is usually a typo, sometimes a
