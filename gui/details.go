@@ -213,7 +213,7 @@ func optionsText(o downloader.Options) string {
 func logText(s *downloader.Snapshot) string {
 	if len(s.Log) == 0 {
 		if s.Error != "" {
-			return s.Error
+			return errorText(*s)
 		}
 		return lang.L("No problems so far.")
 	}

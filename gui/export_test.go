@@ -3,6 +3,8 @@ package gui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
+
+	"haul/downloader"
 )
 
 // Test hooks for the black-box tests in gui_test. They reach into the
@@ -119,3 +121,6 @@ func (u *UI) Row(id string) fyne.SecondaryTappable {
 	}
 	return nil
 }
+
+// StatusOf is the status sentence the table shows for s.
+func StatusOf(s downloader.Snapshot) string { return statusText(&s) }

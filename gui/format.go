@@ -80,12 +80,12 @@ func statusText(s *downloader.Snapshot) string {
 		return lang.L("Completed")
 	case downloader.StateFailed:
 		if s.Error != "" {
-			return lang.L("Failed: {{.Error}}", map[string]any{"Error": s.Error})
+			return lang.L("Failed: {{.Error}}", map[string]any{"Error": errorText(*s)})
 		}
 		return lang.L("Failed")
 	case downloader.StatePaused:
 		if s.Error != "" {
-			return lang.L("Paused: {{.Error}}", map[string]any{"Error": s.Error})
+			return lang.L("Paused: {{.Error}}", map[string]any{"Error": errorText(*s)})
 		}
 		return lang.L("Paused")
 	case downloader.StateQueued:
@@ -96,7 +96,7 @@ func statusText(s *downloader.Snapshot) string {
 			return lang.L("Connecting…")
 		case downloader.PhaseRetrying:
 			if s.Error != "" {
-				return lang.L("Retrying: {{.Error}}", map[string]any{"Error": s.Error})
+				return lang.L("Retrying: {{.Error}}", map[string]any{"Error": errorText(*s)})
 			}
 			return lang.L("Retrying…")
 		case downloader.PhaseWaitingNetwork:

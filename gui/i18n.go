@@ -1,7 +1,9 @@
 package gui
 
 import (
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -18,6 +20,12 @@ const (
 
 var translationsOnce sync.Once
 
+// englishUI tells whether the window speaks English, so the engine's
+// detailed English sentences can be shown as they are.
+var englishUI atomic.Bool
+
+func init() { englishUI.Store(true) }
+
 // LoadTranslations registers Haul's strings with Fyne's lang package and,
 // unless language is LanguageSystem, makes that language win over the
 // system's. It acts once per process: Fyne offers no way to switch the
@@ -29,8 +37,10 @@ func LoadTranslations(language string) {
 			fyne.LogError("loading translations", err)
 		}
 		if language == LanguageSystem {
+			englishUI.Store(!strings.HasPrefix(lang.SystemLocale().LanguageString(), "zh"))
 			return
 		}
+		englishUI.Store(language == LanguageEnglish)
 		data, err := assets.Translations.ReadFile("translations/" + language + ".json")
 		if err != nil {
 			fyne.LogError("unknown language "+language, err)

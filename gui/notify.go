@@ -36,7 +36,7 @@ func finishedNotification(done []downloader.Snapshot) *fyne.Notification {
 		if name == "" {
 			name = s.URL
 		}
-		return fyne.NewNotification(lang.L("Download failed: {{.Name}}", map[string]any{"Name": name}), s.Error)
+		return fyne.NewNotification(lang.L("Download failed: {{.Name}}", map[string]any{"Name": name}), errorText(s))
 	}
 	var ok, failed int
 	for _, s := range done {
