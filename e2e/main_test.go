@@ -1,23 +1,20 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"haul/e2e/internal/e2etest"
 )
 
 var (
@@ -109,29 +106,11 @@ func tail(s string, n int) string {
 	return s
 }
 
-// syncBuffer is a bytes.Buffer safe to read while the child writes to it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // proc is one running haul process.
 type proc struct {
 	args           []string
 	cmd            *exec.Cmd
-	stdout, stderr syncBuffer
+	stdout, stderr e2etest.SyncBuffer
 	started        time.Time
 	done           chan struct{}
 	state          *os.ProcessState
@@ -262,16 +241,11 @@ func waitUntil(p *proc, guard time.Duration, cond func() bool) bool {
 
 func fileSHA256(t *testing.T, path string) string {
 	t.Helper()
-	f, err := os.Open(path)
+	sum, err := e2etest.FileSHA256(path)
 	if err != nil {
-		t.Fatalf("open downloaded file: %v", err)
+		t.Fatalf("hash downloaded file: %v", err)
 	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		t.Fatalf("read %s: %v", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil))
+	return sum
 }
 
 // partFiles lists the *.part files left in dir.

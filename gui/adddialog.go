@@ -125,13 +125,6 @@ func (u *UI) newAddDialog(text string) *addDialog {
 
 	d.folder = widget.NewEntry()
 	d.folder.SetText(set.Folder)
-	browse := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
-		dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
-			if err == nil && dir != nil {
-				d.folder.SetText(dir.Path())
-			}
-		}, u.win)
-	})
 	d.name = widget.NewEntry()
 	d.name.SetPlaceHolder(lang.L("From the server"))
 
@@ -153,7 +146,7 @@ func (u *UI) newAddDialog(text string) *addDialog {
 	d.start.SetChecked(true)
 
 	d.form = widget.NewForm(
-		widget.NewFormItem(lang.L("Save to"), container.NewBorder(nil, nil, nil, browse, d.folder)),
+		widget.NewFormItem(lang.L("Save to"), u.folderField(d.folder)),
 		widget.NewFormItem(lang.L("File name"), d.name),
 		widget.NewFormItem(lang.L("Connections"), d.conns),
 		&widget.FormItem{Text: lang.L("Speed limit"), Widget: d.limit, HintText: lang.L("Bytes per second, like 500K or 2M; empty for none.")},
@@ -187,6 +180,19 @@ func (u *UI) newAddDialog(text string) *addDialog {
 	d.urls.SetText(text)
 	d.linksChanged()
 	return d
+}
+
+// folderField is entry with a button beside it that picks a folder into
+// it, as the add and settings dialogs both offer.
+func (u *UI) folderField(entry *widget.Entry) fyne.CanvasObject {
+	browse := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
+		dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+			if err == nil && dir != nil {
+				entry.SetText(dir.Path())
+			}
+		}, u.win)
+	})
+	return container.NewBorder(nil, nil, nil, browse, entry)
 }
 
 func defaultInt(v, def int) int {

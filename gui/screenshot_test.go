@@ -51,15 +51,7 @@ func TestScreenshot(t *testing.T) {
 	u, _ := open(t, run, vid, probe, q, p, f, d)
 	u.Window().Resize(fyne.NewSize(1100, 680))
 	u.Click(0, 0)
-	img := u.Window().Canvas().Capture()
-	fh, err := os.Create(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	if err := png.Encode(fh, img); err != nil {
-		t.Fatal(err)
-	}
+	writePNG(t, out, u.Window().Canvas())
 	if name := os.Getenv("HAUL_SCREENSHOT_ADD"); name != "" {
 		fyne.CurrentApp().Clipboard().SetContent("https://example.com/a.iso\nhttps://example.com/b.iso\nftp://nope")
 		shortcut(u, fyne.KeyN)

@@ -69,13 +69,6 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 	}
 	d.folder = widget.NewEntry()
 	d.folder.SetText(s.Folder)
-	browse := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
-		dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
-			if err == nil && dir != nil {
-				d.folder.SetText(dir.Path())
-			}
-		}, u.win)
-	})
 	d.maxActive = number(defaultInt(s.MaxActive, downloader.DefaultMaxActive), rangeValidator(1, 100))
 	d.conns = number(defaultInt(s.Connections, downloader.DefaultConnections), rangeValidator(1, downloader.MaxConnections))
 	d.perHost = number(defaultInt(s.PerHost, downloader.DefaultPerHost), rangeValidator(1, 256))
@@ -125,7 +118,7 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 	d.problem.Hide()
 
 	form := widget.NewForm(
-		widget.NewFormItem(lang.L("Download folder"), container.NewBorder(nil, nil, nil, browse, d.folder)),
+		widget.NewFormItem(lang.L("Download folder"), u.folderField(d.folder)),
 		&widget.FormItem{Text: lang.L("Parallel downloads"), Widget: d.maxActive, HintText: lang.L("How many downloads run at once; the rest wait in the queue.")},
 		widget.NewFormItem(lang.L("Connections per download"), d.conns),
 		&widget.FormItem{Text: lang.L("Connections per server"), Widget: d.perHost, HintText: lang.L("Some servers refuse too many connections; Haul lowers this by itself when they do.")},

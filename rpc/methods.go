@@ -145,6 +145,15 @@ func (s *Server) lookup(gid string) (snap downloader.Snapshot, removed bool, err
 	return snap, false, err
 }
 
+// lookupParam is lookup of the task whose GID is parameter 0.
+func (s *Server) lookupParam(p args) (snap downloader.Snapshot, removed bool, err error) {
+	gid, err := p.gid(0)
+	if err != nil {
+		return snap, false, err
+	}
+	return s.lookup(gid)
+}
+
 // live finds a task that is still in the engine.
 func (s *Server) live(p args) (downloader.Snapshot, error) {
 	gid, err := p.gid(0)

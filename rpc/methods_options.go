@@ -200,11 +200,7 @@ func taskOptions(snap downloader.Snapshot, st downloader.Settings) map[string]st
 }
 
 func (s *Server) getOption(_ callCtx, p args) (any, error) {
-	gid, err := p.gid(0)
-	if err != nil {
-		return nil, err
-	}
-	snap, _, err := s.lookup(gid)
+	snap, _, err := s.lookupParam(p)
 	if err != nil {
 		return nil, err
 	}

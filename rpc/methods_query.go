@@ -25,11 +25,7 @@ func (s *Server) tellStatus(_ callCtx, p args) (any, error) {
 }
 
 func (s *Server) getURIs(_ callCtx, p args) (any, error) {
-	gid, err := p.gid(0)
-	if err != nil {
-		return nil, err
-	}
-	snap, _, err := s.lookup(gid)
+	snap, _, err := s.lookupParam(p)
 	if err != nil {
 		return nil, err
 	}
@@ -37,11 +33,7 @@ func (s *Server) getURIs(_ callCtx, p args) (any, error) {
 }
 
 func (s *Server) getFiles(_ callCtx, p args) (any, error) {
-	gid, err := p.gid(0)
-	if err != nil {
-		return nil, err
-	}
-	snap, _, err := s.lookup(gid)
+	snap, _, err := s.lookupParam(p)
 	if err != nil {
 		return nil, err
 	}

@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"image"
 	"image/png"
@@ -17,10 +15,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"haul/e2e/internal/e2etest"
 )
 
 // tools the desktop tests run, and the apt package each comes from.
@@ -185,25 +184,8 @@ type app struct {
 	t    *testing.T
 	d    *desk
 	cmd  *exec.Cmd
-	out  *lockedBuffer
+	out  *e2etest.SyncBuffer
 	done <-chan struct{}
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // runApp starts haul --data dataDir args… on the desk. Its output is
@@ -211,7 +193,7 @@ func (l *lockedBuffer) String() string {
 func (d *desk) runApp(bin, dataDir string, args ...string) *app {
 	t := d.t
 	t.Helper()
-	a := &app{t: t, d: d, out: &lockedBuffer{}}
+	a := &app{t: t, d: d, out: &e2etest.SyncBuffer{}}
 	// A free port for the RPC, so runs never meet on aria2's 6800.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -371,18 +353,4 @@ func pixelStats(img image.Image) (stddev float64, colours int) {
 	}
 	mean := sum / float64(n)
 	return math.Sqrt(sq/float64(n) - mean*mean), len(seen)
-}
-
-// fileSHA256 is the hex SHA-256 of the file at path.
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
