@@ -4,7 +4,7 @@ BIN     := bin/haul
 DATA    ?=
 export CGO_ENABLED := 1
 
-.PHONY: run build test deps deps-gui fmt-check vet unit fuzz-smoke gui-e2e docs-shots e2e bench bench-smoke chaos clean \
+.PHONY: run build test deps deps-gui deps-node jsclient fmt-check vet unit fuzz-smoke gui-e2e docs-shots e2e bench bench-smoke chaos clean \
 	package package-windows
 
 run: deps build
@@ -19,8 +19,11 @@ deps:
 deps-gui:
 	@scripts/deps.sh gui-test
 
+deps-node:
+	@scripts/deps.sh node
+
 # Every check CI runs.
-test: deps-gui fmt-check vet unit fuzz-smoke gui-e2e e2e bench-smoke
+test: deps-gui jsclient fmt-check vet unit fuzz-smoke gui-e2e e2e bench-smoke
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -30,8 +33,17 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-unit:
+unit: jsclient
 	$(GO) test -race -count=1 -timeout 10m ./...
+
+# The unmodified npm aria2 client that rpc/jsclient_test.go drives Haul with,
+# in a folder of its own. npm ci reruns only when the lock file changes (npm
+# writes node_modules/.package-lock.json last); its cache serves repeat runs.
+JSCLIENT := rpc/jsclient
+jsclient: deps-node $(JSCLIENT)/node_modules/.package-lock.json
+$(JSCLIENT)/node_modules/.package-lock.json: $(JSCLIENT)/package.json $(JSCLIENT)/package-lock.json | deps-node
+	@npm ci --prefix $(JSCLIENT) --prefer-offline --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
 
 # A few seconds of each fuzzer on top of its committed seeds (go test runs
 # only the seeds). FUZZTIME=1m for a longer look.

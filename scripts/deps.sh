@@ -10,6 +10,8 @@ bench="curl aria2 axel"
 windows="gcc-mingw-w64-x86-64-win32"
 # fyne package writes a .tar.xz.
 package="xz-utils"
+# Node.js and npm run the npm aria2 client in rpc/jsclient_test.go.
+node="nodejs npm"
 
 case "${1:-build}" in
 build) want="$build" ;;
@@ -17,7 +19,12 @@ gui-test) want="$build $guitest" ;;
 bench) want="$build $bench" ;;
 windows) want="$windows" ;;
 package) want="$build $package" ;;
-*) echo "usage: $0 build|gui-test|bench|windows|package" >&2; exit 2 ;;
+node)
+	# By command, not by package: a Node.js from elsewhere (NodeSource, nvm)
+	# bundles npm, and Debian's npm package would conflict with it.
+	if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then exit 0; fi
+	want="$node" ;;
+*) echo "usage: $0 build|gui-test|bench|windows|package|node" >&2; exit 2 ;;
 esac
 
 missing=""

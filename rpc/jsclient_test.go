@@ -1,0 +1,192 @@
+package rpc
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"haul/downloader"
+	"haul/downloader/testserver"
+)
+
+// jsSummary is the JSON line rpc/jsclient/drive.js prints on success.
+type jsSummary struct {
+	Unauthorized string `json:"unauthorized"`
+	HTTPVersion  string `json:"httpVersion"`
+	Version      string `json:"version"`
+	Fast         struct {
+		GID             string   `json:"gid"`
+		Status          string   `json:"status"`
+		TotalLength     string   `json:"totalLength"`
+		CompletedLength string   `json:"completedLength"`
+		Path            string   `json:"path"`
+		Events          []string `json:"events"`
+	} `json:"fast"`
+	Slow struct {
+		GID             string   `json:"gid"`
+		PausedStatus    string   `json:"pausedStatus"`
+		PausedAt        string   `json:"pausedAt"`
+		Status          string   `json:"status"`
+		TotalLength     string   `json:"totalLength"`
+		CompletedLength string   `json:"completedLength"`
+		Path            string   `json:"path"`
+		Events          []string `json:"events"`
+	} `json:"slow"`
+	Global     map[string]string `json:"global"`
+	NumStopped string            `json:"numStopped"`
+}
+
+// nodeClient finds node and the installed npm client, or skips. CI must not
+// skip silently: `make test` installs both, so there a gap is a failure.
+func nodeClient(t *testing.T) (node, script string) {
+	t.Helper()
+	missing := func(what string) {
+		msg := what + " (make test installs it: scripts/deps.sh node, then npm ci --prefix rpc/jsclient)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI: " + msg)
+		}
+		t.Skip("skipping the npm aria2 client test: " + msg)
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		missing("node is not installed")
+	}
+	if _, err := os.Stat(filepath.Join("jsclient", "node_modules", "aria2", "package.json")); err != nil {
+		missing("rpc/jsclient/node_modules is missing")
+	}
+	script, err = filepath.Abs(filepath.Join("jsclient", "drive.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return node, script
+}
+
+// TestNpmAria2Client drives a real Haul (rpc server over a real
+// downloader.Manager) with the unmodified npm "aria2" library: a wrong
+// secret is refused, addUri + onDownloadComplete + tellStatus, pause and
+// unpause of a slow download, changeGlobalOption and getGlobalOption.
+func TestNpmAria2Client(t *testing.T) {
+	node, script := nodeClient(t)
+
+	fastFile := testserver.File{Size: 3<<20 + 321, Seed: 41}
+	fast := testserver.New(testserver.WithFile("/fast.bin", fastFile))
+	defer fast.Close()
+	// Its own server, paced per connection, keeps the second download
+	// running long enough for the pause to land mid-way.
+	slowFile := testserver.File{Size: 2<<20 + 77, Seed: 42}
+	slow := testserver.New(testserver.WithFile("/slow.bin", slowFile), testserver.WithPerConnRate(512<<10))
+	defer slow.Close()
+
+	dir := t.TempDir()
+	m, err := downloader.Open(context.Background(), downloader.Config{Store: newMemStore(), DefaultFolder: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	secret := NewSecret()
+	s := startTest(t, m, func(c *Config) { c.Secret = secret })
+
+	const limit = "3M"
+	limitBytes, err := downloader.ParseRate(limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, script,
+		"--port", strconv.Itoa(s.Port()), "--secret", secret, "--dir", dir,
+		"--fast", fast.URL("/fast.bin"), "--slow", slow.URL("/slow.bin"),
+		"--limit", limit, "--limit-bytes", strconv.FormatInt(limitBytes, 10),
+		"--timeout", "60")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("node %s: %v\nstdout:\n%s\nstderr:\n%s", filepath.Base(script), err, stdout.String(), stderr.String())
+	}
+	t.Logf("npm aria2 client finished in %v", time.Since(start).Round(time.Millisecond))
+	line := strings.TrimSpace(stdout.String())
+	if i := strings.LastIndexByte(line, '\n'); i >= 0 {
+		line = line[i+1:]
+	}
+	t.Logf("summary: %s", line)
+	var sum jsSummary
+	if err := json.Unmarshal([]byte(line), &sum); err != nil {
+		t.Fatalf("summary %q: %v\nstderr:\n%s", line, err, stderr.String())
+	}
+
+	if sum.Unauthorized != "Unauthorized" {
+		t.Errorf("wrong secret: %q, want Unauthorized", sum.Unauthorized)
+	}
+	if sum.Version != downloader.Version || sum.HTTPVersion != downloader.Version {
+		t.Errorf("versions %q (WebSocket), %q (HTTP), want %q", sum.Version, sum.HTTPVersion, downloader.Version)
+	}
+
+	fastSize := strconv.FormatInt(fastFile.Size, 10)
+	if sum.Fast.Status != "complete" || sum.Fast.TotalLength != fastSize || sum.Fast.CompletedLength != fastSize {
+		t.Errorf("fast download: %+v, want complete %s/%s", sum.Fast, fastSize, fastSize)
+	}
+	if n := len(sum.Fast.Events); n == 0 || sum.Fast.Events[0] != "onDownloadStart" || sum.Fast.Events[n-1] != "onDownloadComplete" {
+		t.Errorf("fast notifications %v", sum.Fast.Events)
+	}
+
+	slowSize := strconv.FormatInt(slowFile.Size, 10)
+	if sum.Slow.Status != "complete" || sum.Slow.TotalLength != slowSize || sum.Slow.CompletedLength != slowSize {
+		t.Errorf("slow download: %+v, want complete %s/%s", sum.Slow, slowSize, slowSize)
+	}
+	if at, _ := strconv.ParseInt(sum.Slow.PausedAt, 10, 64); sum.Slow.PausedStatus != "paused" || at >= slowFile.Size {
+		t.Errorf("while paused: status %q at %s of %d", sum.Slow.PausedStatus, sum.Slow.PausedAt, slowFile.Size)
+	}
+	// Start, pause, start again, complete: in that order.
+	if got, want := strings.Join(sum.Slow.Events, ","), "onDownloadStart,onDownloadPause,onDownloadStart,onDownloadComplete"; got != want {
+		t.Errorf("slow notifications %s, want %s", got, want)
+	}
+
+	if sum.Global["max-concurrent-downloads"] != "2" || sum.Global["max-overall-download-limit"] != strconv.FormatInt(limitBytes, 10) {
+		t.Errorf("global options %v", sum.Global)
+	}
+	if st := m.Settings(); st.MaxActive != 2 || st.GlobalLimit != limitBytes {
+		t.Errorf("engine settings: MaxActive %d, GlobalLimit %d", st.MaxActive, st.GlobalLimit)
+	}
+	if sum.NumStopped != "2" {
+		t.Errorf("numStopped %q, want 2", sum.NumStopped)
+	}
+
+	// The bytes on disk are the server's, also for the paused and resumed one.
+	for _, f := range []struct {
+		name, reported string
+		file           testserver.File
+	}{{"fast.bin", sum.Fast.Path, fastFile}, {"slow.bin", sum.Slow.Path, slowFile}} {
+		path := filepath.Join(dir, f.name)
+		if f.reported != path {
+			t.Errorf("%s: tellStatus path %q, want %q", f.name, f.reported, path)
+		}
+		if got := fileSHA256(t, path); got != f.file.SHA256() {
+			t.Errorf("%s: SHA-256 %s, want %s", f.name, got, f.file.SHA256())
+		}
+	}
+}
+
+func fileSHA256(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
