@@ -4,7 +4,7 @@ BIN     := bin/haul
 DATA    ?=
 export CGO_ENABLED := 1
 
-.PHONY: run build test deps deps-gui deps-node jsclient fmt-check vet unit fuzz-smoke gui-e2e docs-shots e2e bench bench-smoke chaos clean \
+.PHONY: run build test deps deps-gui deps-docs deps-node jsclient fmt-check vet unit fuzz-smoke gui-e2e docs-shots e2e bench bench-smoke chaos clean \
 	package package-windows
 
 run: deps build
@@ -18,6 +18,9 @@ deps:
 
 deps-gui:
 	@scripts/deps.sh gui-test
+
+deps-docs:
+	@scripts/deps.sh docs-shots
 
 deps-node:
 	@scripts/deps.sh node
@@ -71,10 +74,11 @@ gui-e2e: deps-gui build
 	HAUL_E2E_BIN=$(CURDIR)/$(BIN) HAUL_E2E_SHOT=$(CURDIR)/bin/gui-e2e.png \
 		$(GO) test -count=1 -timeout 3m -v -run 'TestDesktop' ./e2e/desktop/
 
-# Rewrites docs/window.png, docs/add-dialog.png and docs/settings.png from the real app.
-docs-shots: deps-gui build
+# Rewrites docs/window.png, docs/add-dialog.png, docs/settings.png, docs/window-zh.png (LANG=zh_CN)
+# and docs/notification.png (drawn by dunst) from the real app.
+docs-shots: deps-docs build
 	HAUL_E2E_BIN=$(CURDIR)/$(BIN) HAUL_DOCS_SHOTS=$(CURDIR)/docs \
-		$(GO) test -count=1 -timeout 3m -v -run 'TestDocsScreenshots' ./e2e/desktop/
+		$(GO) test -count=1 -timeout 3m -v -run 'TestDocs' ./e2e/desktop/
 
 # Linux bundle: bin/Haul.tar.xz (usr/local/bin/haul, the .desktop entry, the icon, and a Makefile
 # to install them). fyne package reads FyneApp.toml and bumps its Build number on every run:

@@ -1,10 +1,13 @@
 #!/bin/sh
 # Installs the system packages a group needs, only those missing, with
-# apt-get (Debian/Ubuntu). Usage: scripts/deps.sh build|gui-test|bench|windows|package
+# apt-get (Debian/Ubuntu). Usage: scripts/deps.sh build|gui-test|docs-shots|bench|windows|package|node
 set -eu
 
 build="ca-certificates gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
 guitest="xvfb imagemagick xdotool dbus-daemon dbus-bin"
+# make docs-shots only: dunst draws the notification for docs/notification.png, and a
+# CJK font lets Fyne draw docs/window-zh.png (its own font has no Chinese glyphs).
+docs="dunst fontconfig fonts-wqy-microhei"
 bench="curl aria2 axel"
 # Cross-building haul.exe (cgo + GLFW need a Windows C compiler).
 windows="gcc-mingw-w64-x86-64-win32"
@@ -16,6 +19,7 @@ node="nodejs npm"
 case "${1:-build}" in
 build) want="$build" ;;
 gui-test) want="$build $guitest" ;;
+docs-shots) want="$build $guitest $docs" ;;
 bench) want="$build $bench" ;;
 windows) want="$windows" ;;
 package) want="$build $package" ;;
@@ -24,7 +28,7 @@ node)
 	# bundles npm, and Debian's npm package would conflict with it.
 	if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then exit 0; fi
 	want="$node" ;;
-*) echo "usage: $0 build|gui-test|bench|windows|package|node" >&2; exit 2 ;;
+*) echo "usage: $0 build|gui-test|docs-shots|bench|windows|package|node" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -7,5 +7,6 @@
 // The tests skip unless HAUL_E2E_BIN names a built haul binary and Xvfb,
 // xdotool, import (ImageMagick) and dbus-daemon are installed. `make
 // gui-e2e` installs those (scripts/deps.sh gui-test), builds bin/haul and
-// runs them; `make docs-shots` rewrites the screenshots in docs/.
+// runs them; `make docs-shots` rewrites the screenshots in docs/, one of
+// them with dunst rather than the test as the notification server.
 package desktop

@@ -34,6 +34,18 @@ type trayItem struct {
 
 func newFakeDesktop(t *testing.T, busAddr string) *fakeDesktop {
 	t.Helper()
+	return startFake(t, busAddr, true)
+}
+
+// newFakeTray owns only the tray watcher, leaving notifications to a
+// real daemon (dunst) that draws them.
+func newFakeTray(t *testing.T, busAddr string) *fakeDesktop {
+	t.Helper()
+	return startFake(t, busAddr, false)
+}
+
+func startFake(t *testing.T, busAddr string, notifications bool) *fakeDesktop {
+	t.Helper()
 	conn, err := dbus.Connect(busAddr)
 	if err != nil {
 		t.Fatalf("connect to the test bus: %v", err)
@@ -44,10 +56,14 @@ func newFakeDesktop(t *testing.T, busAddr string) *fakeDesktop {
 	if err := conn.Export((*watcher)(f), "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher"); err != nil {
 		t.Fatal(err)
 	}
-	if err := conn.Export((*notifier)(f), "/org/freedesktop/Notifications", "org.freedesktop.Notifications"); err != nil {
-		t.Fatal(err)
+	names := []string{"org.kde.StatusNotifierWatcher"}
+	if notifications {
+		if err := conn.Export((*notifier)(f), "/org/freedesktop/Notifications", "org.freedesktop.Notifications"); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, "org.freedesktop.Notifications")
 	}
-	for _, name := range []string{"org.kde.StatusNotifierWatcher", "org.freedesktop.Notifications"} {
+	for _, name := range names {
 		reply, err := conn.RequestName(name, dbus.NameFlagDoNotQueue)
 		if err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
 			t.Fatalf("own %s on the test bus: %v (reply %d)", name, err, reply)
