@@ -12,7 +12,10 @@ type ramp struct {
 	bytes int64     // task bytes received at the start of the window
 	rate  float64   // rate measured with the previous connection count
 	weak  bool      // the last doubling looked unpaid; measuring again
-	done  bool      // the count settled
+	// slow: connections deliver far below rampRetryPerConn, so the server
+	// or the path limits each one; doublings then need no measurement.
+	slow bool
+	done bool // the count settled
 	// settledAt and lastBytes drive the re-probe: a ramp that settled on a
 	// slow link tries another doubling now and then.
 	settledAt time.Time
@@ -37,6 +40,12 @@ const (
 	// inside a window: servers that pace in bursts would otherwise make a
 	// short window look empty and stop the ramp too early.
 	rampBytesPerConn = 64 << 10
+	// rampQuickWindow and rampQuickBytes are the short look that tells a
+	// slow connection from a fast one: the two are orders of magnitude
+	// apart (a throttled or wide-area stream against a local one), so a
+	// brief sample decides it.
+	rampQuickWindow = 15 * time.Millisecond
+	rampQuickBytes  = 16 << 10
 )
 
 // step advances the ramp; it returns true when more connections are
@@ -62,6 +71,18 @@ func (r *run) rampStep(now time.Time) bool {
 	}
 	elapsed := now.Sub(rp.at)
 	got := received - rp.bytes
+	if rp.slow {
+		// Each doubling on slow connections costs little and, against a
+		// limit per connection, pays in full; pacing it by the new
+		// connections' first bytes is slow start at the link's own pace.
+		return r.doubleLocked()
+	}
+	if elapsed >= rampQuickWindow && got >= int64(r.allowance)*rampQuickBytes {
+		if perConn := float64(got) / elapsed.Seconds() / float64(r.allowance); perConn < rampRetryPerConn {
+			rp.slow = true
+			return r.doubleLocked()
+		}
+	}
 	if elapsed < max(rampWindow, 3*r.firstByte) || got < int64(r.allowance)*rampBytesPerConn {
 		return false
 	}
@@ -79,8 +100,13 @@ func (r *run) rampStep(now time.Time) bool {
 	}
 	rp.weak = false
 	rp.rate = rate
+	return r.doubleLocked()
+}
+
+// doubleLocked allows twice the connections and restarts the window.
+func (r *run) doubleLocked() bool {
 	r.allowance = min(2*r.allowance, r.limit)
-	rp.at = time.Time{}
+	r.ramp.at = time.Time{}
 	return true
 }
 

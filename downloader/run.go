@@ -57,6 +57,7 @@ type run struct {
 	allowance  int // slow start: connections allowed so far
 	ramp       ramp
 	firstByte  time.Duration // latest request-to-first-byte delay
+	connRate   float64       // typical bytes/s of one connection, from finished pieces
 	limit      int           // connection cap, lowered when the server refuses more
 	learned    bool          // limit was lowered by a refusal: later ones are transient
 	serverFail int           // consecutive HTTP failures without progress
@@ -329,7 +330,15 @@ func (r *run) claimLocked(c *conn) *piece {
 			n++
 		}
 	}
+	// The claiming connection's own rate is the best guess for what it
+	// will do next; a new one is expected to do what finished pieces did.
+	// Only then the busy ones: at the tail they may be just the straggler.
 	newRate := c.rate(now)
+	if newRate > 0 {
+		r.connRate = ewma(r.connRate, newRate)
+	} else {
+		newRate = r.connRate
+	}
 	if newRate == 0 && n > 0 {
 		newRate = sum / float64(n)
 	}
@@ -353,6 +362,14 @@ func (r *run) claimLocked(c *conn) *piece {
 	copy(t.pieces[idx+2:], t.pieces[idx+1:])
 	t.pieces[idx+1] = np
 	return np
+}
+
+// ewma folds sample into avg (0 = no average yet).
+func ewma(avg, sample float64) float64 {
+	if avg == 0 {
+		return sample
+	}
+	return 0.7*avg + 0.3*sample
 }
 
 func (r *run) notify() {

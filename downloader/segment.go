@@ -29,8 +29,8 @@ type slot struct {
 // would otherwise take longer than tailSplitAfter seconds to finish it.
 // It is what keeps the last percent from crawling on one slow connection.
 const (
-	tailSplitMin   = 64 << 10
-	tailSplitAfter = 0.2
+	tailSplitMin   = 32 << 10
+	tailSplitAfter = 0.1
 	splitAlign     = 4 << 10
 )
 
@@ -51,18 +51,32 @@ type splitPolicy struct {
 	newRate   float64
 	tailAfter float64 // seconds of work left before a tail split pays
 	tailMin   int64   // smallest tail piece
+	rtt       float64 // a new request's delay to its first byte, seconds
 }
 
 // tailPolicy scales the tail thresholds with the request-to-first-byte
-// delay rtt: a piece must keep the new connection busy for a few round
-// trips, and only ranges with several round trips of work left are cut.
+// delay rtt: only ranges with several round trips of work left are cut.
 func tailPolicy(minSplit int64, newRate float64, rtt float64) splitPolicy {
-	p := splitPolicy{minSplit: minSplit, newRate: newRate, tailAfter: tailSplitAfter, tailMin: tailSplitMin}
-	p.tailAfter = max(p.tailAfter, 4*rtt)
-	if newRate > 0 {
-		p.tailMin = max(p.tailMin, int64(newRate*3*rtt))
+	return splitPolicy{minSplit: minSplit, newRate: newRate, tailAfter: max(tailSplitAfter, 4*rtt), tailMin: tailSplitMin, rtt: rtt}
+}
+
+// tailPays decides a split smaller than the minimum: it must shorten the
+// download, not just add a request. The new connection, after its
+// first-byte delay, has to finish its piece in at most half the time the
+// old one would need for the whole rest; with a rate unknown it halves,
+// as the ramp does.
+func tailPays(rem, piece int64, oldRate float64, pol splitPolicy) bool {
+	if piece < pol.tailMin {
+		return false
 	}
-	return p
+	old := timeLeft(rem, oldRate)
+	if old < pol.tailAfter {
+		return false
+	}
+	if oldRate <= 0 || pol.newRate <= 0 {
+		return true
+	}
+	return pol.rtt+float64(piece)/pol.newRate <= old/2
 }
 
 func pickWith(slots []slot, pol splitPolicy) (idx int, at int64, split bool, ok bool) {
@@ -104,7 +118,7 @@ func pickWith(slots []slot, pol splitPolicy) (idx int, at int64, split bool, ok 
 	// With one byte left splitPoint cannot leave both sides a byte; an
 	// empty piece would be claimed, "finished" and split again in a loop
 	// (reachable when MinSplit is 0, which settings allow).
-	if piece <= 0 || piece < minSplit && (bestTime < pol.tailAfter || piece < pol.tailMin) {
+	if piece <= 0 || piece < minSplit && !tailPays(s.remaining(), piece, s.Rate, pol) {
 		return -1, 0, false, false
 	}
 	return best, cut, true, true

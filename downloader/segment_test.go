@@ -109,7 +109,7 @@ func TestPick(t *testing.T) {
 		{
 			name: "tail split never below tailSplitMin",
 			slots: []slot{
-				{Segment: Segment{Start: 0, End: 64 << 10}, Busy: true, Rate: 1},
+				{Segment: Segment{Start: 0, End: tailSplitMin}, Busy: true, Rate: 1},
 			},
 			minSplit: MiB,
 			newRate:  1,
@@ -267,6 +267,34 @@ func TestValidSegments(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			if got := validSegments(c.segs, c.size); got != c.want {
 				t.Fatalf("validSegments(%v, %d) = %v, want %v", c.segs, c.size, got, c.want)
+			}
+		})
+	}
+}
+
+func TestTailPays(t *testing.T) {
+	const KiB, MiB = 1 << 10, 1 << 20
+	pol := func(newRate, rtt float64) splitPolicy { return tailPolicy(MiB, newRate, rtt) }
+	cases := []struct {
+		name    string
+		rem     int64
+		piece   int64
+		oldRate float64
+		pol     splitPolicy
+		want    bool
+	}{
+		{"straggler at 256 KiB/s, healthy newcomer", 200 * KiB, 180 * KiB, 256 * KiB, pol(2*MiB, 0.005), true},
+		{"piece below the floor", 60 * KiB, tailSplitMin - 1, 1 * KiB, pol(2*MiB, 0.005), false},
+		{"old one finishes within tailAfter anyway", 20 * KiB, 16 * KiB, 256 * KiB, pol(2*MiB, 0.005), false},
+		{"newcomer no faster: a request for nothing", 400 * KiB, 200 * KiB, 256 * KiB, pol(256*KiB, 0.005), false},
+		{"long round trip eats the gain", 300 * KiB, 270 * KiB, 256 * KiB, pol(2*MiB, 0.5), false},
+		{"rates unknown: halve", 400 * KiB, 200 * KiB, 0, pol(0, 0.005), true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := tailPays(c.rem, c.piece, c.oldRate, c.pol); got != c.want {
+				t.Fatalf("tailPays(rem %d, piece %d, old %.0f B/s, new %.0f B/s, rtt %.3fs) = %v, want %v",
+					c.rem, c.piece, c.oldRate, c.pol.newRate, c.pol.rtt, got, c.want)
 			}
 		})
 	}
