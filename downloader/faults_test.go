@@ -289,6 +289,24 @@ func TestFaultResets(t *testing.T) {
 	}
 }
 
+// TestFaultStraggler: one response crawls at 16 KiB/s while the others run
+// at 1 MiB/s. Its range is asked for again instead of waiting on it.
+func TestFaultStraggler(t *testing.T) {
+	f := testserver.File{Size: 24 << 20, Seed: 43}
+	srv := testserver.New(testserver.WithFile("/f.bin", f), testserver.WithPerConnRate(1<<20),
+		// The 2nd ranged GET is the first one after the probe's.
+		testserver.WithSlowConn(testserver.SlowConn{Nth: 2, Rate: 16 << 10}))
+	defer srv.Close()
+	dir := t.TempDir()
+	m := openTest(t, newMemStore(), dir, nil)
+	id := ftAdd(t, m, Request{URL: srv.URL("/f.bin"), Options: Options{Connections: 8}})
+	s := ftEnd(t, m, id)
+	ftWantFile(t, s, f)
+	if !ftLogHas(s, "asked for its range again") {
+		t.Errorf("the straggler was not asked again; log %q", ftLog(s))
+	}
+}
+
 func TestFaultServerErrorsRetried(t *testing.T) {
 	f := testserver.File{Size: 2 << 20, Seed: 51}
 	cases := []struct {

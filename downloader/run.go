@@ -238,6 +238,7 @@ func (r *run) loop(first io.ReadCloser) error {
 				end = err
 				break
 			}
+			r.replaceStragglers(now)
 			if r.rampRetry(now) {
 				rampTicker.Reset(rampTick)
 				rampC = rampTicker.C

@@ -31,7 +31,10 @@ type slot struct {
 const (
 	tailSplitMin   = 32 << 10
 	tailSplitAfter = 0.1
-	splitAlign     = 4 << 10
+	// tailGain: a tail split must finish the range in at most this share
+	// of the time the old connection alone would take.
+	tailGain   = 0.75
+	splitAlign = 4 << 10
 )
 
 // pick chooses work for a free connection whose expected rate is newRate
@@ -61,22 +64,23 @@ func tailPolicy(minSplit int64, newRate float64, rtt float64) splitPolicy {
 }
 
 // tailPays decides a split smaller than the minimum: it must shorten the
-// download, not just add a request. The new connection, after its
-// first-byte delay, has to finish its piece in at most half the time the
-// old one would need for the whole rest; with a rate unknown it halves,
-// as the ramp does.
+// download by a good share, not just add a request. With the split, the
+// range is done when the slower of the two is: the old connection with
+// what it keeps, or the new one after its first-byte delay. With a rate
+// unknown it halves, as the ramp does.
 func tailPays(rem, piece int64, oldRate float64, pol splitPolicy) bool {
 	if piece < pol.tailMin {
 		return false
 	}
-	old := timeLeft(rem, oldRate)
-	if old < pol.tailAfter {
+	alone := timeLeft(rem, oldRate)
+	if alone < pol.tailAfter {
 		return false
 	}
 	if oldRate <= 0 || pol.newRate <= 0 {
 		return true
 	}
-	return pol.rtt+float64(piece)/pol.newRate <= old/2
+	split := max(float64(rem-piece)/oldRate, pol.rtt+float64(piece)/pol.newRate)
+	return split <= tailGain*alone
 }
 
 func pickWith(slots []slot, pol splitPolicy) (idx int, at int64, split bool, ok bool) {

@@ -286,7 +286,8 @@ func TestTailPays(t *testing.T) {
 		{"straggler at 256 KiB/s, healthy newcomer", 200 * KiB, 180 * KiB, 256 * KiB, pol(2*MiB, 0.005), true},
 		{"piece below the floor", 60 * KiB, tailSplitMin - 1, 1 * KiB, pol(2*MiB, 0.005), false},
 		{"old one finishes within tailAfter anyway", 20 * KiB, 16 * KiB, 256 * KiB, pol(2*MiB, 0.005), false},
-		{"newcomer no faster: a request for nothing", 400 * KiB, 200 * KiB, 256 * KiB, pol(256*KiB, 0.005), false},
+		{"equal rates: halving the last MiB", MiB, MiB / 2, 2 * MiB, pol(2*MiB, 0.005), true},
+		{"newcomer much slower: no gain", 400 * KiB, 200 * KiB, 256 * KiB, pol(16*KiB, 0.005), false},
 		{"long round trip eats the gain", 300 * KiB, 270 * KiB, 256 * KiB, pol(2*MiB, 0.5), false},
 		{"rates unknown: halve", 400 * KiB, 200 * KiB, 0, pol(0, 0.005), true},
 	}

@@ -48,6 +48,8 @@ type task struct {
 type piece struct {
 	Segment
 	conn *conn
+	// retries counts fresh requests after its connection straggled.
+	retries int
 }
 
 // conn tracks one connection's throughput for split decisions.
@@ -57,6 +59,8 @@ type conn struct {
 	// flushed is where this connection last started writeback; -1 before
 	// its first write.
 	flushed int64
+	// abort ends the request in flight with a cause; nil when none is.
+	abort func(error)
 }
 
 func (c *conn) rate(now time.Time) float64 {

@@ -70,6 +70,13 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 		if r.ctx.Err() != nil {
 			return
 		}
+		if errors.Is(err, errStraggler) {
+			// Ask again at once, measured afresh, on the same slot.
+			t.mu.Lock()
+			p.conn = newConn()
+			t.mu.Unlock()
+			continue
+		}
 		switch classify(err) {
 		case classChanged, classDisk, classFatal:
 			if expiredLink(err) && r.fallBack() {
@@ -171,6 +178,12 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 	start, end := p.pos(), p.End
 	rawURL, spec := r.url, r.spec
 	c := p.conn
+	c.abort = func(cause error) {
+		cancel(cause)
+		if pre != nil {
+			pre.abort(cause)
+		}
+	}
 	t.mu.Unlock()
 	if end >= 0 && start >= end {
 		if body != nil {

@@ -1,0 +1,68 @@
+package downloader
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// A straggler is a connection far slower than the task's others. However
+// its range is split, it holds one of the host's connection slots at a
+// fraction of the pace, and the pieces it keeps arrive last. A fresh
+// request often lands on a better path or server (another CDN node, a
+// less congested route), so the range is asked for again.
+const (
+	// stragglerRatio: slower than the median connection by this factor.
+	stragglerRatio = 4
+	// stragglerAge: measured for at least this long, so TCP slow start
+	// and a burst of loss on a young connection do not count.
+	stragglerAge = time.Second
+	// stragglerLeft: seconds of work left at its pace; below that the
+	// tail splits take the range over anyway.
+	stragglerLeft = 2.0
+	// stragglerTries bounds the fresh requests per range: a server that
+	// is slow for that range on every connection keeps the last one.
+	stragglerTries = 2
+	// stragglerPeers: fewer measured connections give no median to
+	// compare against.
+	stragglerPeers = 4
+)
+
+// errStraggler ends a straggler's request; its worker asks again at once.
+var errStraggler = errors.New("connection much slower than the others")
+
+// replaceStragglers runs on the control loop's checkpoint tick.
+func (r *run) replaceStragglers(now time.Time) {
+	t := r.t
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	rates := make([]float64, 0, len(t.pieces))
+	for _, p := range t.pieces {
+		if rt := p.conn.rate(now); rt > 0 {
+			rates = append(rates, rt)
+		}
+	}
+	if len(rates) < stragglerPeers {
+		return
+	}
+	slices.Sort(rates)
+	median := rates[len(rates)/2]
+	for _, p := range t.pieces {
+		c := p.conn
+		if c == nil || c.abort == nil || p.retries >= stragglerTries || now.Sub(c.first) < stragglerAge {
+			continue
+		}
+		rt := c.rate(now)
+		if rt <= 0 || rt*stragglerRatio > median {
+			continue
+		}
+		if rem := p.remaining(); rem < 0 || float64(rem)/rt < stragglerLeft {
+			continue
+		}
+		p.retries++
+		c.abort(errStraggler)
+		c.abort = nil
+		t.logLocked(fmt.Sprintf("A connection ran at %s/s, under a quarter of the others' pace; asked for its range again.", FormatBytes(int64(rt))))
+	}
+}
