@@ -48,6 +48,11 @@ func (r *run) replaceStragglers(now time.Time) {
 	}
 	slices.Sort(rates)
 	median := rates[len(rates)/2]
+	if median >= rampRetryPerConn {
+		// At this pace per connection the machine (CPU, disk) sets the
+		// speed, not the path: a fresh request would change nothing.
+		return
+	}
 	for _, p := range t.pieces {
 		c := p.conn
 		if c == nil || c.abort == nil || p.retries >= stragglerTries || now.Sub(c.first) < stragglerAge {

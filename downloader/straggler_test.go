@@ -44,6 +44,14 @@ func TestReplaceStragglers(t *testing.T) {
 			ps = append(ps, &piece{Segment: Segment{Start: 0, End: 16 * MiB}, conn: conn(MiB, 3*time.Second)})
 			return ps
 		}, nil},
+		{"fast local link: the machine sets the pace", func() []*piece {
+			fast := func() *piece {
+				return &piece{Segment: Segment{Start: 0, End: 1 << 30}, conn: conn(400*MiB, 3*time.Second)}
+			}
+			ps := []*piece{fast(), fast(), fast(), fast()}
+			ps = append(ps, &piece{Segment: Segment{Start: 0, End: 1 << 30}, conn: conn(50*MiB, 3*time.Second)})
+			return ps
+		}, nil},
 		{"too few peers for a median", func() []*piece {
 			return []*piece{healthy(), healthy(), {Segment: Segment{Start: 0, End: 16 * MiB}, conn: conn(64<<10, 3*time.Second)}}
 		}, nil},

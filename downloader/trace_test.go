@@ -16,9 +16,12 @@ func TestTraceThroughput(t *testing.T) {
 		t.Skip()
 	}
 	f := testserver.File{Size: 128 << 20, Seed: 7}
+	if v, err := strconv.ParseInt(os.Getenv("HAUL_TRACE_SIZE"), 10, 64); err == nil && v > 0 {
+		f.Size = v
+	}
 	perConn := int64(2 << 20)
-	if v, err := strconv.ParseInt(os.Getenv("HAUL_TRACE_RATE"), 10, 64); err == nil && v > 0 {
-		perConn = v
+	if v, err := strconv.ParseInt(os.Getenv("HAUL_TRACE_RATE"), 10, 64); err == nil {
+		perConn = max(v, 0) // 0 or less: unthrottled
 	}
 	opts := []testserver.Option{testserver.WithFile("/f", f), testserver.WithPerConnRate(perConn)}
 	if n, err := strconv.Atoi(os.Getenv("HAUL_TRACE_SLOW_NTH")); err == nil && n > 0 {
@@ -45,7 +48,7 @@ func TestTraceThroughput(t *testing.T) {
 		}
 		last = s.Done
 		if s.State == StateCompleted || s.State == StateFailed {
-			fmt.Println(s.State, s.Error, time.Since(start), "ideal", float64(f.Size)/float64(16*perConn))
+			fmt.Println(s.State, s.Error, time.Since(start), "ideal", float64(f.Size)/float64(16*max(perConn, 1)))
 			return
 		}
 	}
