@@ -63,6 +63,17 @@ func (r *run) rampStep(now time.Time) bool {
 		rp.done = true
 		return false
 	}
+	if rp.slow {
+		// Each doubling on slow connections costs little and, against a
+		// limit per connection, pays in full; pacing it by the new
+		// connections' first bytes is slow start at the link's own pace.
+		// Three in four delivering is proof enough: one lost SYN (a
+		// second's retransmit) must not hold the others back.
+		if t.conns >= (3*r.allowance+3)/4 {
+			return r.doubleLocked()
+		}
+		return false
+	}
 	// Measure only once every allowed connection delivers; until then the
 	// window keeps restarting.
 	if t.conns < r.allowance || rp.at.IsZero() {
@@ -71,12 +82,6 @@ func (r *run) rampStep(now time.Time) bool {
 	}
 	elapsed := now.Sub(rp.at)
 	got := received - rp.bytes
-	if rp.slow {
-		// Each doubling on slow connections costs little and, against a
-		// limit per connection, pays in full; pacing it by the new
-		// connections' first bytes is slow start at the link's own pace.
-		return r.doubleLocked()
-	}
 	if elapsed >= rampQuickWindow && got >= int64(r.allowance)*rampQuickBytes {
 		if perConn := float64(got) / elapsed.Seconds() / float64(r.allowance); perConn < rampRetryPerConn {
 			rp.slow = true

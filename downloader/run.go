@@ -50,18 +50,21 @@ type run struct {
 	failed chan error    // the first error that ends the run
 
 	// Under t.mu.
-	url        string // where ranges are requested: final URL, or the original after fallback
-	fellBack   bool
-	spec       rangeSpec
-	workers    int
-	allowance  int // slow start: connections allowed so far
-	ramp       ramp
-	firstByte  time.Duration // latest request-to-first-byte delay
-	connRate   float64       // typical bytes/s of one connection, from finished pieces
-	limit      int           // connection cap, lowered when the server refuses more
-	learned    bool          // limit was lowered by a refusal: later ones are transient
-	serverFail int           // consecutive HTTP failures without progress
-	netWaiting int           // workers backing off after a network error
+	url       string // where ranges are requested: final URL, or the original after fallback
+	fellBack  bool
+	spec      rangeSpec
+	workers   int
+	allowance int // slow start: connections allowed so far
+	ramp      ramp
+	// firstByte is the shortest request-to-first-byte delay seen: the
+	// round trip plus the server's think time. The shortest, because one
+	// lost SYN or request packet makes a single sample a second or more.
+	firstByte  time.Duration
+	connRate   float64 // typical bytes/s of one connection, from finished pieces
+	limit      int     // connection cap, lowered when the server refuses more
+	learned    bool    // limit was lowered by a refusal: later ones are transient
+	serverFail int     // consecutive HTTP failures without progress
+	netWaiting int     // workers backing off after a network error
 }
 
 // execute runs the task to completion. A remote change restarts it from
@@ -329,6 +332,12 @@ func (r *run) claimLocked(c *conn) *piece {
 		if slots[i].Rate > 0 {
 			sum += slots[i].Rate
 			n++
+		} else if slots[i].Busy {
+			// A connection too young to measure is expected to do what
+			// finished pieces did. Counted as slowest instead, the young
+			// pieces of the last split are cut again and again while a
+			// known straggler keeps its range.
+			slots[i].Rate = r.connRate
 		}
 	}
 	// The claiming connection's own rate is the best guess for what it

@@ -237,7 +237,9 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 				t.mu.Lock()
 				t.conns++
 				c.first = time.Now()
-				r.firstByte = c.first.Sub(asked)
+				if d := c.first.Sub(asked); r.firstByte == 0 || d < r.firstByte {
+					r.firstByte = d
+				}
 				r.serverFail = 0
 				t.mu.Unlock()
 				// Bytes flow again: leave "retrying" or "waiting for network".
