@@ -2,14 +2,12 @@ package downloader
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"io"
-	"os"
 	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"haul/downloader/testserver"
 )
 
 // memStore is an in-memory Store for engine tests.
@@ -126,14 +124,9 @@ func waitState(t *testing.T, m *Manager, id string, timeout time.Duration, state
 
 func fileSHA(t *testing.T, path string) string {
 	t.Helper()
-	f, err := os.Open(path)
+	sum, err := testserver.FileSHA256(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(h.Sum(nil))
+	return sum
 }

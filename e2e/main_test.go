@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"haul/downloader/testserver"
 	"haul/e2e/internal/e2etest"
 )
 
@@ -241,7 +242,7 @@ func waitUntil(p *proc, guard time.Duration, cond func() bool) bool {
 
 func fileSHA256(t *testing.T, path string) string {
 	t.Helper()
-	sum, err := e2etest.FileSHA256(path)
+	sum, err := testserver.FileSHA256(path)
 	if err != nil {
 		t.Fatalf("hash downloaded file: %v", err)
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/godbus/dbus/v5"
 
 	"haul/downloader/testserver"
-	"haul/e2e/internal/e2etest"
 )
 
 // TestDesktopDownload runs the real app with a fresh --data folder on a
@@ -96,7 +95,7 @@ func TestDesktopDownload(t *testing.T) {
 	}) {
 		t.Fatalf("%s not complete within 45 s", final)
 	}
-	if sum, err := e2etest.FileSHA256(final); err != nil || sum != file.SHA256() {
+	if sum, err := testserver.FileSHA256(final); err != nil || sum != file.SHA256() {
 		t.Fatalf("SHA-256 of %s = %s (%v), want %s", final, sum, err, file.SHA256())
 	}
 	if !a.running() {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"haul/downloader/testserver"
-	"haul/e2e/internal/e2etest"
 )
 
 // TestDesktopSecondInstance: a second haul on the same data folder hands
@@ -53,7 +52,7 @@ func TestDesktopSecondInstance(t *testing.T) {
 	}) {
 		t.Fatalf("the handed-off link was not downloaded to %s", final)
 	}
-	if sum, err := e2etest.FileSHA256(final); err != nil || sum != file.SHA256() {
+	if sum, err := testserver.FileSHA256(final); err != nil || sum != file.SHA256() {
 		t.Fatalf("SHA-256 %s (%v), want %s", sum, err, file.SHA256())
 	}
 }
