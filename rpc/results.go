@@ -28,14 +28,21 @@ type results struct {
 	// (removeDownloadResult, purgeDownloadResult): their EventRemoved must
 	// neither add a result nor notify.
 	quiet map[string]bool
+	// gone holds ids whose result was purged or forgotten: the engine's
+	// EventRemoved for them may arrive later still and must not bring
+	// the result back.
+	gone map[string]bool
 }
 
-func newResults() *results { return &results{quiet: map[string]bool{}} }
+func newResults() *results { return &results{quiet: map[string]bool{}, gone: map[string]bool{}} }
 
 // add records a removed task once.
 func (r *results) add(s downloader.Snapshot) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.gone[s.ID] {
+		return
+	}
 	for _, x := range r.list {
 		if x.snap.ID == s.ID {
 			return
@@ -68,8 +75,9 @@ func (r *results) forget(id string) bool {
 		if x.snap.ID == id {
 			r.list = append(r.list[:i], r.list[i+1:]...)
 			// The engine's EventRemoved may still be on its way: it must
-			// not bring the result back.
+			// neither bring the result back nor notify again.
 			r.quiet[id] = true
+			r.gone[id] = true
 			return true
 		}
 	}
@@ -78,6 +86,9 @@ func (r *results) forget(id string) bool {
 
 func (r *results) purge() {
 	r.mu.Lock()
+	for _, x := range r.list {
+		r.gone[x.snap.ID] = true
+	}
 	r.list = nil
 	r.mu.Unlock()
 }
