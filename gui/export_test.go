@@ -124,3 +124,6 @@ func (u *UI) Row(id string) fyne.SecondaryTappable {
 
 // StatusOf is the status sentence the table shows for s.
 func StatusOf(s downloader.Snapshot) string { return statusText(&s) }
+
+// Drop delivers items dragged onto the window, as the driver would.
+func (u *UI) Drop(items ...fyne.URI) { u.dropped(fyne.Position{}, items) }

@@ -3,7 +3,6 @@ package gui
 import (
 	"context"
 	"net/url"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -255,19 +254,6 @@ func (u *UI) quit() {
 		return
 	}
 	u.app.Quit()
-}
-
-// dropped offers links dragged onto the window for download.
-func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
-	var lines []string
-	for _, x := range uris {
-		if s := x.Scheme(); s == "http" || s == "https" {
-			lines = append(lines, x.String())
-		}
-	}
-	if len(lines) > 0 {
-		u.showAdd(strings.Join(lines, "\n"))
-	}
 }
 
 func (u *UI) mainMenu() *fyne.MainMenu {
