@@ -63,6 +63,17 @@ func ftWantFile(t *testing.T, s Snapshot, f testserver.File) {
 	ftNoPart(t, s.Folder)
 }
 
+// ftFetch downloads srv's /f.bin over conns connections into a fresh
+// folder and asserts it arrived whole.
+func ftFetch(t *testing.T, srv *testserver.Server, f testserver.File, conns int) Snapshot {
+	t.Helper()
+	m := openTest(t, newMemStore(), t.TempDir(), nil)
+	id := ftAdd(t, m, Request{URL: srv.URL("/f.bin"), Options: Options{Connections: conns}})
+	s := ftEnd(t, m, id)
+	ftWantFile(t, s, f)
+	return s
+}
+
 // ftNoPart asserts no part file is left in dir.
 func ftNoPart(t *testing.T, dir string) {
 	t.Helper()
@@ -112,11 +123,7 @@ func TestFaultNoRanges(t *testing.T) {
 	f := testserver.File{Size: 3<<20 + 17, Seed: 21}
 	srv := testserver.New(testserver.WithFile("/f.bin", f), testserver.WithNoRanges(true))
 	defer srv.Close()
-	dir := t.TempDir()
-	m := openTest(t, newMemStore(), dir, nil)
-	id := ftAdd(t, m, Request{URL: srv.URL("/f.bin"), Options: Options{Connections: 8}})
-	s := ftEnd(t, m, id)
-	ftWantFile(t, s, f)
+	s := ftFetch(t, srv, f, 8)
 	if s.Resumable {
 		t.Error("a server without ranges is reported resumable")
 	}
@@ -273,11 +280,7 @@ func TestFaultResets(t *testing.T) {
 			srv := testserver.New(testserver.WithFile("/f.bin", f), testserver.WithReset(c.reset),
 				testserver.WithPerConnRate(4<<20))
 			defer srv.Close()
-			dir := t.TempDir()
-			m := openTest(t, newMemStore(), dir, nil)
-			id := ftAdd(t, m, Request{URL: srv.URL("/f.bin"), Options: Options{Connections: 8}})
-			s := ftEnd(t, m, id)
-			ftWantFile(t, s, f)
+			ftFetch(t, srv, f, 8)
 			st := srv.Stats()
 			if st.Cuts < c.minCuts {
 				t.Errorf("only %d cuts: the fault did not bite", st.Cuts)
@@ -297,11 +300,7 @@ func TestFaultStraggler(t *testing.T) {
 		// The 2nd ranged GET is the first one after the probe's.
 		testserver.WithSlowConn(testserver.SlowConn{Nth: 2, Rate: 16 << 10}))
 	defer srv.Close()
-	dir := t.TempDir()
-	m := openTest(t, newMemStore(), dir, nil)
-	id := ftAdd(t, m, Request{URL: srv.URL("/f.bin"), Options: Options{Connections: 8}})
-	s := ftEnd(t, m, id)
-	ftWantFile(t, s, f)
+	s := ftFetch(t, srv, f, 8)
 	if !ftLogHas(s, "asked for its range again") {
 		t.Errorf("the straggler was not asked again; log %q", ftLog(s))
 	}
