@@ -18,8 +18,8 @@ type serviceFlags struct {
 
 // rpcSettings is what the service was started with, to tell whether a
 // settings change needs a restart.
-func rpcSettings(s downloader.Settings) [3]string {
-	return [3]string{s.UI[gui.UIKeyRPC], s.UI[gui.UIKeyRPCPort], s.UI[gui.UIKeyRPCSecret]}
+func rpcSettings(s downloader.Settings) [4]string {
+	return [4]string{s.UI[gui.UIKeyRPC], s.UI[gui.UIKeyRPCPort], s.UI[gui.UIKeyRPCSecret], s.UI[gui.UIKeyRPCLAN]}
 }
 
 // startService runs the loopback service: the aria2-compatible RPC when it
@@ -59,10 +59,13 @@ func startService(m *downloader.Manager, dataDir string, fl serviceFlags, onShow
 	if st.UI[gui.UIKeyRPC] == "off" && fl.port == 0 {
 		cfg.Port, cfg.HandoffOnly = rpc.AnyPort, true
 	}
+	// The hand-off alone always stays on loopback; the secret is never
+	// empty here, which listening on the LAN requires.
+	cfg.AllowRemote = !cfg.HandoffOnly && st.UI[gui.UIKeyRPCLAN] == "on"
 	srv, err := rpc.Start(cfg)
 	if errors.Is(err, rpc.ErrPortInUse) {
 		warning = fmt.Sprintf("The aria2-compatible RPC could not start: %v. Browser extensions cannot reach Haul until you choose another port in Settings.", err)
-		cfg.Port, cfg.HandoffOnly = rpc.AnyPort, true
+		cfg.Port, cfg.HandoffOnly, cfg.AllowRemote = rpc.AnyPort, true, false
 		srv, err = rpc.Start(cfg)
 	}
 	if err != nil {

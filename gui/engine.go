@@ -42,6 +42,7 @@ const (
 	UIKeyRPC            = "rpc"            // the aria2-compatible RPC for browser extensions; default on
 	UIKeyRPCPort        = "rpcPort"        // its port; default 6800
 	UIKeyRPCSecret      = "rpcSecret"      // its token, made on first start
+	UIKeyRPCLAN         = "rpcLAN"         // RPC on every interface, not only loopback; default off
 )
 
 // DefaultRPCPort is aria2's, which browser extensions expect.

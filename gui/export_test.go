@@ -91,7 +91,8 @@ func (u *UI) RemoveForm() *RemoveForm {
 
 type SettingsForm struct {
 	Folder, MaxActive, Connections, PerHost, Limit *widget.Entry
-	CloseToTray, Notify, Clipboard                 *widget.Check
+	CloseToTray, Notify, Clipboard, LAN            *widget.Check
+	LANWarning                                     *widget.Label
 	Language                                       *widget.Select
 	Problem                                        *widget.Label
 	Save                                           *widget.Button
@@ -103,7 +104,7 @@ func (u *UI) SettingsForm() *SettingsForm {
 		return nil
 	}
 	return &SettingsForm{d.folder, d.maxActive, d.conns, d.perHost, d.limit,
-		d.closeToTray, d.notify, d.clipboard, d.language, d.problem, d.save}
+		d.closeToTray, d.notify, d.clipboard, d.rpcLAN, d.lanWarning, d.language, d.problem, d.save}
 }
 
 // StatusBarText is the bar's speed, counts and limit, space separated.

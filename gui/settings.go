@@ -26,6 +26,8 @@ type settingsDialog struct {
 
 	folder, maxActive, conns, perHost, limit *widget.Entry
 	closeToTray, notify, clipboard, rpc      *widget.Check
+	rpcLAN                                   *widget.Check
+	lanWarning                               *widget.Label
 	rpcPort, rpcSecret, proxy                *widget.Entry
 	language                                 *widget.Select
 	problem                                  *widget.Label
@@ -94,6 +96,22 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 	d.rpcPort = number(port, rangeValidator(1024, 65535))
 	d.rpcSecret = widget.NewEntry()
 	d.rpcSecret.SetText(s.UI[UIKeyRPCSecret])
+	// Off by default: on a LAN anyone who learns the secret can make this
+	// computer download, so the form says so in red while it is on.
+	d.lanWarning = widget.NewLabel(lang.L("Other devices on your network can reach the RPC; anyone with the secret can add downloads to this computer."))
+	d.lanWarning.Importance = widget.DangerImportance
+	d.lanWarning.Wrapping = fyne.TextWrapWord
+	d.rpcLAN = widget.NewCheck(lang.L("Also listen on the local network (LAN)"), func(on bool) {
+		if on {
+			d.lanWarning.Show()
+		} else {
+			d.lanWarning.Hide()
+		}
+	})
+	d.rpcLAN.SetChecked(uiFlag(s, UIKeyRPCLAN, false))
+	if !d.rpcLAN.Checked {
+		d.lanWarning.Hide()
+	}
 	d.proxy = widget.NewEntry()
 	d.proxy.SetText(s.Proxy)
 	d.proxy.SetPlaceHolder(lang.L("From the system (HTTP_PROXY)"))
@@ -131,6 +149,8 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 		widget.NewFormItem("", d.rpc),
 		&widget.FormItem{Text: lang.L("RPC port"), Widget: d.rpcPort, HintText: lang.L("Extensions for aria2 connect to http://127.0.0.1:PORT/jsonrpc.")},
 		&widget.FormItem{Text: lang.L("RPC secret"), Widget: d.rpcSecret, HintText: lang.L("Enter the same secret in the extension.")},
+		widget.NewFormItem("", d.rpcLAN),
+		widget.NewFormItem("", d.lanWarning),
 	)
 	d.save = widget.NewButtonWithIcon(lang.L("Save"), theme.ConfirmIcon(), d.apply)
 	d.save.Importance = widget.HighImportance
@@ -197,6 +217,7 @@ func (d *settingsDialog) settings() (downloader.Settings, error) {
 	ui[UIKeyNotifications] = onOff(d.notify.Checked)
 	ui[UIKeyClipboardWatch] = onOff(d.clipboard.Checked)
 	ui[UIKeyRPC] = onOff(d.rpc.Checked)
+	ui[UIKeyRPCLAN] = onOff(d.rpcLAN.Checked)
 	ui[UIKeyRPCPort] = strings.TrimSpace(d.rpcPort.Text)
 	if secret := strings.TrimSpace(d.rpcSecret.Text); secret != "" {
 		ui[UIKeyRPCSecret] = secret

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"haul/downloader"
 	"haul/gui"
@@ -314,6 +315,29 @@ func TestSettingsSaveAppliesAtOnce(t *testing.T) {
 	}
 	if !strings.Contains(u.StatusBarText(), "Speed limit: 1") {
 		t.Errorf("status bar %q does not show the new limit", u.StatusBarText())
+	}
+}
+
+// TestSettingsLANWarns: listening on the LAN is off by default, warned
+// about in red while ticked, and saved.
+func TestSettingsLANWarns(t *testing.T) {
+	u, eng := open(t)
+	test.Tap(u.Toolbar().Settings)
+	f := u.SettingsForm()
+	if f.LAN.Checked || f.LANWarning.Visible() {
+		t.Fatalf("LAN on by default (checked %v, warning shown %v)", f.LAN.Checked, f.LANWarning.Visible())
+	}
+	test.Tap(f.LAN)
+	if !f.LANWarning.Visible() || f.LANWarning.Importance != widget.DangerImportance {
+		t.Fatal("ticking LAN shows no warning")
+	}
+	test.Tap(f.Save)
+	if got := eng.Settings().UI[gui.UIKeyRPCLAN]; got != "on" {
+		t.Fatalf("saved rpcLAN %q", got)
+	}
+	test.Tap(u.Toolbar().Settings)
+	if f := u.SettingsForm(); !f.LAN.Checked || !f.LANWarning.Visible() {
+		t.Fatal("reopened settings forgot LAN or hid its warning")
 	}
 }
 
