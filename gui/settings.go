@@ -27,6 +27,7 @@ type settingsDialog struct {
 	folder, maxActive, conns, perHost, limit *widget.Entry
 	closeToTray, notify, clipboard, rpc      *widget.Check
 	rpcLAN                                   *widget.Check
+	tabs                                     *container.AppTabs
 	lanWarning                               *widget.Label
 	rpcPort, rpcSecret, proxy                *widget.Entry
 	language                                 *widget.Select
@@ -135,27 +136,38 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 	d.problem.Wrapping = fyne.TextWrapWord
 	d.problem.Hide()
 
-	form := widget.NewForm(
+	// Three tabs keep the dialog shorter than a 720 px window; one long
+	// form ran under its own buttons.
+	downloads := widget.NewForm(
 		widget.NewFormItem(lang.L("Download folder"), u.folderField(d.folder)),
 		&widget.FormItem{Text: lang.L("Parallel downloads"), Widget: d.maxActive, HintText: lang.L("How many downloads run at once; the rest wait in the queue.")},
 		widget.NewFormItem(lang.L("Connections per download"), d.conns),
 		&widget.FormItem{Text: lang.L("Connections per server"), Widget: d.perHost, HintText: lang.L("Some servers refuse too many connections; Haul lowers this by itself when they do.")},
 		&widget.FormItem{Text: lang.L("Speed limit"), Widget: d.limit, HintText: lang.L("For all downloads together, like 500K or 2M; empty for none.")},
 		&widget.FormItem{Text: lang.L("Proxy"), Widget: d.proxy, HintText: lang.L("http, https or socks5; empty uses the system's.")},
+	)
+	desktopForm := widget.NewForm(
 		&widget.FormItem{Text: lang.L("Language"), Widget: d.language, HintText: lang.L("Takes effect the next time Haul starts.")},
 		widget.NewFormItem("", d.closeToTray),
 		widget.NewFormItem("", d.notify),
 		widget.NewFormItem("", d.clipboard),
+	)
+	browser := widget.NewForm(
 		widget.NewFormItem("", d.rpc),
 		&widget.FormItem{Text: lang.L("RPC port"), Widget: d.rpcPort, HintText: lang.L("Extensions for aria2 connect to http://127.0.0.1:PORT/jsonrpc.")},
 		&widget.FormItem{Text: lang.L("RPC secret"), Widget: d.rpcSecret, HintText: lang.L("Enter the same secret in the extension.")},
 		widget.NewFormItem("", d.rpcLAN),
 		widget.NewFormItem("", d.lanWarning),
 	)
+	d.tabs = container.NewAppTabs(
+		container.NewTabItem(lang.L("Downloads"), downloads),
+		container.NewTabItem(lang.L("Desktop"), desktopForm),
+		container.NewTabItem(lang.L("Browser"), browser),
+	)
 	d.save = widget.NewButtonWithIcon(lang.L("Save"), theme.ConfirmIcon(), d.apply)
 	d.save.Importance = widget.HighImportance
 	d.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), d.close)
-	d.dlg = dialog.NewCustomWithoutButtons(lang.L("Settings"), container.NewVBox(form, d.problem), u.win)
+	d.dlg = dialog.NewCustomWithoutButtons(lang.L("Settings"), container.NewVBox(d.tabs, d.problem), u.win)
 	d.dlg.SetButtons([]fyne.CanvasObject{d.cancel, layout.NewSpacer(), d.save})
 	d.dlg.SetOnClosed(func() {
 		if u.settingsDlg == d {
