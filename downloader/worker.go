@@ -162,28 +162,26 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 	t := r.t
 	ctx, cancel := context.WithCancelCause(r.ctx)
 	defer cancel(nil)
-	// The watchdog fires when nothing arrives for StallTimeout, before or
-	// after the headers. A stream handed in (the probe's) was opened under
-	// another context, so it is aborted through its own.
+	// abort ends this request with a cause: the stall watchdog's, or the
+	// straggler check's through c.abort. A stream handed in (the probe's)
+	// was opened under another context, so it is aborted through its own.
 	pre, _ := body.(*cancelBody)
-	watchdog := time.AfterFunc(StallTimeout, func() {
-		cancel(ErrNoProgress)
+	abort := func(cause error) {
+		cancel(cause)
 		if pre != nil {
-			pre.abort(ErrNoProgress)
+			pre.abort(cause)
 		}
-	})
+	}
+	// The watchdog fires when nothing arrives for StallTimeout, before or
+	// after the headers.
+	watchdog := time.AfterFunc(StallTimeout, func() { abort(ErrNoProgress) })
 	defer watchdog.Stop()
 
 	t.mu.Lock()
 	start, end := p.pos(), p.End
 	rawURL, spec := r.url, r.spec
 	c := p.conn
-	c.abort = func(cause error) {
-		cancel(cause)
-		if pre != nil {
-			pre.abort(cause)
-		}
-	}
+	c.abort = abort
 	t.mu.Unlock()
 	if end >= 0 && start >= end {
 		if body != nil {

@@ -102,17 +102,16 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 	d.lanWarning = widget.NewLabel(lang.L("Other devices on your network can reach the RPC; anyone with the secret can add downloads to this computer."))
 	d.lanWarning.Importance = widget.DangerImportance
 	d.lanWarning.Wrapping = fyne.TextWrapWord
-	d.rpcLAN = widget.NewCheck(lang.L("Also listen on the local network (LAN)"), func(on bool) {
+	showWarning := func(on bool) {
 		if on {
 			d.lanWarning.Show()
 		} else {
 			d.lanWarning.Hide()
 		}
-	})
-	d.rpcLAN.SetChecked(uiFlag(s, UIKeyRPCLAN, false))
-	if !d.rpcLAN.Checked {
-		d.lanWarning.Hide()
 	}
+	d.rpcLAN = widget.NewCheck(lang.L("Also listen on the local network (LAN)"), showWarning)
+	d.rpcLAN.Checked = uiFlag(s, UIKeyRPCLAN, false)
+	showWarning(d.rpcLAN.Checked)
 	d.proxy = widget.NewEntry()
 	d.proxy.SetText(s.Proxy)
 	d.proxy.SetPlaceHolder(lang.L("From the system (HTTP_PROXY)"))
