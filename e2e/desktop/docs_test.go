@@ -94,15 +94,7 @@ func TestDocsScreenshots(t *testing.T) {
 
 	// One run for the window and the settings, one for the add dialog:
 	// dialogs have no key to close them.
-	a := d.runApp(bin, data)
-	wid, ok := d.window(true, 20*time.Second)
-	if !ok {
-		t.Fatal("no window")
-	}
-	w := strconv.FormatUint(uint64(wid), 10)
-	time.Sleep(time.Second)
-	d.xdotool("windowfocus", w)
-	time.Sleep(200 * time.Millisecond)
+	a, wid := d.openFocused(t, bin, data, "no window")
 	d.xdotool("key", "Down", "Down") // select the running task, the second row
 	time.Sleep(6 * time.Second)      // let it ramp up to 16 connections
 	check := func(img image.Image, name string) { t.Helper(); checkShot(t, img, name) }
@@ -114,15 +106,7 @@ func TestDocsScreenshots(t *testing.T) {
 	_ = syscall.Kill(a.cmd.Process.Pid, syscall.SIGKILL)
 	<-a.done
 
-	a = d.runApp(bin, data)
-	wid, ok = d.window(true, 20*time.Second)
-	if !ok {
-		t.Fatal("no window the second time")
-	}
-	w = strconv.FormatUint(uint64(wid), 10)
-	time.Sleep(time.Second)
-	d.xdotool("windowfocus", w)
-	time.Sleep(200 * time.Millisecond)
+	a, wid = d.openFocused(t, bin, data, "no window the second time")
 	d.xdotool("key", "ctrl+n")
 	time.Sleep(700 * time.Millisecond)
 	for i, link := range []string{
@@ -145,15 +129,7 @@ func TestDocsScreenshots(t *testing.T) {
 	// follow the locale too.
 	zh := *d
 	zh.env = append(slices.Clone(d.env), "LANG=zh_CN.UTF-8") // the last LANG wins
-	a = zh.runApp(bin, data)
-	wid, ok = zh.window(true, 20*time.Second)
-	if !ok {
-		t.Fatal("no window in Chinese")
-	}
-	w = strconv.FormatUint(uint64(wid), 10)
-	time.Sleep(time.Second)
-	zh.xdotool("windowfocus", w)
-	time.Sleep(200 * time.Millisecond)
+	a, wid = zh.openFocused(t, bin, data, "no window in Chinese")
 	zh.xdotool("key", "Down", "Down")
 	time.Sleep(6 * time.Second)
 	check(zh.windowShot(wid, filepath.Join(out, "window-zh.png")), "window-zh.png")
@@ -346,4 +322,19 @@ func seed(t *testing.T, srv *testserver.Server, data, folder string) {
 		t.Fatal(err)
 	}
 	settle("ubuntu running", func() bool { return get(ids[1]).Done > 20<<20 })
+}
+
+// openFocused starts the app on data, waits for its window and focuses it
+// so keys reach it; noWindow is the failure when none appears.
+func (d *desk) openFocused(t *testing.T, bin, data, noWindow string) (*app, uint32) {
+	t.Helper()
+	a := d.runApp(bin, data)
+	wid, ok := d.window(true, 20*time.Second)
+	if !ok {
+		t.Fatal(noWindow)
+	}
+	time.Sleep(time.Second) // the first frames are still being laid out
+	d.xdotool("windowfocus", strconv.FormatUint(uint64(wid), 10))
+	time.Sleep(200 * time.Millisecond)
+	return a, wid
 }
