@@ -256,9 +256,9 @@ func (rangeDecoder) Decode(line string) (m3u8.CustomTag, error) {
 
 type flagTag string
 
-func (t flagTag) TagName() string        { return string(t) }
-func (t flagTag) Encode() *bytes.Buffer  { return bytes.NewBufferString(string(t)) }
-func (t flagTag) String() string         { return string(t) }
+func (t flagTag) TagName() string       { return string(t) }
+func (t flagTag) Encode() *bytes.Buffer { return bytes.NewBufferString(string(t)) }
+func (t flagTag) String() string        { return string(t) }
 
 type rangeTagValue struct{ hasOffset bool }
 
