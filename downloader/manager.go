@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"haul/downloader/hls"
 )
 
 // Config is what Open needs.
@@ -282,6 +284,9 @@ func (o Options) validate() error {
 			return err
 		}
 	}
+	if _, err := hls.ParseChoice(o.Variant); err != nil {
+		return fmt.Errorf("%w: %w", ErrBadOption, err)
+	}
 	return nil
 }
 
@@ -447,4 +452,5 @@ func deletePart(folder, name string) {
 		return
 	}
 	_ = os.Remove(filepath.Join(folder, name+partSuffix))
+	removeStaging(filepath.Join(folder, name+partSuffix))
 }

@@ -18,7 +18,10 @@ func Sentence(err error) string {
 	}
 	var se *StatusError
 	var dnsErr *net.DNSError
+	var us interface{ UserSentence() string }
 	switch {
+	case errors.As(err, &us):
+		return us.UserSentence()
 	case errors.Is(err, errCanceled):
 		return "Canceled. Resume to download it again from the start."
 	case errors.Is(err, ErrNoSpace):

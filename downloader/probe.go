@@ -16,6 +16,7 @@ type probed struct {
 	etag         string
 	lastModified string
 	name         string // suggested by the server or URL, unsanitised
+	playlist     bool   // the answer is an HLS playlist: a video task
 	// body streams the file from offset 0; it becomes the first
 	// connection's stream so the probe costs no extra round trip.
 	body io.ReadCloser
@@ -77,6 +78,7 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 	default:
 		return nil, fmt.Errorf("probe: %w", statusError(resp))
 	}
+	p.playlist = sniffPlaylist(resp)
 	p.body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 	return p, nil
 }

@@ -65,6 +65,9 @@ type run struct {
 	learned    bool    // limit was lowered by a refusal: later ones are transient
 	serverFail int     // consecutive HTTP failures without progress
 	netWaiting int     // workers backing off after a network error
+
+	// video is the HLS plan of a video task (hlstask.go); nil for a file.
+	video *videoRun
 }
 
 // execute runs the task to completion. A remote change restarts it from
@@ -95,6 +98,7 @@ func (t *task) resetLocked() {
 	t.rec.ETag, t.rec.LastModified = "", ""
 	t.rec.Resumable = false
 	t.rec.Segments = nil
+	t.rec.Video = nil
 	t.pieces = nil
 }
 
@@ -121,6 +125,7 @@ func (t *task) attempt(parent context.Context) (err error) {
 		r.url = t.rec.URL
 	}
 	resume := t.rec.Segments != nil && t.rec.Name != ""
+	video := t.rec.Video != nil && t.rec.Name != ""
 	t.run = r
 	t.mu.Unlock()
 	defer func() {
@@ -146,6 +151,9 @@ func (t *task) attempt(parent context.Context) (err error) {
 		}
 	}()
 
+	if video {
+		return r.resumeVideo()
+	}
 	var first io.ReadCloser
 	if resume {
 		ok, err := r.reopen()
@@ -158,6 +166,9 @@ func (t *task) attempt(parent context.Context) (err error) {
 		p, err := r.probe()
 		if err != nil {
 			return err
+		}
+		if p.playlist {
+			return r.startVideo(p)
 		}
 		first = p.body
 		if err := r.create(p); err != nil {

@@ -31,6 +31,8 @@ type TaskRecord struct {
 	Order        int64      `json:"order"`
 	Created      time.Time  `json:"created"`
 	Finished     time.Time  `json:"finished,omitempty"`
+	// Video is the plan of an HLS task; nil for a file.
+	Video *VideoRecord `json:"video,omitempty"`
 	// Segments live in their own bucket; the store fills them on load.
 	Segments []Segment `json:"-"`
 	// Broken is set by the store (never persisted) when the record could

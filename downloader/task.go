@@ -154,6 +154,7 @@ func (t *task) snapshot() Snapshot {
 		s.Speed = t.speed.Load()
 		s.ETA = eta(s.Size, s.Done, s.Speed)
 	}
+	t.videoSnapshotLocked(&s)
 	return s
 }
 

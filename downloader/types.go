@@ -41,6 +41,10 @@ type Options struct {
 	Checksum string `json:"checksum,omitempty"`
 	// Headers are sent with every request (Cookie, Referer, User-Agent, …).
 	Headers http.Header `json:"headers,omitempty"`
+	// Variant picks the variant of an HLS master playlist: "" or "best"
+	// (highest bandwidth), "worst", or "720p" (the highest variant at
+	// most 720 pixels tall).
+	Variant string `json:"variant,omitempty"`
 }
 
 // Request describes a download to add.
@@ -115,6 +119,10 @@ type Snapshot struct {
 	Created  time.Time
 	Started  time.Time
 	Finished time.Time
+	// Kind is KindVideo for an HLS stream, else KindFile.
+	Kind Kind
+	// Video describes an HLS task; zero for files.
+	Video VideoInfo
 }
 
 // Path is the full path of the finished file.
@@ -125,6 +133,9 @@ func (s Snapshot) Progress() float64 {
 	if s.Size <= 0 {
 		if s.State == StateCompleted {
 			return 1
+		}
+		if v := s.Video; v.SegmentsTotal > 0 {
+			return float64(v.SegmentsDone) / float64(v.SegmentsTotal)
 		}
 		return 0
 	}

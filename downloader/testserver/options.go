@@ -102,6 +102,8 @@ type settings struct {
 	expiringUses int
 
 	listener net.Listener
+
+	hls map[string]*HLSSet // AddHLS sets by name
 }
 
 func defaultSettings() settings {

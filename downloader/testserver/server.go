@@ -198,6 +198,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.redirect(w, "ftp://"+r.Host+"/"+strings.TrimPrefix(p, "/scheme/"))
 	case strings.HasPrefix(p, "/expire/"):
 		s.serveExpire(w, strings.TrimPrefix(p, "/expire/"))
+	case strings.HasPrefix(p, "/hls/"):
+		s.serveHLS(w, r, strings.TrimPrefix(p, "/hls/"))
 	case strings.HasPrefix(p, "/once/"):
 		s.serveOnce(w, r, strings.TrimPrefix(p, "/once/"))
 	default:

@@ -1,0 +1,185 @@
+package downloader
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"haul/downloader/hls"
+	"haul/downloader/testserver"
+)
+
+// addVideo adds url to m and waits for it to settle.
+func addVideo(t *testing.T, m *Manager, req Request) Snapshot {
+	t.Helper()
+	ids, err := m.Add(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return waitState(t, m, ids[0], 30*time.Second, StateCompleted, StateFailed)
+}
+
+func TestVideoDownloads(t *testing.T) {
+	cases := []struct {
+		name    string
+		opts    testserver.HLSOptions
+		variant string
+		wantVar int    // variant whose bytes the file must hold
+		file    string // expected file name
+		label   string // expected VideoInfo.Variant
+	}{
+		{"plain media playlist", testserver.HLSOptions{Segments: 5}, "", 0, "index.ts", ""},
+		{"master best", testserver.HLSOptions{Variants: 2, Segments: 4}, "", 1, "master.ts", "1280x720, 1.6 Mbit/s"},
+		{"master worst", testserver.HLSOptions{Variants: 2, Segments: 4}, "worst", 0, "master.ts", "640x360, 800 kbit/s"},
+		{"master 480p", testserver.HLSOptions{Variants: 2, Segments: 4}, "480p", 0, "master.ts", "640x360, 800 kbit/s"},
+		{"aes rotating keys", testserver.HLSOptions{Variants: 2, Segments: 9, KeyEvery: 2}, "", 1, "master.ts", "1280x720, 1.6 Mbit/s"},
+		{"byte ranges with aes", testserver.HLSOptions{Segments: 7, KeyEvery: 3, ByteRanges: true}, "", 0, "index.ts", ""},
+		{"fmp4", testserver.HLSOptions{Segments: 5, Fragmented: true}, "", 0, "index.mp4", ""},
+		{"fmp4 byte ranges aes", testserver.HLSOptions{Segments: 6, Fragmented: true, ByteRanges: true, KeyEvery: 2}, "", 0, "index.mp4", ""},
+		{"gap", testserver.HLSOptions{Segments: 5, Gap: 3}, "", 0, "index.ts", ""},
+		{"expiring links", testserver.HLSOptions{Segments: 8, Expiring: true, ExpireAfter: 3}, "", 0, "index.ts", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv := testserver.New()
+			defer srv.Close()
+			set := srv.AddHLS("s", c.opts)
+			dir := t.TempDir()
+			m := openTest(t, newMemStore(), dir, nil)
+			s := addVideo(t, m, Request{URL: set.URL(), Options: Options{Variant: c.variant}})
+			if s.State != StateCompleted {
+				t.Fatalf("state %s: %s", s.State, s.Error)
+			}
+			if s.Name != c.file {
+				t.Errorf("name %q, want %q", s.Name, c.file)
+			}
+			if got := fileSHA(t, filepath.Join(dir, s.Name)); got != set.WantSHA256(c.wantVar) {
+				t.Errorf("joined file differs from the decrypted segments of variant %d", c.wantVar)
+			}
+			if s.Kind != KindVideo || s.Video.Variant != c.label {
+				t.Errorf("kind %q variant %q, want video %q", s.Kind, s.Video.Variant, c.label)
+			}
+			if s.Video.SegmentsDone != c.opts.Segments || s.Video.SegmentsTotal != c.opts.Segments {
+				t.Errorf("segments %d/%d, want %d", s.Video.SegmentsDone, s.Video.SegmentsTotal, c.opts.Segments)
+			}
+			if s.Size != int64(len(set.Want(c.wantVar))) {
+				t.Errorf("size %d, want %d", s.Size, len(set.Want(c.wantVar)))
+			}
+			if _, err := os.Stat(filepath.Join(dir, s.Name+partSuffix)); !os.IsNotExist(err) {
+				t.Errorf("staging folder left behind: %v", err)
+			}
+			if c.opts.ExpireAfter > 0 && !slices.ContainsFunc(s.Log, func(e LogEntry) bool {
+				return strings.Contains(e.Text, "Segment links expired")
+			}) {
+				t.Errorf("expired links were not renewed through the playlist: log %v", s.Log)
+			}
+			if c.opts.KeyEvery > 0 {
+				groups := (c.opts.Segments + c.opts.KeyEvery - 1) / c.opts.KeyEvery
+				if got := set.HitsWithSuffix(".key"); got != groups {
+					t.Errorf("%d key requests, want one per key (%d)", got, groups)
+				}
+			}
+		})
+	}
+}
+
+func TestVideoRefusals(t *testing.T) {
+	cases := []struct {
+		name string
+		opts testserver.HLSOptions
+		want *hls.Error
+	}{
+		{"live", testserver.HLSOptions{Live: true}, hls.ErrLive},
+		{"sample-aes", testserver.HLSOptions{KeyEvery: 2, SampleAES: true}, hls.ErrSampleAES},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv := testserver.New()
+			defer srv.Close()
+			set := srv.AddHLS("s", c.opts)
+			dir := t.TempDir()
+			m := openTest(t, newMemStore(), dir, nil)
+			s := addVideo(t, m, Request{URL: set.URL()})
+			if s.State != StateFailed || s.Error != c.want.UserSentence() {
+				t.Fatalf("state %s error %q, want failed with %q", s.State, s.Error, c.want.UserSentence())
+			}
+			if n := set.HitsWithSuffix(".ts"); n != 0 {
+				t.Errorf("%d segments fetched for a refused playlist", n)
+			}
+			ents, _ := os.ReadDir(dir)
+			if len(ents) != 0 {
+				t.Errorf("refused playlist left %d entries in the folder", len(ents))
+			}
+		})
+	}
+}
+
+func TestVideoBadVariantOption(t *testing.T) {
+	m := openTest(t, newMemStore(), t.TempDir(), nil)
+	_, err := m.Add(context.Background(), Request{URL: "http://127.0.0.1/x.m3u8", Options: Options{Variant: "hd"}})
+	if err == nil || !strings.Contains(Sentence(err), "best, worst") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// A paused video resumes without fetching its finished segments again.
+func TestVideoResumeSkipsFinishedSegments(t *testing.T) {
+	const segs = 12
+	srv := testserver.New(testserver.WithPerConnRate(40 << 10))
+	defer srv.Close()
+	set := srv.AddHLS("s", testserver.HLSOptions{Segments: segs, Packets: 40, KeyEvery: 5})
+	dir := t.TempDir()
+	st := newMemStore()
+	m := openTest(t, st, dir, nil)
+	ids, err := m.Add(context.Background(), Request{URL: set.URL(), Options: Options{Connections: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := ids[0]
+	events, stop := m.Subscribe()
+	deadline := time.After(30 * time.Second)
+	for {
+		s, _ := m.Get(id)
+		if s.Video.SegmentsDone >= 3 {
+			break
+		}
+		if s.State == StateCompleted || s.State == StateFailed {
+			t.Fatalf("finished before the pause: %s %s", s.State, s.Error)
+		}
+		select {
+		case <-events:
+		case <-deadline:
+			t.Fatal("no segments done")
+		}
+	}
+	stop()
+	if err := m.Pause(id); err != nil {
+		t.Fatal(err)
+	}
+	s := waitState(t, m, id, 10*time.Second, StatePaused)
+	done := s.Video.SegmentsDone
+	if done == segs {
+		t.Fatal("everything finished before the pause")
+	}
+	srv.Set(testserver.WithPerConnRate(0))
+	if err := m.Resume(id); err != nil {
+		t.Fatal(err)
+	}
+	s = waitState(t, m, id, 30*time.Second, StateCompleted, StateFailed)
+	if s.State != StateCompleted {
+		t.Fatalf("resume ended %s: %s", s.State, s.Error)
+	}
+	if got := fileSHA(t, filepath.Join(dir, s.Name)); got != set.WantSHA256(0) {
+		t.Fatal("resumed file differs")
+	}
+	// Each finished segment was fetched once; those in flight at the
+	// pause at most twice.
+	total := set.HitsWithSuffix(".ts")
+	if total > segs+2 || total < segs {
+		t.Errorf("%d segment requests for %d segments (%d done at the pause)", total, segs, done)
+	}
+}
