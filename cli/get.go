@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"haul/downloader"
+	"haul/downloader/hls"
 )
 
 // Exit statuses of haul get.
@@ -35,6 +36,7 @@ Flags:
 // getOptions are the parsed flags of haul get.
 type getOptions struct {
 	dir, name, limit, checksum, data string
+	variant                          string
 	conns, jobs                      int
 	headers                          headerFlags
 	urls                             []string
@@ -58,6 +60,7 @@ func parseGet(args []string, stderr io.Writer) (*getOptions, error) {
 	fs.Var(&o.headers, "H", "extra request `header` 'Name: value' (repeatable)")
 	fs.StringVar(&o.data, "data", "", "data `folder` holding haul.db (default: the user config folder)")
 	fs.BoolVar(&o.quiet, "q", false, "print only errors and the final result")
+	fs.StringVar(&o.variant, "variant", "", "video variant of an HLS link: best, worst or a height like 720p (default best)")
 	// Flags may come after URLs too: parse, take a URL, parse the rest.
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -92,6 +95,9 @@ func (o *getOptions) requests() ([]downloader.Request, error) {
 	if _, err := downloader.ParseChecksum(o.checksum); err != nil {
 		return nil, fmt.Errorf("--checksum: %w", err)
 	}
+	if _, err := hls.ParseChoice(o.variant); err != nil {
+		return nil, fmt.Errorf("--variant: %w", err)
+	}
 	hdr := http.Header{}
 	for _, h := range o.headers {
 		name, value, _ := strings.Cut(h, ":")
@@ -120,6 +126,7 @@ func (o *getOptions) requests() ([]downloader.Request, error) {
 				SpeedLimit:  limit,
 				Checksum:    o.checksum,
 				Headers:     hdr,
+				Variant:     o.variant,
 			},
 		}
 	}
@@ -267,6 +274,9 @@ func mergeOptions(old, cur downloader.Options) downloader.Options {
 	if cur.Headers != nil {
 		old.Headers = cur.Headers
 	}
+	if cur.Variant != "" {
+		old.Variant = cur.Variant
+	}
 	return old
 }
 
@@ -303,6 +313,7 @@ func waitDone(ctx context.Context, m *downloader.Manager, ids []string, events <
 			if !want[ev.Task.ID] {
 				continue
 			}
+			view.announceVariant(ev.Task)
 			view.update(ev)
 			if ev.Kind != downloader.EventProgress && finished() {
 				return

@@ -26,6 +26,17 @@ func TestParseGet(t *testing.T) {
 				t.Errorf("got %+v", o)
 			}
 		}},
+		{name: "variant", args: []string{"http://a/m.m3u8", "--variant", "720p"}, check: func(t *testing.T, o *getOptions) {
+			reqs, err := o.requests()
+			if err != nil || reqs[0].Variant != "720p" {
+				t.Errorf("requests %+v, %v", reqs, err)
+			}
+		}},
+		{name: "bad variant", args: []string{"--variant", "hd", "http://a/m.m3u8"}, check: func(t *testing.T, o *getOptions) {
+			if _, err := o.requests(); err == nil || !strings.Contains(err.Error(), "--variant") {
+				t.Errorf("err %v, want a --variant error", err)
+			}
+		}},
 		{name: "no URL", args: []string{"-x", "4"}, wantErr: "no URL"},
 		{name: "-o with two URLs", args: []string{"-o", "a", "http://a/1", "http://a/2"}, wantErr: "-o names one file"},
 		{name: "too many connections", args: []string{"-x", "65", "http://a/1"}, wantErr: "-x must be"},

@@ -21,6 +21,8 @@ type progressView struct {
 	drawn   int // lines currently on screen (tty)
 	lastOut time.Time
 	printed map[string]time.Time
+	// announced: tasks whose video variant was printed.
+	announced map[string]bool
 }
 
 func newProgressView(w io.Writer, tty, quiet bool) *progressView {
@@ -99,7 +101,9 @@ func line(s downloader.Snapshot, barWidth int) string {
 		b.WriteString("[" + strings.Repeat("#", filled) + strings.Repeat(".", barWidth-filled) + "] ")
 	}
 	size := "?"
-	if s.Size >= 0 {
+	if s.Kind == downloader.KindVideo && s.State != downloader.StateCompleted {
+		fmt.Fprintf(&b, "%3.0f%%  %s  ", s.Progress()*100, videoSegments(s))
+	} else if s.Size >= 0 {
 		size = downloader.FormatBytes(s.Size)
 		fmt.Fprintf(&b, "%3.0f%%  ", s.Progress()*100)
 	}

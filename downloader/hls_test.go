@@ -183,3 +183,18 @@ func TestVideoResumeSkipsFinishedSegments(t *testing.T) {
 		t.Errorf("%d segment requests for %d segments (%d done at the pause)", total, segs, done)
 	}
 }
+
+func TestUnitMap(t *testing.T) {
+	done := []int64{5, 5, -1, -1, 7, -1}
+	got := unitMap(done, map[int]int64{3: 10})
+	want := []SegmentState{
+		{Segment: Segment{Start: 0, End: 2, Done: 2}},
+		{Segment: Segment{Start: 2, End: 3}},
+		{Segment: Segment{Start: 3, End: 4}, Active: true},
+		{Segment: Segment{Start: 4, End: 5, Done: 1}},
+		{Segment: Segment{Start: 5, End: 6}},
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("map %+v, want %+v", got, want)
+	}
+}

@@ -50,14 +50,6 @@ type unit struct {
 	gap  bool // EXT-X-GAP: not fetched, joined as nothing
 }
 
-func (v *videoRun) inflightLocked() int64 {
-	var n int64
-	for _, b := range v.inflight {
-		n += b
-	}
-	return n
-}
-
 // videoPlan is a resolved media playlist.
 type videoPlan struct {
 	media    *hls.Media
@@ -275,7 +267,7 @@ func (r *run) createStaging(p *probed, rec *VideoRecord) error {
 		t.rec.Name, t.rec.PartOwned = chosen, true
 		t.rec.FinalURL = p.finalURL
 		t.rec.Size = -1
-		t.rec.Resumable = false
+		t.rec.Resumable = true // segment by segment
 		t.rec.Video = rec
 		if note != "" {
 			t.logLocked(note)

@@ -27,6 +27,11 @@ type VideoInfo struct {
 	Codecs        string
 	// SegmentsDone of SegmentsTotal media segments are on disk.
 	SegmentsDone, SegmentsTotal int
+	// Map is the segment map in units (initialization sections and
+	// segments, in join order; Units of them): runs of done, in-flight
+	// (Active) and pending units as [Start, End) with Done units done.
+	Map   []SegmentState
+	Units int
 }
 
 // VideoRecord is the persisted plan of an HLS task. Units are the work
@@ -100,11 +105,17 @@ func (t *task) videoSnapshotLocked(s *Snapshot) {
 			bytes += d
 		}
 	}
+	var inflight map[int]int64
+	if r := t.run; r != nil && r.video != nil {
+		inflight = r.video.inflight
+	}
+	s.Video.Units = len(v.Done)
+	s.Video.Map = unitMap(v.Done, inflight)
 	if t.rec.State == StateCompleted {
 		return
 	}
-	if r := t.run; r != nil && r.video != nil {
-		bytes += r.video.inflightLocked()
+	for _, n := range inflight {
+		bytes += n
 	}
 	s.Done = bytes
 	if s.Speed > 0 && s.Video.SegmentsDone > 0 {
@@ -113,4 +124,26 @@ func (t *task) videoSnapshotLocked(s *Snapshot) {
 		est := bytes * int64(s.Video.SegmentsTotal) / int64(s.Video.SegmentsDone)
 		s.ETA = eta(est, bytes, s.Speed)
 	}
+}
+
+// unitMap merges units into runs of the same kind for a segment map.
+func unitMap(done []int64, inflight map[int]int64) []SegmentState {
+	var out []SegmentState
+	for i, d := range done {
+		_, active := inflight[i]
+		isDone := d >= 0
+		if n := len(out); n > 0 && !active && !out[n-1].Active && (out[n-1].Done > 0) == isDone {
+			out[n-1].End++
+			if isDone {
+				out[n-1].Done++
+			}
+			continue
+		}
+		st := SegmentState{Segment: Segment{Start: int64(i), End: int64(i) + 1}, Active: active}
+		if isDone {
+			st.Done = 1
+		}
+		out = append(out, st)
+	}
+	return out
 }

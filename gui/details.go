@@ -117,7 +117,7 @@ func (d *detailsPane) show(s *downloader.Snapshot) {
 	d.content.Show()
 
 	setText(d.title, displayName(s))
-	d.segments.Set(s.Size, s.Segments, s.State == downloader.StateCompleted)
+	d.segments.Set(segmentMapOf(s))
 	setText(d.summary, detailsSummary(s))
 	imp := statusImportance(s) // errors and warnings stand out; the rest stays quiet
 	if imp == widget.MediumImportance {
@@ -144,6 +144,9 @@ func (d *detailsPane) show(s *downloader.Snapshot) {
 		size += " · " + lang.L("resumable")
 	} else if s.State != downloader.StateQueued {
 		size += " · " + lang.L("cannot resume")
+	}
+	if s.Kind == downloader.KindVideo {
+		size += " · " + videoText(s)
 	}
 	setText(d.size, size)
 	var v []string

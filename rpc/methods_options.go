@@ -117,6 +117,11 @@ func applyTaskOptions(o *downloader.Options, opts map[string][]string) error {
 		}
 		o.Checksum = sum
 	}
+	if v, ok := opts["haul-variant"]; ok {
+		if err := applyVariant(o, first(v)); err != nil {
+			return err
+		}
+	}
 	var hdr http.Header
 	addHeader := func(name, value string) {
 		if hdr == nil {
@@ -185,6 +190,9 @@ func taskOptions(snap downloader.Snapshot, st downloader.Settings) map[string]st
 	}
 	if snap.Options.Checksum != "" {
 		m["checksum"] = ariaChecksum(snap.Options.Checksum)
+	}
+	if snap.Options.Variant != "" {
+		m["haul-variant"] = snap.Options.Variant
 	}
 	if len(snap.Options.Headers) > 0 {
 		var lines []string
