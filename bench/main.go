@@ -61,6 +61,9 @@ type bench struct {
 	ranges   bool
 	start    time.Time
 	loadAvg  [2]string
+
+	video     []videoRound // the HLS scenario (video.go)
+	videoPeer string
 }
 
 func envOr(name, def string) string {
@@ -194,6 +197,7 @@ func mainErr() int {
 	for _, sc := range b.scenarios {
 		b.runScenario(sc)
 	}
+	b.runVideo(want)
 	b.loadAvg[1] = loadAvg()
 
 	md := b.markdown()

@@ -272,6 +272,7 @@ func (b *bench) markdown() string {
 		}
 		fmt.Fprintln(w)
 	}
+	sb.WriteString(b.videoSection())
 	return sb.String()
 }
 
