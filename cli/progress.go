@@ -100,14 +100,17 @@ func line(s downloader.Snapshot, barWidth int) string {
 		filled := int(s.Progress() * float64(barWidth))
 		b.WriteString("[" + strings.Repeat("#", filled) + strings.Repeat(".", barWidth-filled) + "] ")
 	}
-	size := "?"
 	if s.Kind == downloader.KindVideo && s.State != downloader.StateCompleted {
-		fmt.Fprintf(&b, "%3.0f%%  %s  ", s.Progress()*100, videoSegments(s))
-	} else if s.Size >= 0 {
-		size = downloader.FormatBytes(s.Size)
-		fmt.Fprintf(&b, "%3.0f%%  ", s.Progress()*100)
+		// The size is known only at the end: segments say how far it is.
+		fmt.Fprintf(&b, "%3.0f%%  %s  %s  ", s.Progress()*100, videoSegments(s), downloader.FormatBytes(s.Done))
+	} else {
+		size := "?"
+		if s.Size >= 0 {
+			size = downloader.FormatBytes(s.Size)
+			fmt.Fprintf(&b, "%3.0f%%  ", s.Progress()*100)
+		}
+		fmt.Fprintf(&b, "%s of %s  ", downloader.FormatBytes(s.Done), size)
 	}
-	fmt.Fprintf(&b, "%s of %s  ", downloader.FormatBytes(s.Done), size)
 	switch s.State {
 	case downloader.StateActive:
 		if s.Phase != downloader.PhaseDownloading && s.Phase != downloader.PhaseNone {

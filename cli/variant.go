@@ -32,7 +32,7 @@ func (v *progressView) announceVariant(s downloader.Snapshot) {
 	fmt.Fprintln(v.w, text)
 }
 
-// videoSegments is "12 of 200 segments".
+// videoSegments is "12/200 segments".
 func videoSegments(s downloader.Snapshot) string {
-	return tr("{{.Done}} of {{.Total}} segments", map[string]any{"Done": s.Video.SegmentsDone, "Total": s.Video.SegmentsTotal})
+	return tr("{{.Done}}/{{.Total}} segments", map[string]any{"Done": s.Video.SegmentsDone, "Total": s.Video.SegmentsTotal})
 }
