@@ -3,6 +3,7 @@ package downloader
 import (
 	"context"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -43,14 +44,20 @@ func TestVideoDownloads(t *testing.T) {
 		{"gap", testserver.HLSOptions{Segments: 5, Gap: 3}, "", 0, "index.ts", ""},
 		{"expiring links", testserver.HLSOptions{Segments: 8, Expiring: true, ExpireAfter: 3}, "", 0, "index.ts", ""},
 	}
-	for _, c := range cases {
+	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			srv := testserver.New()
 			defer srv.Close()
 			set := srv.AddHLS("s", c.opts)
 			dir := t.TempDir()
 			m := openTest(t, newMemStore(), dir, nil)
-			s := addVideo(t, m, Request{URL: set.URL(), Options: Options{Variant: c.variant}})
+			name := ""
+			if i%2 == 1 {
+				// A given name without an extension gets the container's.
+				name = c.name
+				c.file = c.name + path.Ext(c.file)
+			}
+			s := addVideo(t, m, Request{URL: set.URL(), Name: name, Options: Options{Variant: c.variant}})
 			if s.State != StateCompleted {
 				t.Fatalf("state %s: %s", s.State, s.Error)
 			}

@@ -2,11 +2,15 @@ package downloader
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"haul/downloader/hls"
 )
@@ -23,31 +27,40 @@ var playlistTypes = []string{
 // sniffPlaylist tells whether a probe's answer is an HLS playlist: its
 // final URL ends in .m3u8, its Content-Type is a playlist type, or its
 // body starts with #EXTM3U. The body's first bytes are read to look and
-// put back, so the caller still streams the whole answer.
-func sniffPlaylist(resp *http.Response) bool {
+// put back, so the caller still streams the whole answer. A body that
+// sends nothing for StallTimeout is aborted through abort and fails with
+// ErrNoProgress, so the probe is retried instead of waiting forever.
+func sniffPlaylist(resp *http.Response, abort context.CancelCauseFunc) (bool, error) {
 	ext := strings.ToLower(path.Ext(resp.Request.URL.Path))
 	if ext == ".m3u8" {
-		return true
+		return true, nil
 	}
 	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err == nil {
 		for _, t := range playlistTypes {
 			if strings.EqualFold(mt, t) {
-				return true
+				return true, nil
 			}
 		}
 	}
 	if ext == ".m3u" {
 		// Plain M3U music lists start with #EXTM3U too; they are files.
-		return false
+		return false, nil
 	}
+	watchdog := time.AfterFunc(StallTimeout, func() { abort(ErrNoProgress) })
 	head := make([]byte, len("\xef\xbb\xbf#EXTM3U"))
 	n, err := io.ReadFull(resp.Body, head)
+	watchdog.Stop()
 	head = head[:n]
-	resp.Body = replayBody{Reader: io.MultiReader(bytes.NewReader(head), resp.Body), Closer: resp.Body}
-	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return false // the read error surfaces again to the reader
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		resp.Body.Close()
+		if errors.Is(context.Cause(resp.Request.Context()), ErrNoProgress) {
+			// Not wrapping err: a canceled context would read as a stop.
+			return false, fmt.Errorf("no body within %v: %w", StallTimeout, ErrNoProgress)
+		}
+		return false, err
 	}
-	return hls.IsPlaylist(head)
+	resp.Body = replayBody{Reader: io.MultiReader(bytes.NewReader(head), resp.Body), Closer: resp.Body}
+	return hls.IsPlaylist(head), nil
 }
 
 // replayBody is a response body with its first bytes put back.

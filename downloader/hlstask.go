@@ -251,8 +251,12 @@ func (r *run) createStaging(p *probed, rec *VideoRecord) error {
 	m := t.m
 	t.mu.Lock()
 	folder, name := t.rec.Folder, t.rec.Name
-	if !t.rec.NameFixed || name == "" {
+	switch {
+	case !t.rec.NameFixed || name == "":
 		name = videoName(p.name, rec.Container)
+	case path.Ext(name) == "":
+		// A name from a page title ("My talk") gets the container's extension.
+		name += "." + rec.Container
 	}
 	t.mu.Unlock()
 	if err := os.MkdirAll(folder, 0o755); err != nil {

@@ -78,7 +78,9 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 	default:
 		return nil, fmt.Errorf("probe: %w", statusError(resp))
 	}
-	p.playlist = sniffPlaylist(resp)
+	if p.playlist, err = sniffPlaylist(resp, cancel); err != nil {
+		return nil, fmt.Errorf("probe: %w", err)
+	}
 	p.body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 	return p, nil
 }
