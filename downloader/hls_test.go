@@ -102,6 +102,7 @@ func TestVideoRefusals(t *testing.T) {
 	}{
 		{"live", testserver.HLSOptions{Live: true}, hls.ErrLive},
 		{"sample-aes", testserver.HLSOptions{KeyEvery: 2, SampleAES: true}, hls.ErrSampleAES},
+		{"wrong key", testserver.HLSOptions{KeyEvery: 2, WrongKey: true}, hls.ErrBadPadding},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -113,6 +114,13 @@ func TestVideoRefusals(t *testing.T) {
 			s := addVideo(t, m, Request{URL: set.URL()})
 			if s.State != StateFailed || s.Error != c.want.UserSentence() {
 				t.Fatalf("state %s error %q, want failed with %q", s.State, s.Error, c.want.UserSentence())
+			}
+			if c.want == hls.ErrBadPadding {
+				// Refused at the first segment, and retrying cannot help.
+				if n := set.HitsWithSuffix(".ts"); n > 6 {
+					t.Errorf("%d segment requests with a wrong key", n)
+				}
+				return
 			}
 			if n := set.HitsWithSuffix(".ts"); n != 0 {
 				t.Errorf("%d segments fetched for a refused playlist", n)
@@ -203,5 +211,44 @@ func TestUnitMap(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("map %+v, want %+v", got, want)
+	}
+}
+
+// Haul stopped right after renaming the joined file: the next start
+// completes the task from its record, fetching nothing.
+func TestVideoFinishedBeforeCrash(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	set := srv.AddHLS("s", testserver.HLSOptions{Segments: 3})
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "index.ts"), set.Want(0), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	staging := filepath.Join(dir, "index.ts"+partSuffix)
+	if err := makeStaging(staging); err != nil {
+		t.Fatal(err)
+	}
+	st := newMemStore()
+	rec := TaskRecord{
+		Version: RecordVersion, ID: "0123456789abcdef", URL: set.URL(), Folder: dir, Name: "index.ts",
+		PartOwned: true, Size: -1, State: StateActive, Created: time.Now(),
+		Video: &VideoRecord{Playlist: set.URL(), Container: "ts", Seqs: []uint64{0, 1, 2}, Done: []int64{3760, 3760, 3760}, Final: "index.ts"},
+	}
+	if err := st.PutTask(rec); err != nil {
+		t.Fatal(err)
+	}
+	m := openTest(t, st, dir, nil)
+	s := waitState(t, m, rec.ID, 10*time.Second, StateCompleted, StateFailed)
+	if s.State != StateCompleted || s.Name != "index.ts" || s.Size != int64(len(set.Want(0))) {
+		t.Fatalf("state %s name %q size %d: %s", s.State, s.Name, s.Size, s.Error)
+	}
+	if _, err := os.Stat(staging); !os.IsNotExist(err) {
+		t.Errorf("staging folder kept: %v", err)
+	}
+	if n := set.Hits("v0/index.m3u8") + set.HitsWithSuffix(".ts"); n != 0 {
+		t.Errorf("%d requests for a finished video", n)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("folder holds %d entries, want only index.ts", len(ents))
 	}
 }

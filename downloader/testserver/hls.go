@@ -38,8 +38,10 @@ type HLSOptions struct {
 	// Gap marks the segment at this index (1-based; 0 none) EXT-X-GAP and
 	// answers 404 for it.
 	Gap int
-	// Live leaves out EXT-X-ENDLIST; SampleAES uses METHOD=SAMPLE-AES.
-	Live, SampleAES bool
+	// Live leaves out EXT-X-ENDLIST; SampleAES uses METHOD=SAMPLE-AES;
+	// WrongKey serves keys other than those the segments are encrypted
+	// with.
+	Live, SampleAES, WrongKey bool
 	// Expiring puts a token on segment links; Expire makes the old ones
 	// answer 403, as signed CDN links do. ExpireAfter > 0 expires them by
 	// itself after that many segment requests.
@@ -192,7 +194,11 @@ func (h *HLSSet) build(v int) {
 			g := i / h.o.KeyEvery
 			iv, _ := h.ivFor(i, g)
 			body, _ = hls.Encrypt(plain, h.keyFor(g), iv)
-			h.blobs[fmt.Sprintf("keys/k%d.key", g)] = h.keyFor(g)
+			key := h.keyFor(g)
+			if h.o.WrongKey {
+				key = h.keyFor(g + 1000)
+			}
+			h.blobs[fmt.Sprintf("keys/k%d.key", g)] = key
 		}
 		if i+1 == h.o.Gap {
 			continue // announced, never served
