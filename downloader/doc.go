@@ -53,6 +53,21 @@
 // bytes. Finished files are verified (size, and checksum when given) and
 // renamed; an existing file is never overwritten.
 //
+// # How a video is fetched
+//
+// A probe answer that is an HLS playlist (a .m3u8 URL, a playlist media
+// type, or a body starting with #EXTM3U) makes the task a video
+// (Snapshot.Kind, Snapshot.Video; Options.Variant picks the variant of a
+// master playlist). The plan is then a list of units — media segments
+// and fMP4 initialization sections — instead of byte ranges: each is
+// fetched (its sub-range, for EXT-X-BYTERANGE), decrypted when AES-128,
+// written into the staging folder "<name>.part/", synced and renamed
+// before TaskRecord.Video says it is done. The same connections, limits,
+// host caps, retries and stall watchdog serve playlists, keys and
+// segments. The finish joins the units in order into one file, syncs it,
+// renames it to "<name>.ts" or "<name>.mp4", and only then removes the
+// staging folder. Playlist parsing and decryption live in downloader/hls.
+//
 // # Errors
 //
 // Errors wrap sentinels (ErrNotFound, ErrBadURL, ErrChecksum, …) and
