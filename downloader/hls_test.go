@@ -1,12 +1,17 @@
 package downloader
 
 import (
+	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -250,5 +255,58 @@ func TestVideoFinishedBeforeCrash(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Errorf("folder holds %d entries, want only index.ts", len(ents))
+	}
+}
+
+// A playlist and a segment that stop sending mid-body are aborted by the
+// stall watchdog and fetched again; the video completes.
+func TestVideoStalls(t *testing.T) {
+	ftShortStall(t, 300*time.Millisecond)
+	seg := func(i int) []byte { return bytes.Repeat([]byte{0x47, byte(i)}, 500) }
+	const playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\ns0.ts\n#EXTINF:1,\ns1.ts\n#EXT-X-ENDLIST\n"
+	var mu sync.Mutex
+	hits := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits[r.URL.Path]++
+		n := hits[r.URL.Path]
+		mu.Unlock()
+		var body []byte
+		switch r.URL.Path {
+		case "/v.m3u8":
+			body = []byte(playlist)
+		case "/s0.ts":
+			body = seg(0)
+		case "/s1.ts":
+			body = seg(1)
+		default:
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		if n == 1 && r.URL.Path != "/s0.ts" {
+			// Half the body, then silence until the client gives up.
+			w.Write(body[:len(body)/2])
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+			return
+		}
+		w.Write(body)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	m := openTest(t, newMemStore(), dir, nil)
+	s := addVideo(t, m, Request{URL: srv.URL + "/v.m3u8"})
+	if s.State != StateCompleted {
+		t.Fatalf("state %s: %s", s.State, s.Error)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "v.ts"))
+	if err != nil || !bytes.Equal(got, append(seg(0), seg(1)...)) {
+		t.Fatalf("joined file wrong (%v)", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if hits["/v.m3u8"] != 2 || hits["/s1.ts"] != 2 {
+		t.Errorf("requests %v: the stalled playlist and segment should be asked twice", hits)
 	}
 }

@@ -2,10 +2,13 @@ package downloader
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"haul/downloader/hls"
 )
@@ -48,6 +51,8 @@ func (r *run) fetchKey(ctx context.Context, raw string) ([]byte, error) {
 // fetchSmall GETs a small resource whole; more than limit bytes is
 // ErrBadResponse (for a key: not a key).
 func fetchSmall(ctx context.Context, c *http.Client, raw string, hdr http.Header, ua string, limit int64) ([]byte, string, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	req, err := newRequest(ctx, raw, hdr, ua)
 	if err != nil {
 		return nil, "", err
@@ -60,7 +65,7 @@ func fetchSmall(ctx context.Context, c *http.Client, raw string, hdr http.Header
 	if resp.StatusCode != http.StatusOK {
 		return nil, "", statusError(resp)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	data, err := readWatched(resp.Body, limit+1, cancel)
 	if err != nil {
 		return nil, "", err
 	}
@@ -118,5 +123,34 @@ func (k *keyring) get(ctx context.Context, uri string) ([]byte, error) {
 		return e.key, e.err
 	case <-ctx.Done():
 		return nil, context.Cause(ctx)
+	}
+}
+
+// readWatched reads r to its end, at most limit bytes. When nothing
+// arrives for StallTimeout it aborts the request and fails with
+// ErrNoProgress (retried like a network failure).
+func readWatched(r io.Reader, limit int64, abort context.CancelCauseFunc) ([]byte, error) {
+	var stalled atomic.Bool
+	watchdog := time.AfterFunc(StallTimeout, func() {
+		stalled.Store(true)
+		abort(ErrNoProgress)
+	})
+	defer watchdog.Stop()
+	var out []byte
+	buf := make([]byte, 32<<10)
+	lr := io.LimitReader(r, limit)
+	for {
+		n, err := lr.Read(buf)
+		out = append(out, buf[:n]...)
+		watchdog.Reset(StallTimeout)
+		switch {
+		case errors.Is(err, io.EOF):
+			return out, nil
+		case err != nil && stalled.Load():
+			// Not wrapping err: a canceled context would read as a stop.
+			return nil, fmt.Errorf("nothing received for %v: %w", StallTimeout, ErrNoProgress)
+		case err != nil:
+			return nil, err
+		}
 	}
 }

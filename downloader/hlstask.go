@@ -219,10 +219,15 @@ func (r *run) chooseVariant(m *hls.Master, same hls.Variant) (hls.Variant, error
 	return v, nil
 }
 
-// readPlaylist reads a playlist body, at most hls.MaxPlaylistBytes.
+// readPlaylist reads the probe's body, at most hls.MaxPlaylistBytes, under
+// the stall watchdog.
 func readPlaylist(body io.ReadCloser) ([]byte, error) {
 	defer body.Close()
-	data, err := io.ReadAll(io.LimitReader(body, hls.MaxPlaylistBytes+1))
+	abort := func(error) {}
+	if cb, ok := body.(*cancelBody); ok {
+		abort = cb.abort
+	}
+	data, err := readWatched(body, hls.MaxPlaylistBytes+1, abort)
 	if err != nil {
 		return nil, fmt.Errorf("read playlist: %w", err)
 	}
