@@ -36,7 +36,7 @@ Flags:
 // getOptions are the parsed flags of haul get.
 type getOptions struct {
 	dir, name, limit, checksum, data string
-	variant                          string
+	variant, remux                   string
 	conns, jobs                      int
 	headers                          headerFlags
 	urls                             []string
@@ -61,6 +61,7 @@ func parseGet(args []string, stderr io.Writer) (*getOptions, error) {
 	fs.StringVar(&o.data, "data", "", "data `folder` holding haul.db (default: the user config folder)")
 	fs.BoolVar(&o.quiet, "q", false, "print only errors and the final result")
 	fs.StringVar(&o.variant, "variant", "", "video variant of an HLS link: best, worst or a height like 720p (default best)")
+	fs.StringVar(&o.remux, "remux", "", "convert a finished MPEG-TS video to `mp4` with ffmpeg (stream copy) when ffmpeg is installed")
 	// Flags may come after URLs too: parse, take a URL, parse the rest.
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -98,6 +99,9 @@ func (o *getOptions) requests() ([]downloader.Request, error) {
 	if _, err := hls.ParseChoice(o.variant); err != nil {
 		return nil, fmt.Errorf("--variant: %w", err)
 	}
+	if o.remux != "" && o.remux != downloader.RemuxMP4 {
+		return nil, errors.New("--remux takes mp4")
+	}
 	hdr := http.Header{}
 	for _, h := range o.headers {
 		name, value, _ := strings.Cut(h, ":")
@@ -127,6 +131,7 @@ func (o *getOptions) requests() ([]downloader.Request, error) {
 				Checksum:    o.checksum,
 				Headers:     hdr,
 				Variant:     o.variant,
+				Remux:       o.remux,
 			},
 		}
 	}
@@ -276,6 +281,9 @@ func mergeOptions(old, cur downloader.Options) downloader.Options {
 	}
 	if cur.Variant != "" {
 		old.Variant = cur.Variant
+	}
+	if cur.Remux != "" {
+		old.Remux = cur.Remux
 	}
 	return old
 }

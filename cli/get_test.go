@@ -37,6 +37,15 @@ func TestParseGet(t *testing.T) {
 				t.Errorf("err %v, want a --variant error", err)
 			}
 		}},
+		{name: "remux", args: []string{"--remux", "mp4", "http://a/m.m3u8"}, check: func(t *testing.T, o *getOptions) {
+			if reqs, err := o.requests(); err != nil || reqs[0].Remux != "mp4" {
+				t.Errorf("requests %+v, %v", reqs, err)
+			}
+			o.remux = "mkv"
+			if _, err := o.requests(); err == nil {
+				t.Error("--remux mkv accepted")
+			}
+		}},
 		{name: "no URL", args: []string{"-x", "4"}, wantErr: "no URL"},
 		{name: "-o with two URLs", args: []string{"-o", "a", "http://a/1", "http://a/2"}, wantErr: "-o names one file"},
 		{name: "too many connections", args: []string{"-x", "65", "http://a/1"}, wantErr: "-x must be"},

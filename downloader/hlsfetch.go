@@ -56,7 +56,12 @@ func (r *run) videoLoop() error {
 			end = context.Cause(r.ctx)
 		}
 	}
-	r.cancel(end)
+	if end != errDone {
+		r.cancel(end)
+	}
+	// When all is done no connection has work left: they are leaving,
+	// and the run's context stays alive for the finish (a remux obeys a
+	// pause).
 	r.wg.Wait()
 	t.mu.Lock()
 	t.conns = 0

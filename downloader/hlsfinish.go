@@ -164,6 +164,8 @@ func (r *run) finishVideo() error {
 		t.mu.Unlock()
 		break
 	}
+	// Inside the staging folder, so a crash midway leaves nothing behind.
+	r.remux(dir)
 	if err := os.RemoveAll(dir); err != nil {
 		t.mu.Lock()
 		t.logLocked("Could not remove the segment folder " + dir + ": " + err.Error())

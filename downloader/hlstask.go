@@ -377,7 +377,7 @@ func (r *run) runVideo(units []unit) error {
 	}
 	v.keys = newKeyring(r.fetchKey)
 	r.video = v
-	r.limit = videoConnLimit(t)
+	r.limit = t.connLimitLocked()
 	if u, err := url.Parse(t.rec.Video.Playlist); err == nil {
 		r.host = u.Host
 	}
@@ -387,16 +387,6 @@ func (r *run) runVideo(units []unit) error {
 		return err
 	}
 	return r.finishVideo()
-}
-
-// videoConnLimit is the task's connection cap; unlike a file without
-// ranges, every segment is a request of its own.
-func videoConnLimit(t *task) int {
-	n := t.rec.Options.Connections
-	if n <= 0 {
-		n = t.m.settingsSnapshot().Connections
-	}
-	return max(1, min(n, MaxConnections))
 }
 
 // nextUnitLocked claims the first unit neither done nor in flight; -1

@@ -287,6 +287,9 @@ func (o Options) validate() error {
 	if _, err := hls.ParseChoice(o.Variant); err != nil {
 		return fmt.Errorf("%w: %w", ErrBadOption, err)
 	}
+	if o.Remux != "" && o.Remux != RemuxMP4 {
+		return fmt.Errorf("remux must be %q or empty: %w", RemuxMP4, ErrBadOption)
+	}
 	return nil
 }
 

@@ -194,7 +194,7 @@ func (t *task) connLimitLocked() int {
 		n = t.m.settingsSnapshot().Connections
 	}
 	n = max(1, min(n, MaxConnections))
-	if !t.rec.Resumable || t.rec.Size < 0 {
+	if (!t.rec.Resumable || t.rec.Size < 0) && t.rec.Video == nil {
 		n = 1
 	}
 	return n

@@ -45,6 +45,9 @@ type Options struct {
 	// (highest bandwidth), "worst", or "720p" (the highest variant at
 	// most 720 pixels tall).
 	Variant string `json:"variant,omitempty"`
+	// Remux "mp4" turns a finished MPEG-TS video into MP4 with ffmpeg
+	// (stream copy) when ffmpeg is on PATH; "" keeps the .ts.
+	Remux string `json:"remux,omitempty"`
 }
 
 // Request describes a download to add.
