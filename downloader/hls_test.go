@@ -310,3 +310,46 @@ func TestVideoStalls(t *testing.T) {
 		t.Errorf("requests %v: the stalled playlist and segment should be asked twice", hits)
 	}
 }
+
+// A playlist that lists other segments when the task resumes restarts it
+// cleanly: old and new segments are never joined together.
+func TestVideoPlaylistChangedOnResume(t *testing.T) {
+	srv := testserver.New(testserver.WithPerConnRate(32 << 10))
+	defer srv.Close()
+	set := srv.AddHLS("s", testserver.HLSOptions{Segments: 10, Packets: 40, Seed: 1})
+	dir := t.TempDir()
+	m := openTest(t, newMemStore(), dir, nil)
+	ids, err := m.Add(context.Background(), Request{URL: set.URL(), Options: Options{Connections: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, stop := m.Subscribe()
+	deadline := time.After(20 * time.Second)
+	for s, _ := m.Get(ids[0]); s.Video.SegmentsDone < 2; s, _ = m.Get(ids[0]) {
+		select {
+		case <-events:
+		case <-deadline:
+			t.Fatal("no segments done")
+		}
+	}
+	stop()
+	if err := m.Pause(ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, m, ids[0], 10*time.Second, StatePaused)
+	srv.Set(testserver.WithPerConnRate(0))
+	set = srv.AddHLS("s", testserver.HLSOptions{Segments: 7, Packets: 40, Seed: 2})
+	if err := m.Resume(ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	s := waitState(t, m, ids[0], 20*time.Second, StateCompleted, StateFailed)
+	if s.State != StateCompleted {
+		t.Fatalf("state %s: %s", s.State, s.Error)
+	}
+	if got := fileSHA(t, filepath.Join(dir, s.Name)); got != set.WantSHA256(0) {
+		t.Error("the file mixes the old and the new playlist's segments")
+	}
+	if s.Video.SegmentsTotal != 7 || !slices.ContainsFunc(s.Log, func(e LogEntry) bool { return strings.Contains(e.Text, "changed") }) {
+		t.Errorf("segments %d, log %v", s.Video.SegmentsTotal, s.Log)
+	}
+}
