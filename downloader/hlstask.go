@@ -177,6 +177,9 @@ func (r *run) resolveVideo(data []byte, base string, same hls.Variant) (videoPla
 	if plan.master != "" {
 		t.mu.Lock()
 		t.logLocked("Variant: " + plan.variant.String() + ".")
+		if plan.variant.SeparateAudio {
+			t.logLocked("The sound of this video is a separate stream, which Haul does not save yet: the file has the picture only.")
+		}
 		t.mu.Unlock()
 	}
 	return plan, nil

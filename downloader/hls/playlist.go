@@ -68,12 +68,27 @@ func masterFrom(p *m3u8.MasterPlaylist, base *url.URL) (*Master, error) {
 		w, h := parseResolution(v.Resolution)
 		m.Variants = append(m.Variants, Variant{
 			URI: u, Bandwidth: int64(v.Bandwidth), Width: w, Height: h, Codecs: v.Codecs,
+			SeparateAudio: separateAudio(v),
 		})
 	}
 	if len(m.Variants) == 0 {
 		return nil, fmt.Errorf("%w: a master playlist without variants", ErrBadPlaylist)
 	}
 	return m, nil
+}
+
+// separateAudio reports whether the variant's sound is an EXT-X-MEDIA
+// rendition of its own (a URI), which saving the variant does not include.
+func separateAudio(v *m3u8.Variant) bool {
+	if v.Audio == "" {
+		return false
+	}
+	for _, a := range v.Alternatives {
+		if a != nil && strings.EqualFold(a.Type, "AUDIO") && a.GroupId == v.Audio && a.URI != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func mediaFrom(p *m3u8.MediaPlaylist, base *url.URL) (*Media, error) {
@@ -144,11 +159,11 @@ func keyFrom(k *m3u8.Key, base *url.URL) (*Key, error) {
 		return nil, nil
 	}
 	if k.URI != "" {
-		u, err := resolve(base, k.URI)
-		if err != nil {
-			return nil, err
+		// DRM keys live at skd:// and the like: left empty here, Check
+		// refuses them with the DRM sentence rather than "damaged".
+		if u, err := resolve(base, k.URI); err == nil {
+			out.URI = u
 		}
-		out.URI = u
 	}
 	if k.IV != "" {
 		iv, err := parseIV(k.IV)

@@ -20,7 +20,8 @@ func TestParseMaster(t *testing.T) {
 		"#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360,CODECS=\"avc1.4d401e,mp4a.40.2\"\n" +
 		"low/index.m3u8\n" +
 		"#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=90000,URI=\"iframes.m3u8\"\n" +
-		"#EXT-X-STREAM-INF:BANDWIDTH=2500000,RESOLUTION=1280x720\n" +
+		"#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"aud\",NAME=\"en\",URI=\"audio/en.m3u8\"\n" +
+		"#EXT-X-STREAM-INF:BANDWIDTH=2500000,RESOLUTION=1280x720,AUDIO=\"aud\"\n" +
 		"https://cdn.example/hi.m3u8\n"
 	pl, err := Parse([]byte(src), mustURL(t, "http://h.example/v/master.m3u8"))
 	if err != nil {
@@ -32,7 +33,7 @@ func TestParseMaster(t *testing.T) {
 	}
 	want := []Variant{
 		{URI: "http://h.example/v/low/index.m3u8", Bandwidth: 800000, Width: 640, Height: 360, Codecs: "avc1.4d401e,mp4a.40.2"},
-		{URI: "https://cdn.example/hi.m3u8", Bandwidth: 2500000, Width: 1280, Height: 720},
+		{URI: "https://cdn.example/hi.m3u8", Bandwidth: 2500000, Width: 1280, Height: 720, SeparateAudio: true},
 	}
 	if len(m.Variants) != len(want) {
 		t.Fatalf("variants %+v, want %+v", m.Variants, want)
@@ -147,6 +148,8 @@ func TestCheckRefusals(t *testing.T) {
 		"vod":        {base + "#EXTINF:4,\na.ts\n#EXT-X-ENDLIST\n", nil, ""},
 		"live":       {base + "#EXTINF:4,\na.ts\n", ErrLive, "This is a live stream: its playlist has no end (no EXT-X-ENDLIST). Haul saves only on-demand videos; try again once the broadcast is over and offered as a recording."},
 		"sample-aes": {base + "#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"k\"\n#EXTINF:4,\na.ts\n#EXT-X-ENDLIST\n", ErrSampleAES, "This video is protected with SAMPLE-AES encryption (DRM), which Haul does not remove."},
+		"fairplay":   {base + "#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"skd://key\",KEYFORMAT=\"com.apple.streamingkeydelivery\"\n#EXTINF:4,\na.ts\n#EXT-X-ENDLIST\n", ErrSampleAES, "This video is protected with SAMPLE-AES encryption (DRM), which Haul does not remove."},
+		"no key uri": {base + "#EXT-X-KEY:METHOD=AES-128\n#EXTINF:4,\na.ts\n#EXT-X-ENDLIST\n", ErrBadPlaylist, "The video playlist is damaged or uses something Haul cannot read."},
 		"keyformat":  {base + "#EXT-X-KEY:METHOD=AES-128,URI=\"k\",KEYFORMAT=\"com.apple.streamingkeydelivery\"\n#EXTINF:4,\na.ts\n#EXT-X-ENDLIST\n", ErrDRM, "This video is protected by DRM (its key format is not \"identity\"), which Haul does not remove."},
 		"identity":   {base + "#EXT-X-KEY:METHOD=AES-128,URI=\"k\",KEYFORMAT=\"identity\"\n#EXTINF:4,\na.ts\n#EXT-X-ENDLIST\n", nil, ""},
 	}

@@ -17,6 +17,9 @@ type Variant struct {
 	Width, Height int
 	// Codecs is the CODECS attribute, verbatim.
 	Codecs string
+	// SeparateAudio is set when the variant's sound is a rendition of its
+	// own (EXT-X-MEDIA TYPE=AUDIO with a URI), not in its segments.
+	SeparateAudio bool `json:",omitempty"`
 }
 
 // String is a short label: "1280x720, 2.5 Mbit/s".
