@@ -35,8 +35,11 @@ func FuzzParse(f *testing.F) {
 				if s.Range != nil && (s.Range.Offset < 0 || s.Range.Length <= 0) {
 					t.Fatalf("range %+v", s.Range)
 				}
-				_ = Check(p)
+				if s.URI == "" || s.Key != nil && s.Key.Method == "" {
+					t.Fatalf("segment %+v", s)
+				}
 			}
+			_ = Check(p)
 		default:
 			t.Fatalf("Parse returned %T", pl)
 		}
