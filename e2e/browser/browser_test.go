@@ -277,4 +277,3 @@ func tail(s string, n int) string {
 	}
 	return s
 }
-
