@@ -4,7 +4,7 @@ BIN     := bin/haul
 DATA    ?=
 export CGO_ENABLED := 1
 
-.PHONY: run build test deps deps-gui deps-docs deps-node jsclient fmt-check vet unit fuzz-smoke gui-e2e docs-shots e2e bench bench-smoke chaos clean \
+.PHONY: run build test deps deps-gui deps-browser deps-docs deps-node jsclient fmt-check vet unit fuzz-smoke gui-e2e test-browser docs-shots e2e bench bench-smoke chaos clean \
 	package package-windows
 
 run: deps build
@@ -19,6 +19,9 @@ deps:
 deps-gui:
 	@scripts/deps.sh gui-test
 
+deps-browser:
+	@scripts/deps.sh browser-test
+
 deps-docs:
 	@scripts/deps.sh docs-shots
 
@@ -26,7 +29,7 @@ deps-node:
 	@scripts/deps.sh node
 
 # Every check CI runs.
-test: deps-gui jsclient fmt-check vet unit fuzz-smoke gui-e2e e2e bench-smoke
+test: deps-gui jsclient fmt-check vet unit fuzz-smoke gui-e2e test-browser e2e bench-smoke
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -76,6 +79,13 @@ e2e: build
 gui-e2e: deps-gui build
 	HAUL_E2E_BIN=$(CURDIR)/$(BIN) HAUL_E2E_SHOT=$(CURDIR)/bin/gui-e2e.png \
 		$(GO) test -count=1 -timeout 3m -v -run 'TestDesktop' ./e2e/desktop/
+
+# Haul's extension in a real Chromium under Xvfb (e2e/browser/), one browser session: a
+# cookie-protected attachment is handed to the running Haul through the native messaging host
+# (byte-exact, one copy, nothing staged), the browser keeps it when the host manifest is
+# missing, and the host starts Haul when none runs. Plus the host's stdout framing.
+test-browser: deps-browser build
+	HAUL_E2E_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 3m -v -run 'TestBrowser|TestHost' ./e2e/browser/
 
 # Rewrites docs/window.png, docs/add-dialog.png, docs/settings.png, docs/window-zh.png (LANG=zh_CN)
 # and docs/notification.png (drawn by dunst) from the real app.

@@ -50,7 +50,7 @@ func LastSeen(dataDir string) map[string]time.Time {
 // extension reported (claimed), else "unknown".
 func BrowserKey(parentExe, claimed string) string {
 	if parentExe != "" {
-		base := strings.ToLower(filepath.Base(parentExe))
+		base := strings.ToLower(parentExe[strings.LastIndexAny(parentExe, `/\`)+1:])
 		base = strings.TrimSuffix(base, ".exe")
 		for _, b := range Browsers {
 			for _, n := range b.exe {
