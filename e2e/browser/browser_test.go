@@ -213,6 +213,12 @@ func TestBrowserCapture(t *testing.T) {
 		}
 		waitFor(10*time.Second, func() bool { return noneMatch(s.home, ".crdownload") })
 		s.checkClean("kept.bin")
+		// The extension says why: its last result, in its storage (LevelDB
+		// keeps fresh writes as plain bytes in its log).
+		store := filepath.Join(s.home, ".config", "chromium", "Default", "Local Extension Settings", nmhost.ExtensionID)
+		if !waitFor(10*time.Second, func() bool { return dirContains(store, "host is not set up in this browser") }) {
+			t.Error("the extension did not record why the browser kept the download")
+		}
 	})
 
 	// Haul not running: the host starts it hidden and hands over.
@@ -232,6 +238,14 @@ func TestBrowserCapture(t *testing.T) {
 		}
 		s.site.checkHaulRequests(t, "started.bin")
 		s.checkClean("started.bin")
+		// Started for the browser, Haul stays in the tray: no window shows.
+		if _, err := exec.LookPath("xdotool"); err == nil {
+			cmd := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^Haul$")
+			cmd.Env = s.env
+			if out, _ := cmd.Output(); len(strings.TrimSpace(string(out))) > 0 {
+				t.Errorf("the Haul started by the host shows a window (%s)", strings.TrimSpace(string(out)))
+			}
+		}
 	})
 }
 
@@ -242,6 +256,17 @@ func hashOf(path string) string {
 	}
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
+}
+
+// dirContains reports whether a file in dir contains text.
+func dirContains(dir, text string) bool {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if b, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil && strings.Contains(string(b), text) {
+			return true
+		}
+	}
+	return false
 }
 
 func noneMatch(root, suffix string) bool {
