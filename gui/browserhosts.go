@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -39,6 +40,10 @@ type BrowserHost struct {
 	Problem string
 }
 
+// testAsync runs a browser's Test off the UI goroutine: it starts a
+// program and waits for its answer. Tests run it in place.
+var testAsync = func(f func()) { go f() }
+
 // browserHostsSection is the list of browsers in Settings → Browser, with
 // "Set up browsers" and a "Test" per browser; nil without Options.Browsers.
 func (u *UI) browserHostsSection() fyne.CanvasObject {
@@ -63,11 +68,14 @@ func (u *UI) browserHostsSection() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(lang.L("Haul's browser extension"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	hint := widget.NewLabel(lang.L("The extension hands the browser's downloads to Haul with their cookies; no port or secret to enter. See docs/packaging.md to install it."))
 	hint.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, title, setUp), hint, rows)
+	// Three browsers fit; more scroll, so the dialog stays inside the window.
+	scroll := container.NewVScroll(rows)
+	scroll.SetMinSize(fyne.NewSize(0, min(rows.MinSize().Height, 3*setUp.MinSize().Height+theme.Padding()*4)))
+	return container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, title, setUp), hint, scroll)
 }
 
-// browserHostRow shows one browser: registered or why not, the
-// extension's last contact, and a Test button.
+// browserHostRow shows one browser on one line: registered or why not,
+// the extension's last contact, and a Test button.
 func (u *UI) browserHostRow(hosts BrowserHosts, b BrowserHost) fyne.CanvasObject {
 	name := widget.NewLabelWithStyle(b.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	var state *widget.Label
@@ -78,47 +86,47 @@ func (u *UI) browserHostRow(hosts BrowserHosts, b BrowserHost) fyne.CanvasObject
 	case b.Problem != "":
 		state = widget.NewLabel(lang.L("Not registered: {{.Problem}}", map[string]any{"Problem": b.Problem}))
 		state.Importance = widget.DangerImportance
+		state.Wrapping = fyne.TextWrapWord
 	default:
 		state = widget.NewLabel(lang.L("Not registered"))
 		state.Importance = widget.WarningImportance
 	}
-	state.Wrapping = fyne.TextWrapWord
 	seen := lang.L("Extension not seen yet")
 	if !b.LastSeen.IsZero() {
 		seen = lang.L("Extension last seen {{.Time}}", map[string]any{"Time": b.LastSeen.Local().Format("2006-01-02 15:04")})
 	}
-	lines := []fyne.CanvasObject{state, widget.NewLabel(seen)}
+	seenLabel := widget.NewLabel(seen)
+	var test *widget.Button
+	test = widget.NewButton(lang.L("Test"), func() {
+		test.Disable()
+		testAsync(func() {
+			err := hosts.Test(context.Background(), b.Key)
+			fyne.Do(func() { test.Enable(); u.showTestResult(b.Name, err) })
+		})
+	})
+	if !b.Registered {
+		test.Disable()
+	}
+	line := container.NewBorder(nil, nil,
+		container.NewGridWrap(fyne.NewSize(140, name.MinSize().Height), name), test,
+		container.NewHBox(state, seenLabel))
+	lines := []fyne.CanvasObject{line}
 	if b.Sandboxed {
 		advice := widget.NewLabel(lang.L("A Flatpak or Snap install of this browser cannot start Haul's host; use an aria2 extension with the RPC above instead."))
 		advice.Wrapping = fyne.TextWrapWord
 		advice.Importance = widget.WarningImportance
 		lines = append(lines, advice)
 	}
-	result := widget.NewLabel("")
-	result.Wrapping = fyne.TextWrapWord
-	result.Hide()
-	lines = append(lines, result)
-	var test *widget.Button
-	test = widget.NewButton(lang.L("Test"), func() {
-		test.Disable()
-		go func() {
-			err := hosts.Test(context.Background(), b.Key)
-			fyne.Do(func() {
-				test.Enable()
-				if err != nil {
-					result.SetText(lang.L("Test failed: {{.Error}}", map[string]any{"Error": strings.TrimSpace(err.Error())}))
-					result.Importance = widget.DangerImportance
-				} else {
-					result.SetText(lang.L("Test passed: Haul's host answered."))
-					result.Importance = widget.SuccessImportance
-				}
-				result.Show()
-				result.Refresh()
-			})
-		}()
-	})
-	if !b.Registered {
-		test.Disable()
+	return container.NewVBox(lines...)
+}
+
+// showTestResult tells the outcome of a browser's Test in a dialog over
+// the settings.
+func (u *UI) showTestResult(browser string, err error) {
+	text := lang.L("Test passed: Haul's host answered.")
+	if err != nil {
+		text = lang.L("Test failed: {{.Error}}", map[string]any{"Error": strings.TrimSpace(err.Error())})
 	}
-	return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(150, name.MinSize().Height), name), test, container.NewVBox(lines...))
+	d := dialog.NewInformation(browser, text, u.win)
+	d.Show()
 }
