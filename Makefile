@@ -5,7 +5,7 @@ DATA    ?=
 export CGO_ENABLED := 1
 
 .PHONY: run build test deps deps-gui deps-browser deps-docs deps-node jsclient fmt-check vet unit fuzz-smoke gui-e2e test-browser docs-shots e2e bench bench-smoke chaos clean \
-	package package-windows
+	package package-windows package-extension
 
 run: deps build
 	./$(BIN) $(if $(DATA),--data $(DATA))
@@ -105,6 +105,19 @@ package:
 	$(FYNE_TOOL) package -os linux --release; rc=$$?; cp bin/FyneApp.toml.orig FyneApp.toml; \
 		rm -f bin/FyneApp.toml.orig; [ $$rc -eq 0 ] && mv Haul.tar.xz bin/Haul.tar.xz
 	@ls -l bin/Haul.tar.xz
+	@$(MAKE) --no-print-directory package-extension
+
+# Haul's browser extension as one archive: unpacked for Chromium-family browsers (unzip, then
+# chrome://extensions → Developer mode → Load unpacked), and as an unsigned .xpi for Firefox
+# (about:debugging → Load Temporary Add-on, or ESR/Developer Edition with signatures off).
+# docs/packaging.md has the steps. The manifest's key keeps the Chromium ID the host allows.
+package-extension:
+	@scripts/deps.sh package
+	@mkdir -p bin && rm -f bin/haul-extension.zip
+	@cd browser/extension && zip -qr -X ../../bin/haul-extension.zip . -x '.*'
+	@cp bin/haul-extension.zip bin/haul-extension.xpi
+	@ls -l bin/haul-extension.zip bin/haul-extension.xpi
+	@echo "Extension: unzip bin/haul-extension.zip and load the folder unpacked (Chromium, Chrome, Brave, Edge, Vivaldi), or load bin/haul-extension.xpi in Firefox; see docs/packaging.md."
 
 # Windows: bin/haul.exe, cross-built with mingw-w64 (a GUI-subsystem binary, no console).
 package-windows:

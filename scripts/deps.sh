@@ -13,8 +13,8 @@ bench="curl aria2 axel"
 browsertest="xvfb chromium"
 # Cross-building haul.exe (cgo + GLFW need a Windows C compiler).
 windows="gcc-mingw-w64-x86-64-win32"
-# fyne package writes a .tar.xz.
-package="xz-utils"
+# fyne package writes a .tar.xz; the browser extension is zipped.
+package="xz-utils zip"
 # Node.js and npm run the npm aria2 client in rpc/jsclient_test.go.
 node="nodejs npm"
 
