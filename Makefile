@@ -83,9 +83,10 @@ gui-e2e: deps-gui build
 # Haul's extension in a real Chromium under Xvfb (e2e/browser/), one browser session: a
 # cookie-protected attachment is handed to the running Haul through the native messaging host
 # (byte-exact, one copy, nothing staged), the browser keeps it when the host manifest is
-# missing, and the host starts Haul when none runs. Plus the host's stdout framing.
+# missing, and the host starts Haul when none runs; the same hand-off from Firefox ESR with
+# the extension as an unsigned .xpi. Plus the host's stdout framing.
 test-browser: deps-browser build
-	HAUL_E2E_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 3m -v -run 'TestBrowser|TestHost' ./e2e/browser/
+	HAUL_E2E_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 3m -v -run 'TestBrowser|TestFirefox|TestHost' ./e2e/browser/
 
 # Rewrites docs/window.png, docs/add-dialog.png, docs/settings.png, docs/window-zh.png (LANG=zh_CN)
 # and docs/notification.png (drawn by dunst) from the real app.

@@ -9,8 +9,8 @@ guitest="xvfb imagemagick xdotool dbus-daemon dbus-bin"
 # CJK font lets Fyne draw docs/window-zh.png (its own font has no Chinese glyphs).
 docs="dunst fontconfig fonts-wqy-microhei"
 bench="curl aria2 axel"
-# make test-browser: Debian's Chromium loads browser/extension under Xvfb.
-browsertest="xvfb chromium"
+# make test-browser: Debian's Chromium and Firefox ESR load browser/extension under Xvfb.
+browsertest="xvfb chromium firefox-esr"
 # Cross-building haul.exe (cgo + GLFW need a Windows C compiler).
 windows="gcc-mingw-w64-x86-64-win32"
 # fyne package writes a .tar.xz; the browser extension is zipped.

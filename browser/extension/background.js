@@ -74,6 +74,9 @@ async function hello() {
   await api.action.setBadgeText({text: reply.ok ? '' : '!'});
 }
 hello();
+// An event page (Firefox) or service worker that is asleep when the browser
+// starts wakes for onStartup; the top-level hello above then runs.
+api.runtime.onStartup.addListener(() => {});
 
 // --- Which downloads Haul takes -------------------------------------------
 
@@ -210,7 +213,9 @@ api.runtime.onMessage.addListener((m, sender) => {
 
 // --- Context menus ----------------------------------------------------------
 
-api.runtime.onInstalled.addListener(() => {
+api.runtime.onInstalled.addListener(async () => {
+  // Firefox leaves MV3 host permissions to the user: ask on the options page.
+  if (!(await api.permissions.contains({origins: ['<all_urls>']}))) api.runtime.openOptionsPage();
   api.contextMenus.removeAll(() => {
     api.contextMenus.create({id: 'haul-link', title: msg('menuLink'), contexts: ['link']});
     api.contextMenus.create({id: 'haul-selection', title: msg('menuSelection'), contexts: ['selection']});

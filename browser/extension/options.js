@@ -44,4 +44,16 @@ document.getElementById('test').addEventListener('click', async () => {
   showStatus(reply);
 });
 
+// Firefox grants an MV3 extension's host permissions only when the user
+// agrees; without them the browser's cookies cannot travel with a download.
+async function checkAccess() {
+  const ok = await api.permissions.contains({origins: ['<all_urls>']});
+  document.getElementById('access').hidden = ok;
+}
+document.getElementById('grant').addEventListener('click', async () => {
+  await api.permissions.request({origins: ['<all_urls>']});
+  checkAccess();
+});
+
 load();
+checkAccess();

@@ -32,13 +32,13 @@ type session struct {
 	dataDir string
 }
 
-func needTools(t *testing.T) string {
+func needTools(t *testing.T, browser string) string {
 	t.Helper()
 	bin := os.Getenv("HAUL_E2E_BIN")
 	if bin == "" {
 		t.Skip("browser e2e: set HAUL_E2E_BIN to a built haul binary (or run `make test-browser`)")
 	}
-	for _, tool := range []string{"chromium", "Xvfb"} {
+	for _, tool := range []string{browser, "Xvfb"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("browser e2e: %s missing; `scripts/deps.sh browser-test` installs it", tool)
 		}
@@ -50,8 +50,8 @@ func needTools(t *testing.T) string {
 	return abs
 }
 
-func newSession(t *testing.T) *session {
-	bin := needTools(t)
+func newSession(t *testing.T, browser string) *session {
+	bin := needTools(t, browser)
 	home, err := os.MkdirTemp("", "haul-browser-")
 	if err != nil {
 		t.Fatal(err)
@@ -59,8 +59,9 @@ func newSession(t *testing.T) *session {
 	t.Cleanup(func() { os.RemoveAll(home) })
 	s := &session{t: t, bin: bin, home: home, tmp: filepath.Join(home, "tmp"), site: newSite(t)}
 	s.dataDir = filepath.Join(home, ".config", "Haul")
-	// ~/.config/chromium exists, so Haul registers its host there at start.
-	for _, d := range []string{"Downloads", ".config/chromium", "tmp", "runtime"} {
+	// ~/.config/chromium and ~/.mozilla exist, so Haul registers its host
+	// there at start.
+	for _, d := range []string{"Downloads", ".config/chromium", ".mozilla", "tmp", "runtime"} {
 		if err := os.MkdirAll(filepath.Join(home, d), 0o700); err != nil {
 			t.Fatal(err)
 		}
@@ -68,8 +69,7 @@ func newSession(t *testing.T) *session {
 	display := e2etest.StartXvfb(t)
 	s.env = []string{"HOME=" + home, "TMPDIR=" + s.tmp, "DISPLAY=:" + strconv.Itoa(display),
 		"PATH=" + os.Getenv("PATH"), "LANG=en_US.UTF-8", "XDG_RUNTIME_DIR=" + filepath.Join(home, "runtime")}
-	_, file, _, _ := runtime.Caller(0)
-	ext := filepath.Join(filepath.Dir(file), "..", "..", "browser", "extension")
+	ext := extensionDir()
 	s.chrome = []string{"--user-data-dir=" + filepath.Join(home, ".config", "chromium"), "--no-sandbox", "--no-first-run",
 		"--no-default-browser-check", "--password-store=basic", "--disable-gpu", "--disable-dev-shm-usage",
 		"--load-extension=" + ext, "--disable-extensions-except=" + ext}
@@ -170,7 +170,7 @@ func (s *session) checkClean(name string) {
 
 // TestBrowserCapture is `make test-browser`: one Chromium session, three cases.
 func TestBrowserCapture(t *testing.T) {
-	s := newSession(t)
+	s := newSession(t, "chromium")
 	haul := s.startHaul()
 	if _, err := os.Stat(s.manifest()); err != nil {
 		t.Fatalf("Haul did not register its host with Chromium at start: %v", err)
@@ -189,7 +189,7 @@ func TestBrowserCapture(t *testing.T) {
 		if !s.waitFile("running.bin") {
 			t.Fatalf("Haul did not download running.bin (requests: %+v)", s.site.requests("running.bin"))
 		}
-		s.site.checkHaulRequests(t, "running.bin")
+		s.site.checkHaulRequests(t, "running.bin", "/page/running.bin")
 		s.checkClean("running.bin")
 	})
 
@@ -236,7 +236,7 @@ func TestBrowserCapture(t *testing.T) {
 		} else {
 			t.Cleanup(func() { syscall.Kill(p, syscall.SIGKILL) })
 		}
-		s.site.checkHaulRequests(t, "started.bin")
+		s.site.checkHaulRequests(t, "started.bin", "/page/started.bin")
 		s.checkClean("started.bin")
 		// Started for the browser, Haul stays in the tray: no window shows.
 		if _, err := exec.LookPath("xdotool"); err == nil {
@@ -247,6 +247,12 @@ func TestBrowserCapture(t *testing.T) {
 			}
 		}
 	})
+}
+
+// extensionDir is browser/extension in this repository.
+func extensionDir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "browser", "extension")
 }
 
 func hashOf(path string) string {

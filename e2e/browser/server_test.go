@@ -31,6 +31,8 @@ type seen struct {
 // /file/NAME (the attachment, ranges allowed, cookie required).
 type site struct {
 	url string
+	// ready, when set, answers /ready: the extension has said hello.
+	ready func() bool
 
 	mu   sync.Mutex
 	reqs map[string][]seen
@@ -42,6 +44,12 @@ func newSite(t *testing.T) *site {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/page/{name}", s.page)
 	mux.HandleFunc("/file/{name}", s.file)
+	mux.HandleFunc("/wait/{name}", s.wait)
+	mux.HandleFunc("/ready", func(w http.ResponseWriter, r *http.Request) {
+		if s.ready == nil || !s.ready() {
+			w.WriteHeader(http.StatusNotFound)
+		}
+	})
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -60,6 +68,22 @@ func (s *site) page(w http.ResponseWriter, r *http.Request) {
 	// The page's own navigation carries the cookie and this page as referer.
 	fmt.Fprintf(w, `<!doctype html><title>%s</title><a id=f href="/file/%s">file</a>
 <script>setTimeout(() => document.getElementById('f').click(), 100)</script>`, name, name)
+}
+
+// wait is a start page for a browser that cannot be handed URLs: it sets
+// the cookie, waits until /ready says the extension is up, then follows the
+// link to the file.
+func (s *site) wait(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	http.SetCookie(w, &http.Cookie{Name: "session", Value: cookieValue, Path: "/"})
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprintf(w, `<!doctype html><title>%s</title><a id=f href="/file/%s">file</a>
+<script>
+(async () => {
+  while (!(await fetch('/ready', {cache: 'no-store'})).ok) await new Promise((r) => setTimeout(r, 100));
+  document.getElementById('f').click();
+})();
+</script>`, name, name)
 }
 
 func (s *site) file(w http.ResponseWriter, r *http.Request) {
@@ -102,7 +126,7 @@ func (s *site) requests(name string) []seen {
 // checkHaulRequests asserts Haul fetched name (a ranged request: the
 // browser's own first request has no Range) with the cookie and the page
 // as referer.
-func (s *site) checkHaulRequests(t *testing.T, name string) {
+func (s *site) checkHaulRequests(t *testing.T, name, page string) {
 	t.Helper()
 	var ranged int
 	for _, q := range s.requests(name) {
@@ -111,10 +135,10 @@ func (s *site) checkHaulRequests(t *testing.T, name string) {
 		}
 		if q.Range != "" {
 			ranged++
-			if q.Referer != s.url+"/page/"+name {
-				t.Errorf("%s: Haul's request has Referer %q, want %q", name, q.Referer, s.url+"/page/"+name)
+			if q.Referer != s.url+page {
+				t.Errorf("%s: Haul's request has Referer %q, want %q", name, q.Referer, s.url+page)
 			}
-			if !strings.Contains(q.UA, "Chrom") {
+			if !strings.Contains(q.UA, "Mozilla/5.0") {
 				t.Errorf("%s: Haul's request has User-Agent %q, want the browser's", name, q.UA)
 			}
 		}
