@@ -40,6 +40,7 @@ func runHost(stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	exe, _ := os.Executable()
 	parent := nmhost.ParentExe()
+	logf := func(format string, args ...any) { fmt.Fprintf(stderr, "haul host: "+format+"\n", args...) }
 	h := &nmhost.Host{
 		Version: downloader.Version,
 		Submit: nmhost.Loopback{
@@ -48,13 +49,14 @@ func runHost(stdin io.Reader, stdout, stderr io.Writer) int {
 			Queue: func(ctx context.Context, req downloader.Request) (string, error) {
 				return queueRequest(ctx, dataDir, req)
 			},
+			Logf: logf,
 		},
 		Seen: func(claimed string) {
 			if err := nmhost.RecordSeen(dataDir, nmhost.BrowserKey(parent, claimed), time.Now()); err != nil {
 				fmt.Fprintln(stderr, "haul host: record contact:", err)
 			}
 		},
-		Logf: func(format string, args ...any) { fmt.Fprintf(stderr, "haul host: "+format+"\n", args...) },
+		Logf: logf,
 	}
 	if err := h.Serve(context.Background(), stdin, stdout); err != nil {
 		fmt.Fprintln(stderr, "haul host:", err)

@@ -37,6 +37,8 @@ type Loopback struct {
 	// Queue adds req to haul.db when Haul is not running and returns the
 	// task id. nil: never queue.
 	Queue func(ctx context.Context, req downloader.Request) (string, error)
+	// Logf, when set, hears why Haul could not be started.
+	Logf func(format string, args ...any)
 }
 
 // Submit implements Submitter.
@@ -54,6 +56,9 @@ func (l Loopback) Submit(ctx context.Context, req downloader.Request) (string, b
 			}
 			startErr = err
 		}
+	}
+	if startErr != nil && l.Logf != nil {
+		l.Logf("%v", startErr)
 	}
 	if l.Queue == nil {
 		return "", false, fmt.Errorf("%w: %v", ErrUnavailable, errors.Join(errNoInstance, startErr))
