@@ -112,8 +112,9 @@ async function bypassed(url) {
 async function wanted(item, s) {
   const url = item.finalUrl || item.url;
   if (!s.enabled || item.incognito || !/^https?:/i.test(url)) return false;
-  if (item.byExtensionId && item.byExtensionId === api.runtime.id) return false;
+  // bypassed first: it also uses up the mark of a download given back.
   if (await bypassed(url)) return false;
+  if (item.byExtensionId && item.byExtensionId === api.runtime.id) return false;
   const size = item.fileSize > 0 ? item.fileSize : item.totalBytes;
   if (s.minSizeMiB > 0 && size > 0 && size < s.minSizeMiB * 1048576) return false;
   const types = listOf(s.skipTypes);
