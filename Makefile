@@ -4,8 +4,8 @@ BIN     := bin/haul
 DATA    ?=
 export CGO_ENABLED := 1
 
-.PHONY: run build test deps deps-gui deps-docs deps-node jsclient fmt-check vet unit fuzz-smoke gui-e2e docs-shots e2e bench bench-smoke chaos clean \
-	package package-windows
+.PHONY: run build test deps deps-gui deps-browser deps-docs deps-node jsclient fmt-check vet unit fuzz-smoke gui-e2e test-browser docs-shots e2e bench bench-smoke chaos clean \
+	package package-windows package-extension
 
 run: deps build
 	./$(BIN) $(if $(DATA),--data $(DATA))
@@ -19,6 +19,9 @@ deps:
 deps-gui:
 	@scripts/deps.sh gui-test
 
+deps-browser:
+	@scripts/deps.sh browser-test
+
 deps-docs:
 	@scripts/deps.sh docs-shots
 
@@ -26,7 +29,7 @@ deps-node:
 	@scripts/deps.sh node
 
 # Every check CI runs.
-test: deps-gui jsclient fmt-check vet unit fuzz-smoke gui-e2e e2e bench-smoke
+test: deps-gui jsclient fmt-check vet unit fuzz-smoke gui-e2e test-browser e2e bench-smoke
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -77,6 +80,14 @@ gui-e2e: deps-gui build
 	HAUL_E2E_BIN=$(CURDIR)/$(BIN) HAUL_E2E_SHOT=$(CURDIR)/bin/gui-e2e.png \
 		$(GO) test -count=1 -timeout 3m -v -run 'TestDesktop' ./e2e/desktop/
 
+# Haul's extension in a real Chromium under Xvfb (e2e/browser/), one browser session: a
+# cookie-protected attachment is handed to the running Haul through the native messaging host
+# (byte-exact, one copy, nothing staged), the browser keeps it when the host manifest is
+# missing, and the host starts Haul when none runs; the same hand-off from Firefox ESR with
+# the extension as an unsigned .xpi. Plus the host's stdout framing.
+test-browser: deps-browser build
+	HAUL_E2E_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 3m -v -run 'TestBrowser|TestFirefox|TestHost' ./e2e/browser/
+
 # Rewrites docs/window.png, docs/add-dialog.png, docs/settings.png, docs/window-zh.png (LANG=zh_CN)
 # and docs/notification.png (drawn by dunst) from the real app.
 docs-shots: deps-docs build
@@ -95,6 +106,19 @@ package:
 	$(FYNE_TOOL) package -os linux --release; rc=$$?; cp bin/FyneApp.toml.orig FyneApp.toml; \
 		rm -f bin/FyneApp.toml.orig; [ $$rc -eq 0 ] && mv Haul.tar.xz bin/Haul.tar.xz
 	@ls -l bin/Haul.tar.xz
+	@$(MAKE) --no-print-directory package-extension
+
+# Haul's browser extension as one archive: unpacked for Chromium-family browsers (unzip, then
+# chrome://extensions → Developer mode → Load unpacked), and as an unsigned .xpi for Firefox
+# (about:debugging → Load Temporary Add-on, or ESR/Developer Edition with signatures off).
+# docs/packaging.md has the steps. The manifest's key keeps the Chromium ID the host allows.
+package-extension:
+	@scripts/deps.sh package
+	@mkdir -p bin && rm -f bin/haul-extension.zip
+	@cd browser/extension && zip -qr -X ../../bin/haul-extension.zip . -x '.*'
+	@cp bin/haul-extension.zip bin/haul-extension.xpi
+	@ls -l bin/haul-extension.zip bin/haul-extension.xpi
+	@echo "Extension: unzip bin/haul-extension.zip and load the folder unpacked (Chromium, Chrome, Brave, Edge, Vivaldi), or load bin/haul-extension.xpi in Firefox; see docs/packaging.md."
 
 # Windows: bin/haul.exe, cross-built with mingw-w64 (a GUI-subsystem binary, no console).
 package-windows:

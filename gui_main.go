@@ -31,6 +31,7 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	var sf serviceFlags
 	fs.IntVar(&sf.port, "rpc-port", 0, "serve the aria2-compatible RPC on this `port` (default: settings, 6800)")
 	fs.StringVar(&sf.secret, "rpc-secret", "", "the RPC `token` (default: the one in settings)")
+	hidden := fs.Bool("hidden", false, "start in the tray without showing the window")
 	if err := fs.Parse(args); err != nil {
 		return cli.ExitUsage
 	}
@@ -75,6 +76,12 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 		}
 	}
 
+	var browsers gui.BrowserHosts
+	if h, ok := newBrowserHosts(dataDir); ok {
+		h.SetUp() // idempotent: writes only manifests that changed
+		browsers = h
+	}
+
 	a := app.NewWithID(appID)
 	// `go build` embeds no FyneApp.toml metadata, so set the icon here:
 	// the tray falls back to it and notifications carry it.
@@ -114,6 +121,7 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 				dialog.ShowInformation("Haul", warning, u.Window())
 			}
 		},
+		Browsers: browsers,
 	})
 	stop, warning := startService(m, dataDir, sf, show, shutdown)
 	stopService = stop
@@ -124,6 +132,11 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 			dialog.ShowInformation("Haul", msg, u.Window())
 		})
 	}
-	u.ShowAndRun()
+	if *hidden && desk != nil {
+		a.Run() // in the tray only; the tray's Show Haul opens the window
+		u.Close()
+	} else {
+		u.ShowAndRun()
+	}
 	return cli.ExitOK
 }

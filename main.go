@@ -29,6 +29,9 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if isHostLaunch(args) { // a browser starting the native messaging host
+		return runHost(os.Stdin, stdout, stderr)
+	}
 	if len(args) == 0 {
 		return runGUI(args, stdout, stderr)
 	}

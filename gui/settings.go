@@ -161,7 +161,7 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 	d.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Downloads"), downloads),
 		container.NewTabItem(lang.L("Desktop"), desktopForm),
-		container.NewTabItem(lang.L("Browser"), browser),
+		container.NewTabItem(lang.L("Browser"), container.NewVBox(browser, u.browserHostsSection())),
 	)
 	d.save = widget.NewButtonWithIcon(lang.L("Save"), theme.ConfirmIcon(), d.apply)
 	d.save.Importance = widget.HighImportance

@@ -38,6 +38,9 @@ type Options struct {
 	// Notify sends a desktop notification; nil sends none. main.go passes
 	// App.SendNotification; tests pass a recorder.
 	Notify func(*fyne.Notification)
+	// Browsers, when set, lists browsers in Settings → Browser with the
+	// native messaging host's registration (see BrowserHosts).
+	Browsers BrowserHosts
 }
 
 // UI is Haul's main window and everything in it.

@@ -9,16 +9,19 @@ guitest="xvfb imagemagick xdotool dbus-daemon dbus-bin"
 # CJK font lets Fyne draw docs/window-zh.png (its own font has no Chinese glyphs).
 docs="dunst fontconfig fonts-wqy-microhei"
 bench="curl aria2 axel"
+# make test-browser: Debian's Chromium and Firefox ESR load browser/extension under Xvfb.
+browsertest="xvfb chromium firefox-esr"
 # Cross-building haul.exe (cgo + GLFW need a Windows C compiler).
 windows="gcc-mingw-w64-x86-64-win32"
-# fyne package writes a .tar.xz.
-package="xz-utils"
+# fyne package writes a .tar.xz; the browser extension is zipped.
+package="xz-utils zip"
 # Node.js and npm run the npm aria2 client in rpc/jsclient_test.go.
 node="nodejs npm"
 
 case "${1:-build}" in
 build) want="$build" ;;
 gui-test) want="$build $guitest" ;;
+browser-test) want="$build $browsertest" ;;
 docs-shots) want="$build $guitest $docs" ;;
 bench) want="$build $bench" ;;
 windows) want="$windows" ;;
@@ -28,7 +31,7 @@ node)
 	# bundles npm, and Debian's npm package would conflict with it.
 	if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then exit 0; fi
 	want="$node" ;;
-*) echo "usage: $0 build|gui-test|docs-shots|bench|windows|package|node" >&2; exit 2 ;;
+*) echo "usage: $0 build|gui-test|browser-test|docs-shots|bench|windows|package|node" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -2,7 +2,6 @@ package desktop
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"image"
@@ -15,7 +14,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -99,21 +97,7 @@ func newDesk(t *testing.T) *desk {
 // its id) when the test ends. done is closed once cmd has exited.
 func startProcess(t *testing.T, cmd *exec.Cmd) (done <-chan struct{}) {
 	t.Helper()
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", cmd.Path, err)
-	}
-	ch := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(ch) }()
-	t.Cleanup(func() {
-		select {
-		case <-ch:
-		default:
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-ch
-		}
-	})
-	return ch
+	return e2etest.StartProcess(t, cmd)
 }
 
 // readLine reads one line from r within d.
@@ -140,27 +124,7 @@ func readLine(r io.Reader, d time.Duration) (string, error) {
 
 func startXvfb(t *testing.T) int {
 	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	var stderr bytes.Buffer
-	// -displayfd picks a free display and writes its number to fd 3.
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
-	cmd.ExtraFiles = []*os.File{w}
-	cmd.Stderr = &stderr
-	startProcess(t, cmd)
-	w.Close()
-	line, err := readLine(r, 15*time.Second)
-	if err != nil {
-		t.Fatalf("Xvfb gave no display: %v\n%s", err, stderr.String())
-	}
-	n, err := strconv.Atoi(line)
-	if err != nil {
-		t.Fatalf("Xvfb display %q: %v", line, err)
-	}
-	return n
+	return e2etest.StartXvfb(t)
 }
 
 func startBus(t *testing.T, env []string) string {
