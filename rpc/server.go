@@ -17,7 +17,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"haul/downloader"
@@ -90,7 +89,6 @@ type Server struct {
 	sessionID string
 	methods   map[string]method
 	results   *results
-	ln        net.Listener
 	http      *http.Server
 	port      int
 
@@ -121,10 +119,6 @@ func Start(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	host := "127.0.0.1"
-	if cfg.AllowRemote {
-		host = ""
-	}
 	port := cfg.Port
 	switch {
 	case port == 0:
@@ -134,19 +128,20 @@ func Start(cfg Config) (*Server, error) {
 	case port < 0 || port > 65535:
 		return nil, fmt.Errorf("RPC port %d is not between 1 and 65535", cfg.Port)
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	lns, err := listen(cfg.AllowRemote, port)
 	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) || isAddrInUse(err) {
-			return nil, fmt.Errorf("%w: port %d (choose another port for remote control in Settings)", ErrPortInUse, port)
-		}
-		return nil, fmt.Errorf("RPC server cannot listen on port %d: %w", port, err)
+		return nil, err
 	}
-	s.ln = ln
-	s.port = ln.Addr().(*net.TCPAddr).Port
+	closeAll := func() {
+		for _, ln := range lns {
+			ln.Close()
+		}
+	}
+	s.port = lns[0].Addr().(*net.TCPAddr).Port
 	if cfg.DataDir != "" {
 		path, err := writeInstance(cfg.DataDir, Instance{Port: s.port, Token: s.secret, PID: pid()})
 		if err != nil {
-			ln.Close()
+			closeAll()
 			return nil, err
 		}
 		s.instance = path
@@ -158,11 +153,13 @@ func Start(cfg Config) (*Server, error) {
 		ErrorLog:          nil,
 	}
 	s.startNotifier()
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		_ = s.http.Serve(ln)
-	}()
+	for _, ln := range lns {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			_ = s.http.Serve(ln)
+		}()
+	}
 	return s, nil
 }
 
