@@ -77,7 +77,13 @@ type Config struct {
 	// OnShutdown quits the app (aria2.shutdown, aria2.forceShutdown); nil
 	// refuses those calls. Called on its own goroutine after the answer.
 	OnShutdown func(force bool)
-	// Logf, if set, receives one line per refused request.
+	// OnSessionSettings is called after a client changed settings for
+	// this session (changeGlobalOption), so a window can offer to keep
+	// them (downloader.Manager.KeepSessionSettings). Called on a server
+	// goroutine.
+	OnSessionSettings func()
+	// Logf, if set, receives one line per refused request and per
+	// option a client set that Haul does not apply.
 	Logf func(format string, args ...any)
 }
 
@@ -89,6 +95,7 @@ type Server struct {
 	sessionID string
 	methods   map[string]method
 	results   *results
+	options   *storedOptions
 	http      *http.Server
 	port      int
 
@@ -186,6 +193,7 @@ func newServer(cfg Config) (*Server, error) {
 		secret:    cfg.Secret,
 		sessionID: randomHex(20),
 		results:   newResults(),
+		options:   newStoredOptions(),
 		conns:     map[*wsConn]struct{}{},
 		done:      make(chan struct{}),
 	}
