@@ -88,15 +88,16 @@ func applyClientTaskOptions(o *downloader.Options, link string, opts map[string]
 // absolute or climbs out of dir is refused. dir is the task's folder ("":
 // the default download folder).
 func splitOut(dir, out string) (folder, name string, err error) {
-	clean := path.Clean(strings.ReplaceAll(out, `\`, "/"))
 	if out == "" {
 		return dir, "", nil
 	}
+	slashed := strings.ReplaceAll(out, `\`, "/")
+	clean := path.Clean(slashed)
 	if path.IsAbs(clean) || filepath.VolumeName(out) != "" || clean == ".." || strings.HasPrefix(clean, "../") {
 		return "", "", failf("out must be a file name, or a path inside dir such as sub/name.bin, not %q.", truncate(out, 80))
 	}
 	sub, name := path.Split(clean)
-	if name == "" || name == "." {
+	if name == "" || name == "." || strings.HasSuffix(slashed, "/") {
 		return "", "", failf("out must end with a file name, not %q.", truncate(out, 80))
 	}
 	if sub == "" {

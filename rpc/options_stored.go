@@ -50,7 +50,8 @@ const (
 // client has no identity beyond the token, so "only to the client that
 // set them" cannot be told apart from "to every token holder").
 func neverReadBack(name string) bool {
-	return strings.HasSuffix(name, "-passwd") || name == "header" || name == "load-cookies"
+	return strings.Contains(name, "passwd") || strings.Contains(name, "secret") ||
+		name == "header" || name == "load-cookies"
 }
 
 // storedOptions holds what clients set, per GID and global.
