@@ -31,7 +31,12 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	var sf serviceFlags
 	fs.IntVar(&sf.port, "rpc-port", 0, "serve the aria2-compatible RPC on this `port` (default: settings, 6800)")
 	fs.StringVar(&sf.secret, "rpc-secret", "", "the RPC `token` (default: the one in settings)")
+	addAllowFlags(fs, &sf)
 	if err := fs.Parse(args); err != nil {
+		return cli.ExitUsage
+	}
+	if err := checkAllowFlags(sf); err != nil {
+		fmt.Fprintln(stderr, "haul:", err)
 		return cli.ExitUsage
 	}
 	dataDir, err := cli.DataDir(*dataFlag)
@@ -108,14 +113,14 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 			// The RPC moved or turned on or off: restart it now.
 			running = rpcSettings(s)
 			stopService()
-			stop, warning := startService(m, dataDir, serviceFlags{}, show, shutdown)
+			stop, warning := startService(m, dataDir, serviceFlags{origins: sf.origins, hosts: sf.hosts}, show, shutdown, u.SessionSettingsChanged)
 			stopService = stop
 			if warning != "" {
 				dialog.ShowInformation("Haul", warning, u.Window())
 			}
 		},
 	})
-	stop, warning := startService(m, dataDir, sf, show, shutdown)
+	stop, warning := startService(m, dataDir, sf, show, shutdown, u.SessionSettingsChanged)
 	stopService = stop
 	running = rpcSettings(m.Settings()) // the secret may be new
 	defer func() { stopService() }()

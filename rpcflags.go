@@ -1,0 +1,42 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+
+	"haul/gui"
+)
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+// Set adds one value; checkAllowFlags validates them after parsing.
+func (l *listFlag) Set(v string) error {
+	*l = append(*l, strings.TrimSuffix(strings.TrimSpace(v), "/"))
+	return nil
+}
+
+// addAllowFlags registers --rpc-allow-origin and --rpc-allow-host, which
+// add to the lists in Settings → Browser for this run.
+func addAllowFlags(fs *flag.FlagSet, sf *serviceFlags) {
+	fs.Var((*listFlag)(&sf.origins), "rpc-allow-origin", "also let the web page `ORIGIN` (like https://ariang.example, or null for a page opened from a file) use the RPC; repeatable")
+	fs.Var((*listFlag)(&sf.hosts), "rpc-allow-host", "also accept RPC requests addressed to host `NAME` (like nas.local); repeatable")
+}
+
+// checkAllowFlags validates the values of addAllowFlags' flags.
+func checkAllowFlags(sf serviceFlags) error {
+	for _, o := range sf.origins {
+		if err := gui.CheckOrigin(o); err != nil {
+			return fmt.Errorf("--rpc-allow-origin %q: %w", o, err)
+		}
+	}
+	for _, h := range sf.hosts {
+		if err := gui.CheckHost(h); err != nil {
+			return fmt.Errorf("--rpc-allow-host %q: %w", h, err)
+		}
+	}
+	return nil
+}
