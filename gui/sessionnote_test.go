@@ -18,7 +18,7 @@ type sessionFake struct {
 }
 
 func (f *sessionFake) SessionOverrides() []string { return f.over }
-func (f *sessionFake) KeepSessionSettings() error  { f.kept++; f.over = nil; return nil }
+func (f *sessionFake) KeepSessionSettings() error { f.kept++; f.over = nil; return nil }
 
 func TestSessionNote(t *testing.T) {
 	a := test.NewTempApp(t)
