@@ -451,10 +451,8 @@ func (s *Server) hostAllowed(hostport string) bool {
 // originAllowed admits browser extensions, local pages and the configured
 // origins; other web pages may not drive the server even with the token.
 func (s *Server) originAllowed(origin string) bool {
-	for _, a := range s.cfg.AllowedOrigins {
-		if a == origin || a == "*" {
-			return true
-		}
+	if s.configuredOrigin(origin) {
+		return true
 	}
 	if origin == "null" {
 		return false
