@@ -112,7 +112,7 @@ async function main() {
     if (!closing) fail("the WebSocket closed unexpectedly");
   });
   await aria2.open();
-  // Haul notifies a socket only once it has made an authorised call.
+  // getVersion over the socket: the library and the secret work on it.
   const version = await aria2.call("getVersion");
   check(typeof version.version === "string", `getVersion: ${JSON.stringify(version)}`);
   summary.version = version.version;
