@@ -142,14 +142,33 @@ func (m *Manager) setSaved(s Settings) error {
 }
 
 // applySettings makes s the running settings: limits change for running
-// connections, and the queue starts or stops tasks to match MaxActive.
+// connections, running tasks that follow the default connection count
+// take the new one (closing the surplus when it is lower), and the queue
+// starts or stops tasks to match MaxActive.
 func (m *Manager) applySettings(s Settings) {
 	m.settings.Store(&s)
 	setLimit(m.global, s.GlobalLimit)
 	m.hosts.setCap(s.PerHost)
 	m.mu.Lock()
+	var runs []*run
+	for t := range m.running {
+		t.mu.Lock()
+		if r := t.run; r != nil && t.rec.Options.Connections == 0 {
+			n := t.connLimitLocked()
+			if r.learned { // a server's refusals taught a lower count
+				n = min(n, r.limit)
+			}
+			r.limit = n
+			r.shedSurplusLocked()
+			runs = append(runs, r)
+		}
+		t.mu.Unlock()
+	}
 	m.scheduleLocked()
 	m.mu.Unlock()
+	for _, r := range runs {
+		r.notify()
+	}
 }
 
 // effectiveUserAgent is Settings.UserAgent when set (a session override

@@ -261,3 +261,34 @@ func TestTaskProxy(t *testing.T) {
 		t.Error("a bad task proxy was accepted")
 	}
 }
+
+// TestLowerDefaultConnectionsClosesSurplus: a running task that follows
+// the default connection count sheds connections when the setting drops,
+// for the session or for good.
+func TestLowerDefaultConnectionsClosesSurplus(t *testing.T) {
+	f := testserver.File{Size: 64 << 20, Seed: 6}
+	srv := testserver.New(testserver.WithFile("/big.bin", f), testserver.WithPerConnRate(256<<10))
+	defer srv.Close()
+	m := openTest(t, newMemStore(), t.TempDir(), nil)
+	s := m.Settings()
+	s.Connections = 6
+	if err := m.SetSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := m.Add(context.Background(), Request{URL: srv.URL("/big.bin")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns := func() int {
+		s, _ := m.Get(ids[0])
+		return s.Connections
+	}
+	waitFor(t, m, 30*time.Second, "6 connections", func() bool { return conns() >= 6 })
+	s.Connections = 2
+	if err := m.SetSessionSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, m, 5*time.Second, "2 connections after lowering the default", func() bool {
+		return conns() <= 2 && srv.Stats().InFlight <= 2
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -261,24 +262,62 @@ func TestOptionsEndToEnd(t *testing.T) {
 // waitDone waits for the task to complete and fails on an error.
 func waitDone(t *testing.T, m *downloader.Manager, gid string) {
 	t.Helper()
+	waitEngine(t, m, 60*time.Second, "completion", func() bool {
+		st, err := m.Get(gid)
+		if err != nil || st.State == downloader.StateFailed {
+			t.Fatalf("download failed: %v %s", err, st.Error)
+		}
+		return st.State == downloader.StateCompleted
+	})
+}
+
+// TestChangeOptionOnActiveDownload: with the real engine, lowering split
+// or max-connection-per-server closes the surplus connections of a
+// running download at once; max-download-limit reaches it too (measured
+// in TestNpmAria2ClientOptions).
+func TestChangeOptionOnActiveDownload(t *testing.T) {
+	file := testserver.File{Size: 64 << 20, Seed: 12}
+	srv := testserver.New(testserver.WithFile("/big.bin", file), testserver.WithPerConnRate(256<<10))
+	defer srv.Close()
+	m, err := downloader.Open(context.Background(), downloader.Config{Store: newMemStore(), DefaultFolder: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	s := startTest(t, m, nil)
+	var gid string
+	mustCall(t, s, &gid, "aria2.addUri", []string{srv.URL("/big.bin")}, map[string]string{"split": "8"})
+	conns := func() int {
+		st, _ := m.Get(gid)
+		return st.Connections
+	}
+	waitEngine(t, m, 10*time.Second, "8 connections", func() bool { return conns() >= 8 })
+	for _, tt := range []struct {
+		option string
+		want   int
+	}{{"split", 3}, {"max-connection-per-server", 1}} {
+		mustCall(t, s, nil, "aria2.changeOption", gid, map[string]string{tt.option: strconv.Itoa(tt.want)})
+		waitEngine(t, m, 10*time.Second, sprintf("%s=%d", tt.option, tt.want), func() bool {
+			return conns() <= tt.want && srv.Stats().InFlight <= tt.want
+		})
+	}
+	mustCall(t, s, nil, "aria2.changeOption", gid, map[string]string{"max-download-limit": "300K"})
+	if st, _ := m.Get(gid); st.Options.SpeedLimit != 300<<10 || st.State != downloader.StateActive {
+		t.Errorf("after max-download-limit: %s, limit %d", st.State, st.Options.SpeedLimit)
+	}
+}
+
+// waitEngine waits on the engine's events until cond holds.
+func waitEngine(t *testing.T, m *downloader.Manager, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
 	events, stop := m.Subscribe()
 	defer stop()
-	deadline := time.After(60 * time.Second)
-	for {
-		st, err := m.Get(gid)
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch st.State {
-		case downloader.StateCompleted:
-			return
-		case downloader.StateFailed:
-			t.Fatalf("download failed: %s", st.Error)
-		}
+	deadline := time.After(timeout)
+	for !cond() {
 		select {
 		case <-events:
 		case <-deadline:
-			t.Fatalf("still %s after 60 s", st.State)
+			t.Fatalf("no %s after %v", what, timeout)
 		}
 	}
 }
