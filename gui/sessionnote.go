@@ -30,7 +30,7 @@ type sessionNote struct {
 
 func newSessionNote(u *UI) *sessionNote {
 	n := &sessionNote{u: u, text: widget.NewLabel("")}
-	n.text.Wrapping = fyne.TextWrapWord
+	n.text.Truncation = fyne.TextTruncateEllipsis // one line; the Settings dialog has the rest
 	keep := widget.NewButtonWithIcon(lang.L("Keep these settings"), theme.DocumentSaveIcon(), n.keep)
 	hide := widget.NewButtonWithIcon("", theme.CancelIcon(), n.hide)
 	hide.Importance = widget.LowImportance
@@ -91,9 +91,10 @@ func (n *sessionNote) refresh() {
 	for i, f := range fields {
 		names[i] = settingLabel(f)
 	}
-	n.text.SetText(lang.L("A connected app changed settings for this session only: {{.Names}}. They go back when Haul restarts.",
+	n.text.SetText(lang.L("A connected app changed these settings until Haul restarts: {{.Names}}",
 		map[string]any{"Names": strings.Join(names, ", ")}))
 	n.root.Show()
+	n.u.win.Content().Refresh() // the strip changes the toolbar area's height
 }
 
 func (n *sessionNote) keep() {
@@ -106,4 +107,7 @@ func (n *sessionNote) keep() {
 	n.hide()
 }
 
-func (n *sessionNote) hide() { n.root.Hide() }
+func (n *sessionNote) hide() {
+	n.root.Hide()
+	n.u.win.Content().Refresh()
+}

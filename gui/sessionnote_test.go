@@ -33,7 +33,7 @@ func TestSessionNote(t *testing.T) {
 	if !u.session.root.Visible() {
 		t.Fatal("note hidden after a session change")
 	}
-	for _, want := range []string{"Speed limit", "User agent", "somethingNew", "this session only"} {
+	for _, want := range []string{"Speed limit", "User agent", "somethingNew", "until Haul restarts"} {
 		if !strings.Contains(u.session.text.Text, want) {
 			t.Errorf("note %q lacks %q", u.session.text.Text, want)
 		}

@@ -160,10 +160,11 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 		widget.NewFormItem("", d.rpcLAN),
 		widget.NewFormItem("", d.lanWarning),
 	)
+	d.webUI.addTo(browser)
 	d.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Downloads"), downloads),
 		container.NewTabItem(lang.L("Desktop"), desktopForm),
-		container.NewTabItem(lang.L("Browser"), container.NewVBox(browser, d.webUI.form)),
+		container.NewTabItem(lang.L("Browser"), browser),
 	)
 	d.save = widget.NewButtonWithIcon(lang.L("Save"), theme.ConfirmIcon(), d.apply)
 	d.save.Importance = widget.HighImportance

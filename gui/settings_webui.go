@@ -71,7 +71,7 @@ func CheckHost(v string) error {
 type webUIField struct {
 	origins, hosts *widget.Entry
 	warning        *widget.Label
-	form           *widget.Form
+	items          []*widget.FormItem
 }
 
 func newWebUIField(s downloader.Settings) *webUIField {
@@ -92,15 +92,22 @@ func newWebUIField(s downloader.Settings) *webUIField {
 	f.warning = widget.NewLabel(lang.L("Only list pages you trust: with the secret they control every download on this computer, and null admits every page opened from a file."))
 	f.warning.Importance = widget.DangerImportance
 	f.warning.Wrapping = fyne.TextWrapWord
-	f.form = widget.NewForm(
-		&widget.FormItem{Text: lang.L("Web interfaces allowed to connect"), Widget: f.origins,
+	f.items = []*widget.FormItem{
+		{Text: lang.L("Web interfaces allowed to connect"), Widget: f.origins,
 			HintText: lang.L("One origin a line, e.g. the address of AriaNg; null for AriaNg opened from a file.")},
-		&widget.FormItem{Text: lang.L("Names of this computer"), Widget: f.hosts,
+		{Text: lang.L("Names of this computer"), Widget: f.hosts,
 			HintText: lang.L("Host names a web interface reaches Haul by, one a line (with the LAN option).")},
 		widget.NewFormItem("", f.warning),
-	)
+	}
 	f.showWarning()
 	return f
+}
+
+// addTo appends the field's rows to the Browser tab's form.
+func (f *webUIField) addTo(form *widget.Form) {
+	for _, it := range f.items {
+		form.AppendItem(it)
+	}
 }
 
 func (f *webUIField) showWarning() {
