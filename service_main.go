@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log"
 	"strconv"
 
 	"haul/downloader"
@@ -62,6 +63,9 @@ func startService(m *downloader.Manager, dataDir string, fl serviceFlags, onShow
 		AllowedOrigins:    append(gui.AllowedOrigins(st), fl.origins...),
 		AllowedHosts:      append(gui.AllowedHosts(st), fl.hosts...),
 		OnSessionSettings: onSession,
+		// Refused requests and options a client set that Haul does not
+		// apply, for whoever reads Haul's standard error.
+		Logf: log.Printf,
 	}
 	if st.UI[gui.UIKeyRPC] == "off" && fl.port == 0 {
 		cfg.Port, cfg.HandoffOnly = rpc.AnyPort, true
