@@ -193,7 +193,8 @@ func (s *Server) execute(ctx callCtx, calls []rpcCall, batch bool) (reply []byte
 
 // invoke authorises and runs one method.
 func (s *Server) invoke(ctx callCtx, name string, params []json.RawMessage, inMulticall bool) (any, *Error) {
-	if !ctx.budget.take() {
+	// A multicall is charged for the calls inside it, not itself.
+	if name != "system.multicall" && !ctx.budget.take() {
 		return nil, errTooManyCalls
 	}
 	m, ok := s.methods[name]
@@ -243,7 +244,9 @@ func (s *Server) multicall(ctx callCtx, p args) (any, error) {
 	if len(p) < 1 || json.Unmarshal(p[0], &list) != nil {
 		return nil, failf("system.multicall needs an array of {methodName, params}.")
 	}
-	if len(list) > maxCalls {
+	// Refused whole when it does not fit what is left of the request's
+	// calls: one error, not one per call, keeps the reply small.
+	if !ctx.budget.fits(len(list)) {
 		return nil, errTooManyCalls
 	}
 	out := make([]any, len(list))

@@ -48,6 +48,9 @@ func (b *budget) take() bool {
 	return true
 }
 
+// fits tells whether n more calls are within the request's limit.
+func (b *budget) fits(n int) bool { return b == nil || n <= b.calls }
+
 // spend counts an encoded result against the reply size; false when it
 // does not fit.
 func (b *budget) spend(result json.RawMessage) bool {

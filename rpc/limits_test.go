@@ -21,10 +21,11 @@ func TestRequestLimits(t *testing.T) {
 	for i := range inner {
 		inner[i] = listMethods
 	}
+	var body []byte // the request being sent, for the log
 	multicall := map[string]any{"jsonrpc": "2.0", "id": 1, "method": "system.multicall", "params": []any{inner}}
 	tests := []struct {
 		name  string
-		body  any
+		req   any
 		check func(t *testing.T, b []byte)
 	}{
 		{"batch over the call limit", func() any {
@@ -37,24 +38,39 @@ func TestRequestLimits(t *testing.T) {
 		{"multicalls in a batch share one budget", []any{multicall, multicall}, func(t *testing.T, b []byte) {
 			var resps []struct {
 				Result []json.RawMessage `json:"result"`
+				Error  *Error            `json:"error"`
 			}
 			if err := json.Unmarshal(b, &resps); err != nil || len(resps) != 2 {
 				t.Fatalf("reply %.200s: %v", b, err)
 			}
-			second := resps[1].Result
-			last := string(second[len(second)-1])
-			if !strings.Contains(last, "Too many calls") {
-				t.Errorf("the 1001st call was answered %.200s", last)
+			if len(resps[0].Result) != 600 || !strings.Contains(string(resps[0].Result[599]), "system.listMethods") {
+				t.Errorf("the first multicall: %d results", len(resps[0].Result))
 			}
-			// Each multicall is a call too: 601 + 1 + 398 = 1000.
-			if !strings.Contains(string(second[397]), "system.listMethods") || !strings.Contains(string(second[398]), "Too many") {
-				t.Errorf("the budget ended elsewhere: %.100s / %.100s", second[397], second[398])
+			// 600 + 600 > 1000: the second is refused whole.
+			if e := resps[1].Error; e == nil || !strings.Contains(e.Message, "Too many calls") {
+				t.Errorf("the second multicall: %v", e)
+			}
+		}},
+		{"a batch of 1000 multicalls stays small", func() any {
+			// The probe's shape: as many multicalls as the body holds.
+			b := make([]any, maxCalls)
+			for i := range b {
+				b[i] = map[string]any{"jsonrpc": "2.0", "id": i, "method": "system.multicall", "params": []any{inner[:60]}}
+			}
+			return b
+		}(), func(t *testing.T, b []byte) {
+			if len(b) > 2<<20 {
+				t.Errorf("reply of %d bytes", len(b))
+			}
+			t.Logf("a %d-byte batch of multicalls: a %d-byte reply", len(body), len(b))
+			if n := strings.Count(string(b), "Too many calls"); n != maxCalls-maxCalls/60 {
+				t.Errorf("%d multicalls refused, want %d", n, maxCalls-maxCalls/60)
 			}
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			body, _ := json.Marshal(tt.body)
+			body, _ = json.Marshal(tt.req)
 			_, b := post(t, s, string(body), nil)
 			if len(b) > maxReply+1<<16 {
 				t.Fatalf("reply of %d bytes", len(b))
