@@ -205,42 +205,14 @@ func TestTaskProxy(t *testing.T) {
 	f := testserver.File{Size: 1 << 20, Seed: 8}
 	srv := testserver.New(testserver.WithFile("/p.bin", f))
 	defer srv.Close()
-	var mu sync.Mutex
-	var proxied []string
-	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		proxied = append(proxied, r.URL.String())
-		mu.Unlock()
-		out := r.Clone(r.Context())
-		out.RequestURI = ""
-		resp, err := http.DefaultTransport.RoundTrip(out)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		defer resp.Body.Close()
-		for k, v := range resp.Header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(resp.StatusCode)
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := resp.Body.Read(buf)
-			w.Write(buf[:n])
-			if err != nil {
-				return
-			}
-		}
-	}))
+	proxy := testserver.NewProxy()
 	defer proxy.Close()
 	m := openTest(t, newMemStore(), t.TempDir(), nil)
 	for _, tt := range []struct {
 		proxy   string
 		proxied bool
 	}{{proxy.URL, true}, {"", false}} {
-		mu.Lock()
-		proxied = nil
-		mu.Unlock()
+		proxy.Reset()
 		srv.ResetStats()
 		ids, err := m.Add(context.Background(), Request{URL: srv.URL("/p.bin"), Options: Options{Proxy: tt.proxy}})
 		if err != nil {
@@ -250,9 +222,7 @@ func TestTaskProxy(t *testing.T) {
 		if s.State != StateCompleted || fileSHA(t, s.Path()) != f.SHA256() {
 			t.Fatalf("proxy %q: %s %s", tt.proxy, s.State, s.Error)
 		}
-		mu.Lock()
-		n := int64(len(proxied))
-		mu.Unlock()
+		n := int64(len(proxy.Requests()))
 		if want := srv.Stats().Requests; tt.proxied && n != want || !tt.proxied && n != 0 {
 			t.Errorf("proxy %q: the proxy saw %d of %d requests", tt.proxy, n, want)
 		}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -110,11 +109,7 @@ func TestNpmAria2Client(t *testing.T) {
 	defer slow.Close()
 
 	dir := t.TempDir()
-	m, err := downloader.Open(context.Background(), downloader.Config{Store: newMemStore(), DefaultFolder: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := openManager(t, newMemStore(), t.TempDir())
 	secret := NewSecret()
 	s := startTest(t, m, func(c *Config) { c.Secret = secret })
 
@@ -208,23 +203,11 @@ func TestNpmAria2ClientOptions(t *testing.T) {
 	file := testserver.File{Size: 1<<20 + 99, Seed: 51}
 	srv := testserver.New(testserver.WithFile("/f.bin", file), testserver.WithFile("/big.bin", testserver.File{Size: 64 << 20, Seed: 52}))
 	defer srv.Close()
-	auth := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u, p, ok := r.BasicAuth(); !ok || u != "alice" || p != "pa:ss word" {
-			w.Header().Set("WWW-Authenticate", `Basic realm="haul test"`)
-			http.Error(w, "who are you?", http.StatusUnauthorized)
-			return
-		}
-		http.ServeContent(w, r, "f.bin", time.Time{}, file.Content())
-	}))
-	defer auth.Close()
-	proxy := newRecordingProxy(t)
+	auth := newBasicAuthServer(t, "alice", "pa:ss word", file)
+	proxy := newProxy(t)
 
 	dir := t.TempDir()
-	m, err := downloader.Open(context.Background(), downloader.Config{Store: newMemStore(), DefaultFolder: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := openManager(t, newMemStore(), dir)
 	secret := NewSecret()
 	s := startTest(t, m, func(c *Config) { c.Secret = secret })
 	fromFile := startTest(t, m, func(c *Config) { c.Secret, c.AllowedOrigins = secret, []string{"null"} })
@@ -234,7 +217,7 @@ func TestNpmAria2ClientOptions(t *testing.T) {
 		"--port", strconv.Itoa(s.Port()), "--null-port", strconv.Itoa(fromFile.Port()),
 		"--secret", secret, "--dir", dir,
 		"--file", srv.URL("/f.bin"), "--auth", auth.URL+"/f.bin", "--user", "alice", "--passwd", "pa:ss word",
-		"--proxy", proxy.url, "--limited", srv.URL("/big.bin"), "--limit-bytes", strconv.Itoa(limit))
+		"--proxy", proxy.URL, "--limited", srv.URL("/big.bin"), "--limit-bytes", strconv.Itoa(limit))
 	var sum struct {
 		ListenOnly  []string       `json:"listenOnly"`
 		NullDefault map[string]int `json:"nullDefault"`
@@ -271,7 +254,7 @@ func TestNpmAria2ClientOptions(t *testing.T) {
 			t.Errorf("%s: SHA-256 %s, want %s", want, got, file.SHA256())
 		}
 	}
-	if proxy.count() == 0 {
+	if len(proxy.Requests()) == 0 {
 		t.Error("all-proxy: the proxy saw no request")
 	}
 	if sum.LimitOption != strconv.Itoa(limit) {

@@ -1,9 +1,6 @@
 package rpc
 
 import (
-	"context"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -189,11 +186,7 @@ func TestClientGlobalOptions(t *testing.T) {
 // changes what runs, not what is saved.
 func TestGlobalOptionsAreSessionOnly(t *testing.T) {
 	store := newMemStore()
-	m, err := downloader.Open(context.Background(), downloader.Config{Store: store, DefaultFolder: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := openManager(t, store, t.TempDir())
 	s := startTest(t, m, nil)
 	mustCall(t, s, nil, "aria2.changeGlobalOption", map[string]string{"max-concurrent-downloads": "9", "user-agent": "Ext/2"})
 	if st := m.Settings(); st.MaxActive != 9 || st.UserAgent != "Ext/2" {
@@ -214,22 +207,10 @@ func TestOptionsEndToEnd(t *testing.T) {
 	file := testserver.File{Size: 1<<20 + 7, Seed: 11}
 	srv := testserver.New(testserver.WithFile("/f.bin", file))
 	defer srv.Close()
-	auth := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u, p, ok := r.BasicAuth(); !ok || u != "alice" || p != "pw" {
-			w.Header().Set("WWW-Authenticate", `Basic realm="t"`)
-			http.Error(w, "who?", http.StatusUnauthorized)
-			return
-		}
-		http.ServeContent(w, r, "f.bin", time.Time{}, file.Content())
-	}))
-	defer auth.Close()
-	proxy := newRecordingProxy(t)
+	auth := newBasicAuthServer(t, "alice", "pw", file)
+	proxy := newProxy(t)
 	dir := t.TempDir()
-	m, err := downloader.Open(context.Background(), downloader.Config{Store: newMemStore(), DefaultFolder: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := openManager(t, newMemStore(), dir)
 	s := startTest(t, m, nil)
 	tests := []struct {
 		name string
@@ -239,7 +220,7 @@ func TestOptionsEndToEnd(t *testing.T) {
 	}{
 		{"basic auth", auth.URL + "/f.bin", map[string]string{"http-user": "alice", "http-passwd": "pw"}, filepath.Join(dir, "f.bin")},
 		{"out with a folder", srv.URL("/f.bin"), map[string]string{"dir": dir, "out": "sub/x.bin"}, filepath.Join(dir, "sub", "x.bin")},
-		{"all-proxy", srv.URL("/f.bin"), map[string]string{"all-proxy": proxy.url, "out": "p.bin"}, filepath.Join(dir, "p.bin")},
+		{"all-proxy", srv.URL("/f.bin"), map[string]string{"all-proxy": proxy.URL, "out": "p.bin"}, filepath.Join(dir, "p.bin")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -251,7 +232,7 @@ func TestOptionsEndToEnd(t *testing.T) {
 			}
 		})
 	}
-	if n := proxy.count(); n == 0 {
+	if n := len(proxy.Requests()); n == 0 {
 		t.Error("the proxy saw no request")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "sub")); err != nil {
@@ -279,11 +260,7 @@ func TestChangeOptionOnActiveDownload(t *testing.T) {
 	file := testserver.File{Size: 64 << 20, Seed: 12}
 	srv := testserver.New(testserver.WithFile("/big.bin", file), testserver.WithPerConnRate(256<<10))
 	defer srv.Close()
-	m, err := downloader.Open(context.Background(), downloader.Config{Store: newMemStore(), DefaultFolder: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := openManager(t, newMemStore(), t.TempDir())
 	s := startTest(t, m, nil)
 	var gid string
 	mustCall(t, s, &gid, "aria2.addUri", []string{srv.URL("/big.bin")}, map[string]string{"split": "8"})

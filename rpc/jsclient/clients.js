@@ -15,6 +15,7 @@ const { parseArgs } = require("node:util");
 const Aria2 = require("aria2");
 const WebSocket = require("ws");
 const nodeFetch = require("node-fetch");
+const { fail, check, budget, sleep, listen } = require("./common");
 
 const { values: arg } = parseArgs({
   options: {
@@ -37,21 +38,7 @@ for (const k of ["port", "null-port", "secret", "dir", "file", "auth", "user", "
   if (!arg[k]) fail(`missing --${k}`);
 }
 
-function fail(msg) {
-  process.stderr.write(`jsclient: ${msg}\n`);
-  process.exit(1);
-}
-
-function check(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-const budget = setTimeout(() => {
-  process.stderr.write(`jsclient: timed out after ${arg.timeout} s\n`);
-  process.exit(2);
-}, Number(arg.timeout) * 1000);
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const timer = budget(arg.timeout);
 
 const opts = { host: arg.host, port: Number(arg.port), secret: arg.secret };
 const url = (port, scheme) => `${scheme}://${arg.host}:${port}/jsonrpc`;
@@ -65,33 +52,6 @@ class NullOriginWebSocket extends WebSocket {
 }
 const nullOriginFetch = (u, init) =>
   nodeFetch(u, { ...init, headers: { ...(init && init.headers), Origin: "null" } });
-
-// Notifications a client heard: [{event, gid}].
-function listen(client) {
-  const seen = [];
-  const waiters = new Set();
-  for (const ev of ["onDownloadStart", "onDownloadComplete", "onDownloadError", "onDownloadStop"]) {
-    client.on(ev, (params) => {
-      seen.push({ event: ev, gid: params && params[0] && params[0].gid });
-      for (const w of waiters) w();
-    });
-  }
-  const wait = (event, gid) =>
-    new Promise((resolve, reject) => {
-      const w = () => {
-        if (seen.some((e) => e.event === event && e.gid === gid)) {
-          waiters.delete(w);
-          resolve();
-        } else if (seen.some((e) => e.event === "onDownloadError" && e.gid === gid)) {
-          waiters.delete(w);
-          reject(new Error(`${gid}: onDownloadError while waiting for ${event}`));
-        }
-      };
-      waiters.add(w);
-      w();
-    });
-  return { seen, wait };
-}
 
 // wsStatus opens a raw WebSocket with an Origin and reports the HTTP
 // status of the handshake (101 when it was accepted).
@@ -120,7 +80,7 @@ async function main() {
   await listener.open();
   const listenGid = await http.call("addUri", [arg.file], { dir: arg.dir, out: "listened.bin" });
   await heard.wait("onDownloadComplete", listenGid);
-  summary.listenOnly = heard.seen.filter((e) => e.gid === listenGid).map((e) => e.event);
+  summary.listenOnly = heard.eventsOf(listenGid);
   await listener.close();
 
   // 2. Origin: null is refused by default, on POST and WebSocket alike,
@@ -181,7 +141,7 @@ async function main() {
 
 main().then(
   (summary) => {
-    clearTimeout(budget);
+    clearTimeout(timer);
     process.stdout.write(JSON.stringify(summary) + "\n");
   },
   (err) => fail(err && err.stack ? err.stack : String(err))
