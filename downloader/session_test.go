@@ -2,6 +2,7 @@ package downloader
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -104,10 +105,15 @@ func TestSessionSettings(t *testing.T) {
 			t.Errorf("%s: overrides %v, want %v", st.name, got, st.overrides)
 		}
 	}
-	bad := m.Settings()
-	bad.Proxy = "gopher://x"
-	if err := m.SetSessionSettings(bad); err == nil {
-		t.Error("a bad session proxy was accepted")
+	for _, bad := range []func(*Settings){
+		func(s *Settings) { s.Proxy = "gopher://x" },
+		func(s *Settings) { s.UserAgent = "a\r\nX-Injected: 1" },
+	} {
+		s := m.Settings()
+		bad(&s)
+		if err := m.SetSessionSettings(s); !errors.Is(err, ErrBadSettings) {
+			t.Errorf("bad session settings accepted: %v", err)
+		}
 	}
 }
 

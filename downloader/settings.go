@@ -43,6 +43,9 @@ func (s Settings) validate() error {
 	if err := ParseProxy(s.Proxy); err != nil {
 		return fmt.Errorf("%w: %w", ErrBadSettings, err)
 	}
+	if !validFieldValue(s.UserAgent) {
+		return fmt.Errorf("the user agent must be one line of text: %w", ErrBadSettings)
+	}
 	return nil
 }
 
