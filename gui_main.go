@@ -35,7 +35,7 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return cli.ExitUsage
 	}
-	if err := checkAllowFlags(sf); err != nil {
+	if err := checkAllowFlags(&sf); err != nil {
 		fmt.Fprintln(stderr, "haul:", err)
 		return cli.ExitUsage
 	}

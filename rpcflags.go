@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"haul/gui"
+	"haul/rpc"
 )
 
 // listFlag is a repeatable string flag.
@@ -15,7 +15,7 @@ func (l *listFlag) String() string { return strings.Join(*l, ",") }
 
 // Set adds one value; checkAllowFlags validates them after parsing.
 func (l *listFlag) Set(v string) error {
-	*l = append(*l, strings.TrimSuffix(strings.TrimSpace(v), "/"))
+	*l = append(*l, v)
 	return nil
 }
 
@@ -26,17 +26,22 @@ func addAllowFlags(fs *flag.FlagSet, sf *serviceFlags) {
 	fs.Var((*listFlag)(&sf.hosts), "rpc-allow-host", "also accept RPC requests addressed to host `NAME` (like nas.local); repeatable")
 }
 
-// checkAllowFlags validates the values of addAllowFlags' flags.
-func checkAllowFlags(sf serviceFlags) error {
-	for _, o := range sf.origins {
-		if err := gui.CheckOrigin(o); err != nil {
-			return fmt.Errorf("--rpc-allow-origin %q: %w", o, err)
+// checkAllowFlags validates the values of addAllowFlags' flags and puts
+// them in the form requests are compared in.
+func checkAllowFlags(sf *serviceFlags) error {
+	for i, o := range sf.origins {
+		v, err := rpc.ParseAllowedOrigin(o)
+		if err != nil {
+			return fmt.Errorf("--rpc-allow-origin: %w", err)
 		}
+		sf.origins[i] = v
 	}
-	for _, h := range sf.hosts {
-		if err := gui.CheckHost(h); err != nil {
-			return fmt.Errorf("--rpc-allow-host %q: %w", h, err)
+	for i, h := range sf.hosts {
+		v, err := rpc.ParseAllowedHost(h)
+		if err != nil {
+			return fmt.Errorf("--rpc-allow-host: %w", err)
 		}
+		sf.hosts[i] = v
 	}
 	return nil
 }

@@ -13,7 +13,7 @@ func TestAllowFlags(t *testing.T) {
 		origins, hosts []string
 		ok             bool
 	}{
-		{[]string{"--rpc-allow-origin", "null", "--rpc-allow-origin", "https://ariang.example/", "--rpc-allow-host", "nas.local"},
+		{[]string{"--rpc-allow-origin", "null", "--rpc-allow-origin", "HTTPS://AriaNg.example:443/", "--rpc-allow-host", "NAS.local"},
 			[]string{"null", "https://ariang.example"}, []string{"nas.local"}, true},
 		{[]string{"--rpc-allow-origin", "https://ariang.example/index.html"}, nil, nil, false},
 		{[]string{"--rpc-allow-origin", "*"}, nil, nil, false},
@@ -27,7 +27,7 @@ func TestAllowFlags(t *testing.T) {
 		if err := fs.Parse(tt.args); err != nil {
 			t.Fatalf("%q: %v", tt.args, err)
 		}
-		err := checkAllowFlags(sf)
+		err := checkAllowFlags(&sf)
 		if (err == nil) != tt.ok {
 			t.Errorf("%q: %v", tt.args, err)
 			continue

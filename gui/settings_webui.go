@@ -3,8 +3,6 @@ package gui
 import (
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -12,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"haul/downloader"
+	"haul/rpc"
 )
 
 // Settings.UI keys of the web interfaces allowed to drive the RPC; each
@@ -44,23 +43,17 @@ func uiList(s downloader.Settings, key string) []string {
 	return out
 }
 
-// CheckOrigin validates one allowed origin: "null", or scheme://host with
-// an optional port and nothing after it, as a browser's Origin header.
-func CheckOrigin(v string) error {
-	if v == "null" {
-		return nil
-	}
-	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
-		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+// checkOrigin and checkHost validate one line of the lists, with a
+// translated sentence (rpc.ParseAllowedOrigin and ParseAllowedHost decide).
+func checkOrigin(v string) error {
+	if _, err := rpc.ParseAllowedOrigin(v); err != nil {
 		return errors.New(lang.L("An origin looks like https://ariang.example or http://nas.local:8080, or null for a page opened from a file."))
 	}
 	return nil
 }
 
-// CheckHost validates one allowed host name (no scheme, no port).
-func CheckHost(v string) error {
-	if strings.ContainsAny(v, "/:@ ") || v == "" || net.ParseIP(v) != nil {
+func checkHost(v string) error {
+	if _, err := rpc.ParseAllowedHost(v); err != nil {
 		return errors.New(lang.L("A host name looks like nas.local, without http:// or a port."))
 	}
 	return nil
@@ -85,8 +78,8 @@ func newWebUIField(s downloader.Settings) *webUIField {
 		e.OnChanged = func(string) { f.showWarning() }
 		return e
 	}
-	f.origins = list(UIKeyRPCOrigins, "https://ariang.example", CheckOrigin)
-	f.hosts = list(UIKeyRPCHosts, "nas.local", CheckHost)
+	f.origins = list(UIKeyRPCOrigins, "https://ariang.example", checkOrigin)
+	f.hosts = list(UIKeyRPCHosts, "nas.local", checkHost)
 	// Each listed page can drive Haul once it has the secret: it may
 	// make this computer download anything into any folder.
 	f.warning = widget.NewLabel(lang.L("Only list pages you trust: with the secret they control every download on this computer, and null admits every page opened from a file."))
@@ -130,23 +123,25 @@ func checkLines(v string, check func(string) error) error {
 	return nil
 }
 
-// save validates the lists and writes them into ui.
+// save validates the lists and writes them into ui, each entry in the
+// form requests are compared in.
 func (f *webUIField) save(ui map[string]string) error {
 	for _, e := range []struct {
 		name  string
 		entry *widget.Entry
 		key   string
+		parse func(string) (string, error)
 	}{
-		{lang.L("Web interfaces allowed to connect"), f.origins, UIKeyRPCOrigins},
-		{lang.L("Names of this computer"), f.hosts, UIKeyRPCHosts},
+		{lang.L("Web interfaces allowed to connect"), f.origins, UIKeyRPCOrigins, rpc.ParseAllowedOrigin},
+		{lang.L("Names of this computer"), f.hosts, UIKeyRPCHosts, rpc.ParseAllowedHost},
 	} {
 		if err := e.entry.Validator(e.entry.Text); err != nil {
 			return fmt.Errorf("%s: %w", e.name, err)
 		}
 		var lines []string
 		for _, line := range strings.Split(e.entry.Text, "\n") {
-			if line = strings.TrimSpace(line); line != "" {
-				lines = append(lines, strings.TrimSuffix(line, "/"))
+			if v, err := e.parse(line); err == nil {
+				lines = append(lines, v)
 			}
 		}
 		ui[e.key] = strings.Join(lines, "\n")

@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -119,4 +120,41 @@ func send(t *testing.T, method, url string, hdr map[string]string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+func TestParseAllowed(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string
+		host     bool
+	}{
+		{"null", "null", false},
+		{" https://AriaNg.example/ ", "https://ariang.example", false},
+		{"http://nas.local:8080", "http://nas.local:8080", false},
+		{"https://ariang.example/index.html", "", false},
+		{"https://ariang.example/?x", "", false},
+		{"https://u:p@ariang.example", "", false},
+		{"file:///x", "", false},
+		{"ariang.example", "", false},
+		{"*", "", false},
+		{"NAS.local.", "nas.local", true},
+		{"nas.local:80", "", true},
+		{"http://nas.local", "", true},
+		{"192.168.1.2", "", true},
+		{"", "", true},
+	} {
+		parse, sentinel := ParseAllowedOrigin, ErrBadOrigin
+		if tt.host {
+			parse, sentinel = ParseAllowedHost, ErrBadHost
+		}
+		got, err := parse(tt.in)
+		if tt.want == "" {
+			if !errors.Is(err, sentinel) {
+				t.Errorf("%q: %q %v, want %v", tt.in, got, err, sentinel)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("%q: %q %v, want %q", tt.in, got, err, tt.want)
+		}
+	}
 }
