@@ -32,7 +32,12 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	fs.IntVar(&sf.port, "rpc-port", 0, "serve the aria2-compatible RPC on this `port` (default: settings, 6800)")
 	fs.StringVar(&sf.secret, "rpc-secret", "", "the RPC `token` (default: the one in settings)")
 	hidden := fs.Bool("hidden", false, "start in the tray without showing the window")
+	addAllowFlags(fs, &sf)
 	if err := fs.Parse(args); err != nil {
+		return cli.ExitUsage
+	}
+	if err := checkAllowFlags(&sf); err != nil {
+		fmt.Fprintln(stderr, "haul:", err)
 		return cli.ExitUsage
 	}
 	dataDir, err := cli.DataDir(*dataFlag)
@@ -115,7 +120,7 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 			// The RPC moved or turned on or off: restart it now.
 			running = rpcSettings(s)
 			stopService()
-			stop, warning := startService(m, dataDir, serviceFlags{}, show, shutdown)
+			stop, warning := startService(m, dataDir, serviceFlags{origins: sf.origins, hosts: sf.hosts}, show, shutdown, u.SessionSettingsChanged)
 			stopService = stop
 			if warning != "" {
 				dialog.ShowInformation("Haul", warning, u.Window())
@@ -123,7 +128,7 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 		},
 		Browsers: browsers,
 	})
-	stop, warning := startService(m, dataDir, sf, show, shutdown)
+	stop, warning := startService(m, dataDir, sf, show, shutdown, u.SessionSettingsChanged)
 	stopService = stop
 	running = rpcSettings(m.Settings()) // the secret may be new
 	defer func() { stopService() }()

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log"
 	"strconv"
 
 	"haul/downloader"
@@ -14,19 +15,22 @@ import (
 type serviceFlags struct {
 	port   int
 	secret string
+	// origins and hosts add to the allowed lists in settings (rpcflags.go).
+	origins, hosts []string
 }
 
 // rpcSettings is what the service was started with, to tell whether a
 // settings change needs a restart.
-func rpcSettings(s downloader.Settings) [4]string {
-	return [4]string{s.UI[gui.UIKeyRPC], s.UI[gui.UIKeyRPCPort], s.UI[gui.UIKeyRPCSecret], s.UI[gui.UIKeyRPCLAN]}
+func rpcSettings(s downloader.Settings) [6]string {
+	return [6]string{s.UI[gui.UIKeyRPC], s.UI[gui.UIKeyRPCPort], s.UI[gui.UIKeyRPCSecret], s.UI[gui.UIKeyRPCLAN],
+		s.UI[gui.UIKeyRPCOrigins], s.UI[gui.UIKeyRPCHosts]}
 }
 
 // startService runs the loopback service: the aria2-compatible RPC when it
 // is on, else only the single-instance hand-off on a free port. A taken
 // port is not fatal: the hand-off still runs and warning says what
 // happened, for the window to show.
-func startService(m *downloader.Manager, dataDir string, fl serviceFlags, onShow, onQuit func()) (stop func(), warning string) {
+func startService(m *downloader.Manager, dataDir string, fl serviceFlags, onShow, onQuit, onSession func()) (stop func(), warning string) {
 	st := m.Settings()
 	secret := fl.secret
 	if secret == "" {
@@ -55,6 +59,13 @@ func startService(m *downloader.Manager, dataDir string, fl serviceFlags, onShow
 		Version:    downloader.Version,
 		OnShow:     onShow,
 		OnShutdown: func(bool) { onQuit() },
+
+		AllowedOrigins:    append(gui.AllowedOrigins(st), fl.origins...),
+		AllowedHosts:      append(gui.AllowedHosts(st), fl.hosts...),
+		OnSessionSettings: onSession,
+		// Refused requests and options a client set that Haul does not
+		// apply, for whoever reads Haul's standard error.
+		Logf: log.Printf,
 	}
 	if st.UI[gui.UIKeyRPC] == "off" && fl.port == 0 {
 		cfg.Port, cfg.HandoffOnly = rpc.AnyPort, true

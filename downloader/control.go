@@ -245,6 +245,7 @@ func (m *Manager) SetOptions(id string, o Options) error {
 	r := t.run
 	if r != nil {
 		r.limit = t.connLimitLocked()
+		r.shedSurplusLocked()
 	}
 	t.mu.Unlock()
 	if r != nil {

@@ -68,6 +68,18 @@
 // renames it to "<name>.ts" or "<name>.mp4", and only then removes the
 // staging folder. Playlist parsing and decryption live in downloader/hls.
 //
+// # Settings and their layers
+//
+// Settings returns what the Manager runs with: the saved settings
+// (SetSettings, persisted) with this session's overrides on top
+// (SetSessionSettings, never persisted; an aria2 client's
+// changeGlobalOption lands there). SessionOverrides names them,
+// KeepSessionSettings saves them, SavedSettings is what the next start
+// uses. SetSettings keeps every override the caller left unchanged. New
+// layers (a schedule, per-site rules) plug in the same way; see session.go.
+// Lowering a connection count (Options.Connections, or the default for
+// tasks that follow it) closes the surplus connections at once.
+//
 // # Errors
 //
 // Errors wrap sentinels (ErrNotFound, ErrBadURL, ErrChecksum, …) and

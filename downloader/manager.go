@@ -68,7 +68,8 @@ type Manager struct {
 	userAgent string
 	hosts     *hostSlots
 	global    *rate.Limiter
-	settings  atomic.Pointer[Settings]
+	settings  atomic.Pointer[Settings] // the effective settings: saved + session (session.go)
+	session   sessionLayer
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -278,6 +279,9 @@ func (o Options) validate() error {
 	}
 	if o.SpeedLimit < 0 {
 		return fmt.Errorf("speed limit must not be negative: %w", ErrBadOption)
+	}
+	if err := ParseProxy(o.Proxy); err != nil {
+		return fmt.Errorf("%w: %w", ErrBadOption, err)
 	}
 	if o.Checksum != "" {
 		if _, err := ParseChecksum(o.Checksum); err != nil {

@@ -3,10 +3,6 @@ package downloader
 import (
 	"context"
 	"errors"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,27 +28,7 @@ func TestProxySetting(t *testing.T) {
 	f := testserver.File{Size: 2 << 20, Seed: 21}
 	srv := testserver.New(testserver.WithFile("/p.bin", f))
 	defer srv.Close()
-	var proxied atomic.Int64
-	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !r.URL.IsAbs() {
-			http.Error(w, "not a proxy request", http.StatusBadRequest)
-			return
-		}
-		proxied.Add(1)
-		out := r.Clone(r.Context())
-		out.RequestURI = ""
-		resp, err := http.DefaultTransport.RoundTrip(out)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		defer resp.Body.Close()
-		for k, v := range resp.Header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(resp.StatusCode)
-		io.Copy(w, resp.Body)
-	}))
+	proxy := testserver.NewProxy()
 	defer proxy.Close()
 
 	m := openTest(t, newMemStore(), t.TempDir(), nil)
@@ -69,7 +45,7 @@ func TestProxySetting(t *testing.T) {
 	if s.State != StateCompleted || fileSHA(t, s.Path()) != f.SHA256() {
 		t.Fatalf("through the proxy: %s %s", s.State, s.Error)
 	}
-	if n, direct := proxied.Load(), srv.Stats().Requests; n == 0 || n != direct {
+	if n, direct := int64(len(proxy.Requests())), srv.Stats().Requests; n == 0 || n != direct {
 		t.Errorf("proxy saw %d requests, server %d: some went around the proxy", n, direct)
 	}
 	st.Proxy = "gopher://nope"

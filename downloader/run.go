@@ -103,7 +103,7 @@ func (t *task) resetLocked() {
 }
 
 func (t *task) attempt(parent context.Context) (err error) {
-	ctx, cancel := context.WithCancelCause(parent)
+	ctx, cancel := context.WithCancelCause(t.withProxy(parent))
 	defer cancel(nil)
 	m := t.m
 	t.mu.Lock()
@@ -114,7 +114,7 @@ func (t *task) attempt(parent context.Context) (err error) {
 		cancel: cancel,
 		client: m.client,
 		hdr:    hdr,
-		ua:     m.userAgent,
+		ua:     m.effectiveUserAgent(),
 		signal: make(chan struct{}, 1),
 		failed: make(chan error, 1),
 		limit:  t.connLimitLocked(),
@@ -333,6 +333,9 @@ func (r *run) grow() {
 // part of the busy range with the most time left. c is the connection's
 // previous tracker (for its rate), nil for a new one.
 func (r *run) claimLocked(c *conn) *piece {
+	if c != nil && r.surplusLocked() {
+		return nil
+	}
 	t := r.t
 	now := time.Now()
 	slots := make([]slot, len(t.pieces))

@@ -16,22 +16,13 @@ func (m *Manager) settingsSnapshot() Settings { return *m.settings.Load() }
 
 // SetSettings validates, persists and applies s at once: limits change
 // for running connections, and the queue starts or stops tasks to match
-// MaxActive.
+// MaxActive. Fields this session overrides (session.go) stay overridden
+// unless s changes them.
 func (m *Manager) SetSettings(s Settings) error {
 	if err := s.validate(); err != nil {
 		return err
 	}
-	s.UI = maps.Clone(s.UI)
-	if err := m.store.PutSettings(s); err != nil {
-		return fmt.Errorf("save settings: %w", err)
-	}
-	m.settings.Store(&s)
-	setLimit(m.global, s.GlobalLimit)
-	m.hosts.setCap(s.PerHost)
-	m.mu.Lock()
-	m.scheduleLocked()
-	m.mu.Unlock()
-	return nil
+	return m.setSaved(s)
 }
 
 func (s Settings) validate() error {
@@ -51,6 +42,9 @@ func (s Settings) validate() error {
 	}
 	if err := ParseProxy(s.Proxy); err != nil {
 		return fmt.Errorf("%w: %w", ErrBadSettings, err)
+	}
+	if !validFieldValue(s.UserAgent) {
+		return fmt.Errorf("the user agent must be one line of text: %w", ErrBadSettings)
 	}
 	return nil
 }

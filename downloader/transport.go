@@ -38,11 +38,15 @@ func newTransport(proxy func(*http.Request) (*url.URL, error)) *http.Transport {
 	}
 }
 
-// proxyFor is the proxy policy: the Settings.Proxy URL when set (http,
-// https or socks5, credentials in the URL), else HTTP(S)_PROXY/NO_PROXY
-// from the environment. It reads the settings on every connection, so a
-// change applies to the next one.
+// proxyFor is the proxy policy: the task's Options.Proxy (carried in the
+// request's context), else the Settings.Proxy URL when set (http, https or
+// socks5, credentials in the URL), else HTTP(S)_PROXY/NO_PROXY from the
+// environment. It reads the settings on every connection, so a change
+// applies to the next one.
 func (m *Manager) proxyFor(req *http.Request) (*url.URL, error) {
+	if p := taskProxy(req.Context()); p != "" {
+		return url.Parse(p)
+	}
 	if p := m.settingsSnapshot().Proxy; p != "" {
 		return url.Parse(p)
 	}

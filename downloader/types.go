@@ -48,6 +48,10 @@ type Options struct {
 	// Remux "mp4" turns a finished MPEG-TS video into MP4 with ffmpeg
 	// (stream copy) when ffmpeg is on PATH; "" keeps the .ts.
 	Remux string `json:"remux,omitempty"`
+	// Proxy is an http, https or socks5 proxy URL for this task only
+	// (ParseProxy); "" uses Settings.Proxy. It applies from the next
+	// connection attempt (taskproxy.go).
+	Proxy string `json:"proxy,omitempty"`
 }
 
 // Request describes a download to add.
@@ -182,6 +186,9 @@ type Settings struct {
 	// Proxy is an http, https or socks5 proxy URL for every request;
 	// "" uses HTTP_PROXY, HTTPS_PROXY and NO_PROXY from the environment.
 	Proxy string `json:"proxy,omitempty"`
+	// UserAgent is sent unless a task sets its own; "" means
+	// Config.UserAgent.
+	UserAgent string `json:"userAgent,omitempty"`
 	// UI holds front-end preferences the engine does not interpret.
 	UI map[string]string `json:"ui,omitempty"`
 }

@@ -67,7 +67,7 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 			}
 			continue
 		}
-		if r.ctx.Err() != nil {
+		if r.ctx.Err() != nil || errors.Is(err, errSurplus) {
 			return
 		}
 		if errors.Is(err, errStraggler) {

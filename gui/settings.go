@@ -27,6 +27,7 @@ type settingsDialog struct {
 	folder, maxActive, conns, perHost, limit *widget.Entry
 	closeToTray, notify, clipboard, rpc      *widget.Check
 	rpcLAN                                   *widget.Check
+	webUI                                    *webUIField
 	tabs                                     *container.AppTabs
 	lanWarning                               *widget.Label
 	rpcPort, rpcSecret, proxy                *widget.Entry
@@ -112,6 +113,7 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 	d.rpcLAN = widget.NewCheck(lang.L("Also listen on the local network (LAN)"), showWarning)
 	d.rpcLAN.Checked = uiFlag(s, UIKeyRPCLAN, false)
 	showWarning(d.rpcLAN.Checked)
+	d.webUI = newWebUIField(s)
 	d.proxy = widget.NewEntry()
 	d.proxy.SetText(s.Proxy)
 	d.proxy.SetPlaceHolder(lang.L("From the system (HTTP_PROXY)"))
@@ -158,6 +160,7 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 		widget.NewFormItem("", d.rpcLAN),
 		widget.NewFormItem("", d.lanWarning),
 	)
+	d.webUI.addTo(browser)
 	d.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Downloads"), downloads),
 		container.NewTabItem(lang.L("Desktop"), desktopForm),
@@ -232,6 +235,9 @@ func (d *settingsDialog) settings() (downloader.Settings, error) {
 	ui[UIKeyRPCPort] = strings.TrimSpace(d.rpcPort.Text)
 	if secret := strings.TrimSpace(d.rpcSecret.Text); secret != "" {
 		ui[UIKeyRPCSecret] = secret
+	}
+	if err := d.webUI.save(ui); err != nil {
+		return s, err
 	}
 	ui[UIKeyLanguage] = LanguageSystem
 	for _, c := range languageChoices {

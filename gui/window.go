@@ -71,6 +71,7 @@ type UI struct {
 	settingsDlg   *settingsDialog
 	clip          clipWatch
 	tray          *tray
+	session       *sessionNote // settings a connected app changed (sessionnote.go)
 }
 
 // New builds the main window for eng and starts following its events.
@@ -122,7 +123,8 @@ func newUI(a fyne.App, eng Engine, opts Options) *UI {
 	split.Offset = 0.5 // the details pane shows the map, the summary and the address, path and size rows
 	body := container.NewHSplit(u.filters.list, split)
 	body.Offset = 0.16
-	u.win.SetContent(container.NewBorder(u.tools.root, u.status.root, nil, nil, body))
+	u.session = newSessionNote(u)
+	u.win.SetContent(container.NewBorder(container.NewVBox(u.tools.root, u.session.root), u.status.root, nil, nil, body))
 	u.win.SetMainMenu(u.mainMenu())
 	u.win.Resize(fyne.NewSize(1180, 720))
 	u.win.SetCloseIntercept(u.closeRequested)

@@ -11,14 +11,30 @@
 //
 // # Security
 //
-// The server listens on 127.0.0.1 unless Config.AllowRemote is set (which
-// needs a secret). Every call needs the secret as its first parameter,
-// "token:SECRET", exactly like aria2's --rpc-secret; when Config.Secret is
-// empty a random one is made, so there is never an open server. Requests
-// whose Host is not a loopback name or address are refused (DNS
-// rebinding), as are requests whose Origin is a web page that is not local
-// and not a browser extension. A WebSocket connection receives
-// notifications only after it has made one authorised call.
+// The server listens on 127.0.0.1 and ::1 unless Config.AllowRemote is set
+// (which needs a secret). Every call needs the secret as its first
+// parameter, "token:SECRET", exactly like aria2's --rpc-secret; when
+// Config.Secret is empty a random one is made, so there is never an open
+// server. Requests whose Host is not a loopback name or address (or one of
+// Config.AllowedHosts) are refused (DNS rebinding), as are requests whose
+// Origin is a web page that is not local, not a browser extension and not
+// one of Config.AllowedOrigins ("null" for pages opened from a file), on
+// POST, GET, preflight and WebSocket alike.
+//
+// Every WebSocket connection that passed those checks receives the
+// notifications, as in aria2 (they carry only GIDs). Resource limits
+// (limits.go): 1000 calls per request or message, multicalls included; an
+// 8 MB reply; 64 open connections that have not made a call with the
+// secret, the oldest closed first.
+//
+// # Options
+//
+// Options clients set are carried out (options_client.go: proxies, Basic
+// auth to the link's origin, out with folders under dir, user-agent) or
+// stored, read back and logged as not applied (options_stored.go).
+// changeGlobalOption changes the engine's session layer, never the saved
+// settings (Engine.SetSessionSettings). Secrets, cookies and credentials
+// are never read back.
 //
 // # Hand-off
 //

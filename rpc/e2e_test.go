@@ -1,7 +1,6 @@
 package rpc
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -84,11 +83,7 @@ func TestEndToEnd(t *testing.T) {
 	srv := testserver.New(testserver.WithFile("/data.bin", file))
 	defer srv.Close()
 	dir := t.TempDir()
-	m, err := downloader.Open(context.Background(), downloader.Config{Store: newMemStore(), DefaultFolder: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := openManager(t, newMemStore(), dir)
 	s := startTest(t, m, nil)
 
 	c, _ := dialWS(t, s, nil)

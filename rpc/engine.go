@@ -24,4 +24,7 @@ type Engine interface {
 	Subscribe() (<-chan downloader.Event, func())
 	Settings() downloader.Settings
 	SetSettings(downloader.Settings) error
+	// SetSessionSettings runs with new settings without saving them
+	// (changeGlobalOption, as in aria2: they last until Haul exits).
+	SetSessionSettings(downloader.Settings) error
 }

@@ -18,6 +18,8 @@ type fakeEngine struct {
 	subs     map[chan downloader.Event]struct{}
 	seq      int
 	added    []downloader.Request
+	// sessionChanges counts SetSessionSettings calls.
+	sessionChanges int
 }
 
 func newFake() *fakeEngine {
@@ -246,6 +248,18 @@ func (f *fakeEngine) SetSettings(s downloader.Settings) error {
 	}
 	f.mu.Lock()
 	f.settings = s
+	f.mu.Unlock()
+	return nil
+}
+
+// SetSessionSettings records that a session change happened; the fake
+// keeps one layer.
+func (f *fakeEngine) SetSessionSettings(s downloader.Settings) error {
+	if err := f.SetSettings(s); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	f.sessionChanges++
 	f.mu.Unlock()
 	return nil
 }

@@ -35,7 +35,7 @@ func FuzzDecodeRequest(f *testing.F) {
 			}
 			return
 		}
-		if len(calls) == 0 || (!batch && len(calls) != 1) || len(calls) > maxBatch {
+		if len(calls) == 0 || (!batch && len(calls) != 1) || len(calls) > maxCalls {
 			t.Fatalf("%d calls, batch=%v", len(calls), batch)
 		}
 		for _, c := range calls {

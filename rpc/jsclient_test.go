@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -68,6 +70,28 @@ func nodeClient(t *testing.T) (node, script string) {
 	return node, script
 }
 
+// runNode runs a jsclient script with a 90 s budget and returns the last
+// line it printed (its JSON summary).
+func runNode(t *testing.T, node, script string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, append([]string{script}, args...)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("node %s: %v\nstdout:\n%s\nstderr:\n%s", filepath.Base(script), err, stdout.String(), stderr.String())
+	}
+	t.Logf("%s finished in %v", filepath.Base(script), time.Since(start).Round(time.Millisecond))
+	line := strings.TrimSpace(stdout.String())
+	if i := strings.LastIndexByte(line, '\n'); i >= 0 {
+		line = line[i+1:]
+	}
+	t.Logf("summary: %s", line)
+	return line
+}
+
 // TestNpmAria2Client drives a real Haul (rpc server over a real
 // downloader.Manager) with the unmodified npm "aria2" library: a wrong
 // secret is refused, addUri + onDownloadComplete + tellStatus, pause and
@@ -85,11 +109,7 @@ func TestNpmAria2Client(t *testing.T) {
 	defer slow.Close()
 
 	dir := t.TempDir()
-	m, err := downloader.Open(context.Background(), downloader.Config{Store: newMemStore(), DefaultFolder: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := openManager(t, newMemStore(), t.TempDir())
 	secret := NewSecret()
 	s := startTest(t, m, func(c *Config) { c.Secret = secret })
 
@@ -98,28 +118,14 @@ func TestNpmAria2Client(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, script,
+	line := runNode(t, node, script,
 		"--port", strconv.Itoa(s.Port()), "--secret", secret, "--dir", dir,
 		"--fast", fast.URL("/fast.bin"), "--slow", slow.URL("/slow.bin"),
 		"--limit", limit, "--limit-bytes", strconv.FormatInt(limitBytes, 10),
 		"--timeout", "60")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("node %s: %v\nstdout:\n%s\nstderr:\n%s", filepath.Base(script), err, stdout.String(), stderr.String())
-	}
-	t.Logf("npm aria2 client finished in %v", time.Since(start).Round(time.Millisecond))
-	line := strings.TrimSpace(stdout.String())
-	if i := strings.LastIndexByte(line, '\n'); i >= 0 {
-		line = line[i+1:]
-	}
-	t.Logf("summary: %s", line)
 	var sum jsSummary
 	if err := json.Unmarshal([]byte(line), &sum); err != nil {
-		t.Fatalf("summary %q: %v\nstderr:\n%s", line, err, stderr.String())
+		t.Fatalf("summary %q: %v", line, err)
 	}
 
 	if sum.Unauthorized != "Unauthorized" {
@@ -181,4 +187,81 @@ func fileSHA256(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return sum
+}
+
+// TestNpmAria2ClientOptions drives Haul with the npm aria2 client the way
+// real clients use it (rpc/jsclient/clients.js): a listen-only WebSocket
+// hears onDownloadComplete; Origin null is refused by default and
+// answered by a server started with --rpc-allow-origin null; http-user
+// and http-passwd reach a Basic-auth server; out with a folder; all-proxy
+// through a proxy that records what it carries; changeOption
+// max-download-limit on a running download, measured within ±10 %.
+func TestNpmAria2ClientOptions(t *testing.T) {
+	node, script := nodeClient(t)
+	script = filepath.Join(filepath.Dir(script), "clients.js")
+
+	file := testserver.File{Size: 1<<20 + 99, Seed: 51}
+	srv := testserver.New(testserver.WithFile("/f.bin", file), testserver.WithFile("/big.bin", testserver.File{Size: 64 << 20, Seed: 52}))
+	defer srv.Close()
+	auth := newBasicAuthServer(t, "alice", "pa:ss word", file)
+	proxy := newProxy(t)
+
+	dir := t.TempDir()
+	m := openManager(t, newMemStore(), dir)
+	secret := NewSecret()
+	s := startTest(t, m, func(c *Config) { c.Secret = secret })
+	fromFile := startTest(t, m, func(c *Config) { c.Secret, c.AllowedOrigins = secret, []string{"null"} })
+
+	const limit = 1 << 20
+	line := runNode(t, node, script,
+		"--port", strconv.Itoa(s.Port()), "--null-port", strconv.Itoa(fromFile.Port()),
+		"--secret", secret, "--dir", dir,
+		"--file", srv.URL("/f.bin"), "--auth", auth.URL+"/f.bin", "--user", "alice", "--passwd", "pa:ss word",
+		"--proxy", proxy.URL, "--limited", srv.URL("/big.bin"), "--limit-bytes", strconv.Itoa(limit))
+	var sum struct {
+		ListenOnly  []string       `json:"listenOnly"`
+		NullDefault map[string]int `json:"nullDefault"`
+		NullAllowed struct {
+			Post int    `json:"post"`
+			HTTP string `json:"http"`
+			WS   string `json:"ws"`
+		} `json:"nullAllowed"`
+		Auth, Out, Proxy string
+		MeasuredRate     float64 `json:"measuredRate"`
+		LimitOption      string  `json:"limitOption"`
+	}
+	if err := json.Unmarshal([]byte(line), &sum); err != nil {
+		t.Fatalf("summary %q: %v", line, err)
+	}
+	if !slices.Contains(sum.ListenOnly, "onDownloadComplete") {
+		t.Errorf("listen-only client heard %v", sum.ListenOnly)
+	}
+	if sum.NullDefault["post"] != http.StatusForbidden || sum.NullDefault["ws"] != http.StatusForbidden {
+		t.Errorf("Origin null by default: %v, want 403 on POST and WebSocket", sum.NullDefault)
+	}
+	if a := sum.NullAllowed; a.Post != http.StatusOK || a.HTTP != downloader.Version || a.WS != downloader.Version {
+		t.Errorf("Origin null allowed: %+v", a)
+	}
+	for path, want := range map[string]string{
+		sum.Auth:  filepath.Join(dir, "auth.bin"),
+		sum.Out:   filepath.Join(dir, "sub", "deeper", "out.bin"),
+		sum.Proxy: filepath.Join(dir, "proxied.bin"),
+	} {
+		if path != want {
+			t.Errorf("tellStatus path %q, want %q", path, want)
+		}
+		if got := fileSHA256(t, want); got != file.SHA256() {
+			t.Errorf("%s: SHA-256 %s, want %s", want, got, file.SHA256())
+		}
+	}
+	if len(proxy.Requests()) == 0 {
+		t.Error("all-proxy: the proxy saw no request")
+	}
+	if sum.LimitOption != strconv.Itoa(limit) {
+		t.Errorf("getOption max-download-limit %q", sum.LimitOption)
+	}
+	if r := sum.MeasuredRate / limit; r < 0.9 || r > 1.1 {
+		t.Errorf("after changeOption max-download-limit=%d: %.0f bytes/s (%.2f×)", limit, sum.MeasuredRate, r)
+	}
+	t.Logf("changeOption max-download-limit=%d B/s: measured %.0f B/s (%.3f×)", limit, sum.MeasuredRate, sum.MeasuredRate/limit)
 }

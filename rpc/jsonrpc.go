@@ -48,10 +48,6 @@ func asError(err error) *Error {
 	return &Error{codeGeneric, err.Error()}
 }
 
-// maxBatch bounds a batch or a multicall; aria2 has no limit, but nothing
-// real sends more.
-const maxBatch = 1000
-
 // request is one decoded JSON-RPC request.
 type request struct {
 	ID     json.RawMessage
@@ -94,7 +90,7 @@ func decodeRequests(body []byte) (calls []rpcCall, batch bool, err *Error) {
 		if json.Unmarshal(body, &elems) != nil {
 			return nil, true, errParse
 		}
-		if len(elems) == 0 || len(elems) > maxBatch {
+		if len(elems) == 0 || len(elems) > maxCalls {
 			return nil, true, errInvalidReq
 		}
 		calls = make([]rpcCall, len(elems))
@@ -161,12 +157,15 @@ type callCtx struct {
 	context.Context
 	// authed is set once a call on this connection passes the token check.
 	authed func()
+	// budget is what is left of this request's limits (limits.go).
+	budget *budget
 }
 
 // execute runs every call and returns the encoded reply: one object or an
 // array. ok is false when the reply is a single error (aria2 answers those
 // with HTTP 400).
 func (s *Server) execute(ctx callCtx, calls []rpcCall, batch bool) (reply []byte, ok bool) {
+	ctx.budget = newBudget()
 	resps := make([]response, len(calls))
 	for i, c := range calls {
 		if c.err != nil {
@@ -175,6 +174,10 @@ func (s *Server) execute(ctx callCtx, calls []rpcCall, batch bool) (reply []byte
 		}
 		res, e := s.invoke(ctx, c.req.Method, c.req.Params, false)
 		resps[i] = encodeResponse(c.req.ID, res, e)
+		// A multicall counted its results as it made them.
+		if c.req.Method != "system.multicall" && !ctx.budget.spend(resps[i].Result) {
+			resps[i] = encodeResponse(c.req.ID, nil, errReplyTooLarge)
+		}
 	}
 	var v any = resps[0]
 	if batch {
@@ -190,6 +193,10 @@ func (s *Server) execute(ctx callCtx, calls []rpcCall, batch bool) (reply []byte
 
 // invoke authorises and runs one method.
 func (s *Server) invoke(ctx callCtx, name string, params []json.RawMessage, inMulticall bool) (any, *Error) {
+	// A multicall is charged for the calls inside it, not itself.
+	if name != "system.multicall" && !ctx.budget.take() {
+		return nil, errTooManyCalls
+	}
 	m, ok := s.methods[name]
 	if !ok {
 		return nil, failf("No such method: %s", name)
@@ -237,17 +244,28 @@ func (s *Server) multicall(ctx callCtx, p args) (any, error) {
 	if len(p) < 1 || json.Unmarshal(p[0], &list) != nil {
 		return nil, failf("system.multicall needs an array of {methodName, params}.")
 	}
-	if len(list) > maxBatch {
-		return nil, failf("system.multicall takes at most %d calls.", maxBatch)
+	// Refused whole when it does not fit what is left of the request's
+	// calls: one error, not one per call, keeps the reply small.
+	if !ctx.budget.fits(len(list)) {
+		return nil, errTooManyCalls
 	}
 	out := make([]any, len(list))
 	for i, c := range list {
 		res, e := s.invoke(ctx, c.MethodName, c.Params, true)
-		if e != nil {
-			out[i] = e
-			continue
+		if e == nil {
+			// Encoded here to count it against the reply's size.
+			b, err := json.Marshal([]any{res})
+			switch {
+			case err != nil:
+				e = failf("cannot encode the result: %v", err)
+			case !ctx.budget.spend(b):
+				e = errReplyTooLarge
+			default:
+				out[i] = json.RawMessage(b)
+				continue
+			}
 		}
-		out[i] = []any{res}
+		out[i] = e
 	}
 	return out, nil
 }
@@ -266,18 +284,6 @@ func (a args) str(i int, what string) (string, error) {
 		return "", failf("%s must be a string.", what)
 	}
 	return s, nil
-}
-
-// gid reads the gid parameter.
-func (a args) gid(i int) (string, error) {
-	g, err := a.str(i, "GID")
-	if err != nil {
-		return "", err
-	}
-	if len(g) != 16 || strings.Trim(strings.ToLower(g), "0123456789abcdef") != "" {
-		return "", failf("Bad GID %s", truncate(g, 40))
-	}
-	return strings.ToLower(g), nil
 }
 
 // integer reads an integer given as a JSON number or a numeric string.

@@ -33,7 +33,7 @@ func (s *Server) registerMethods() {
 		"aria2.addUri":               {fn: s.addURI, handoff: true},
 		"aria2.addTorrent":           {fn: unsupported},
 		"aria2.addMetalink":          {fn: unsupported},
-		"aria2.getPeers":             {fn: unsupported},
+		"aria2.getPeers":             {fn: s.getPeers},
 		"aria2.changeUri":            {fn: s.changeURI},
 		"aria2.remove":               {fn: s.remove},
 		"aria2.forceRemove":          {fn: s.remove},
@@ -80,6 +80,15 @@ func (s *Server) registerMethods() {
 func ok(callCtx, args) (any, error) { return "OK", nil }
 
 func unsupported(callCtx, args) (any, error) { return nil, errTorrent }
+
+// getPeers answers [] for a download Haul has (HTTP has no peers), as
+// aria2 does for an HTTP download.
+func (s *Server) getPeers(_ callCtx, p args) (any, error) {
+	if _, _, err := s.lookupParam(p); err != nil {
+		return nil, err
+	}
+	return []any{}, nil
+}
 
 func (s *Server) changeURI(callCtx, args) (any, error) {
 	return nil, failf("Haul keeps one link per download; add the new link as a new download instead.")
@@ -147,7 +156,7 @@ func (s *Server) lookup(gid string) (snap downloader.Snapshot, removed bool, err
 
 // lookupParam is lookup of the task whose GID is parameter 0.
 func (s *Server) lookupParam(p args) (snap downloader.Snapshot, removed bool, err error) {
-	gid, err := p.gid(0)
+	gid, err := s.gid(p, 0)
 	if err != nil {
 		return snap, false, err
 	}
@@ -156,7 +165,7 @@ func (s *Server) lookupParam(p args) (snap downloader.Snapshot, removed bool, er
 
 // live finds a task that is still in the engine.
 func (s *Server) live(p args) (downloader.Snapshot, error) {
-	gid, err := p.gid(0)
+	gid, err := s.gid(p, 0)
 	if err != nil {
 		return downloader.Snapshot{}, err
 	}
@@ -230,7 +239,7 @@ func (s *Server) unpauseAll(callCtx, args) (any, error) {
 // changePosition moves a waiting or paused task within aria2's waiting
 // queue and answers its new place there (an integer, as aria2 does).
 func (s *Server) changePosition(_ callCtx, p args) (any, error) {
-	gid, err := p.gid(0)
+	gid, err := s.gid(p, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -322,7 +331,7 @@ func (s *Server) getServers(_ callCtx, p args) (any, error) {
 }
 
 func (s *Server) removeDownloadResult(_ callCtx, p args) (any, error) {
-	gid, err := p.gid(0)
+	gid, err := s.gid(p, 0)
 	if err != nil {
 		return nil, err
 	}

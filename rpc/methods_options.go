@@ -37,8 +37,16 @@ func (s *Server) addURI(ctx callCtx, p args) (any, error) {
 	if err := applyTaskOptions(&req.Options, opts); err != nil {
 		return nil, err
 	}
-	req.Folder = first(opts["dir"])
-	req.Name = first(opts["out"])
+	if err := applyClientTaskOptions(&req.Options, link, opts); err != nil {
+		return nil, err
+	}
+	base := first(opts["dir"])
+	if base == "" {
+		base = s.engine.Settings().Folder
+	}
+	if req.Folder, req.Name, err = splitOut(base, first(opts["out"])); err != nil {
+		return nil, err
+	}
 	req.Paused = first(opts["pause"]) == "true"
 	ids, err := s.engine.Add(ctx, req)
 	if err != nil || len(ids) == 0 || ids[0] == "" {
@@ -47,6 +55,7 @@ func (s *Server) addURI(ctx callCtx, p args) (any, error) {
 		}
 		return nil, failf("%v", err)
 	}
+	s.logIgnored("download "+ids[0], s.options.remember(ids[0], opts, appliedTaskOptions))
 	if p.has(2) {
 		pos, err := p.integer(2, "position", 0)
 		if err != nil {
@@ -197,12 +206,20 @@ func taskOptions(snap downloader.Snapshot, st downloader.Settings) map[string]st
 	if len(snap.Options.Headers) > 0 {
 		var lines []string
 		for k, vs := range snap.Options.Headers {
+			if secretHeader(k) {
+				continue
+			}
 			for _, v := range vs {
 				lines = append(lines, k+": "+v)
 			}
 		}
 		slices.Sort(lines)
-		m["header"] = strings.Join(lines, "\n")
+		if len(lines) > 0 {
+			m["header"] = strings.Join(lines, "\n")
+		}
+	}
+	if snap.Options.Proxy != "" {
+		m["all-proxy"] = redactURL(snap.Options.Proxy)
 	}
 	return m
 }
@@ -212,7 +229,7 @@ func (s *Server) getOption(_ callCtx, p args) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return taskOptions(snap, s.engine.Settings()), nil
+	return merged(s.options.get(snap.ID), taskOptions(snap, s.engine.Settings())), nil
 }
 
 func (s *Server) changeOption(_ callCtx, p args) (any, error) {
@@ -231,15 +248,19 @@ func (s *Server) changeOption(_ callCtx, p args) (any, error) {
 	if err := applyTaskOptions(&o, opts); err != nil {
 		return nil, err
 	}
+	if err := applyClientTaskOptions(&o, snap.URL, opts); err != nil {
+		return nil, err
+	}
 	if err := s.engine.SetOptions(snap.ID, o); err != nil {
 		return nil, failf("%v", err)
 	}
+	s.logIgnored("download "+snap.ID, s.options.remember(snap.ID, opts, appliedTaskOptions))
 	return "OK", nil
 }
 
 func (s *Server) getGlobalOption(callCtx, args) (any, error) {
 	st := s.engine.Settings()
-	return map[string]string{
+	return merged(s.options.get(globalOptionsSlot), map[string]string{
 		"dir":                        st.Folder,
 		"max-concurrent-downloads":   strconv.Itoa(st.MaxActive),
 		"max-overall-download-limit": itoa(st.GlobalLimit),
@@ -252,7 +273,9 @@ func (s *Server) getGlobalOption(callCtx, args) (any, error) {
 		"continue":                   "true",
 		"rpc-listen-port":            strconv.Itoa(s.Port()),
 		"rpc-listen-all":             strconv.FormatBool(s.cfg.AllowRemote),
-	}, nil
+		"user-agent":                 st.UserAgent,
+		"all-proxy":                  redactURL(st.Proxy),
+	}), nil
 }
 
 func (s *Server) changeGlobalOption(_ callCtx, p args) (any, error) {
@@ -288,8 +311,16 @@ func (s *Server) changeGlobalOption(_ callCtx, p args) (any, error) {
 			return nil, failf("min-split-size: %v", err)
 		}
 	}
-	if err := s.engine.SetSettings(st); err != nil {
+	if err := applyClientGlobalOptions(&st, opts); err != nil {
+		return nil, err
+	}
+	// For this session only, as in aria2: the window offers to keep them.
+	if err := s.engine.SetSessionSettings(st); err != nil {
 		return nil, failf("%v", err)
+	}
+	s.logIgnored("global", s.options.remember(globalOptionsSlot, opts, appliedGlobalOptions))
+	if s.cfg.OnSessionSettings != nil {
+		s.cfg.OnSessionSettings()
 	}
 	return "OK", nil
 }

@@ -9,7 +9,7 @@ import (
 )
 
 func (s *Server) tellStatus(_ callCtx, p args) (any, error) {
-	gid, err := p.gid(0)
+	gid, err := s.gid(p, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -136,7 +136,7 @@ func TestAddURIOptions(t *testing.T) {
 
 func TestUnsupportedMethods(t *testing.T) {
 	s := startTest(t, newFake(), nil)
-	for _, m := range []string{"aria2.addTorrent", "aria2.addMetalink", "aria2.getPeers"} {
+	for _, m := range []string{"aria2.addTorrent", "aria2.addMetalink"} {
 		_, e := call(t, s, m, "AAAA")
 		if e == nil || e.Code != 1 || !strings.Contains(e.Message, "HTTP and HTTPS links only") {
 			t.Errorf("%s: %v", m, e)

@@ -17,7 +17,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"haul/downloader"
@@ -78,7 +77,13 @@ type Config struct {
 	// OnShutdown quits the app (aria2.shutdown, aria2.forceShutdown); nil
 	// refuses those calls. Called on its own goroutine after the answer.
 	OnShutdown func(force bool)
-	// Logf, if set, receives one line per refused request.
+	// OnSessionSettings is called after a client changed settings for
+	// this session (changeGlobalOption), so a window can offer to keep
+	// them (downloader.Manager.KeepSessionSettings). Called on a server
+	// goroutine.
+	OnSessionSettings func()
+	// Logf, if set, receives one line per refused request and per
+	// option a client set that Haul does not apply.
 	Logf func(format string, args ...any)
 }
 
@@ -90,7 +95,7 @@ type Server struct {
 	sessionID string
 	methods   map[string]method
 	results   *results
-	ln        net.Listener
+	options   *storedOptions
 	http      *http.Server
 	port      int
 
@@ -121,10 +126,6 @@ func Start(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	host := "127.0.0.1"
-	if cfg.AllowRemote {
-		host = ""
-	}
 	port := cfg.Port
 	switch {
 	case port == 0:
@@ -134,19 +135,20 @@ func Start(cfg Config) (*Server, error) {
 	case port < 0 || port > 65535:
 		return nil, fmt.Errorf("RPC port %d is not between 1 and 65535", cfg.Port)
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	lns, err := listen(cfg.AllowRemote, port)
 	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) || isAddrInUse(err) {
-			return nil, fmt.Errorf("%w: port %d (choose another port for remote control in Settings)", ErrPortInUse, port)
-		}
-		return nil, fmt.Errorf("RPC server cannot listen on port %d: %w", port, err)
+		return nil, err
 	}
-	s.ln = ln
-	s.port = ln.Addr().(*net.TCPAddr).Port
+	closeAll := func() {
+		for _, ln := range lns {
+			ln.Close()
+		}
+	}
+	s.port = lns[0].Addr().(*net.TCPAddr).Port
 	if cfg.DataDir != "" {
 		path, err := writeInstance(cfg.DataDir, Instance{Port: s.port, Token: s.secret, PID: pid()})
 		if err != nil {
-			ln.Close()
+			closeAll()
 			return nil, err
 		}
 		s.instance = path
@@ -158,11 +160,13 @@ func Start(cfg Config) (*Server, error) {
 		ErrorLog:          nil,
 	}
 	s.startNotifier()
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		_ = s.http.Serve(ln)
-	}()
+	for _, ln := range lns {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			_ = s.http.Serve(ln)
+		}()
+	}
 	return s, nil
 }
 
@@ -189,6 +193,7 @@ func newServer(cfg Config) (*Server, error) {
 		secret:    cfg.Secret,
 		sessionID: randomHex(20),
 		results:   newResults(),
+		options:   newStoredOptions(),
 		conns:     map[*wsConn]struct{}{},
 		done:      make(chan struct{}),
 	}
@@ -446,10 +451,8 @@ func (s *Server) hostAllowed(hostport string) bool {
 // originAllowed admits browser extensions, local pages and the configured
 // origins; other web pages may not drive the server even with the token.
 func (s *Server) originAllowed(origin string) bool {
-	for _, a := range s.cfg.AllowedOrigins {
-		if a == origin || a == "*" {
-			return true
-		}
+	if s.configuredOrigin(origin) {
+		return true
 	}
 	if origin == "null" {
 		return false

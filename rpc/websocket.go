@@ -122,8 +122,13 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		c.shutdown(wsGoingAway, "Haul is closing")
 		return
 	}
+	evict := s.admitSocketLocked()
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
+	if evict != nil {
+		s.logf("rpc: closed the oldest of %d WebSocket connections without a token", maxUnauthedSockets)
+		evict.shutdown(wsPolicy, "too many connections without a token")
+	}
 	defer func() {
 		s.mu.Lock()
 		delete(s.conns, c)
@@ -142,10 +147,11 @@ type wsConn struct {
 	quit   chan struct{}
 	once   sync.Once
 	authed atomic.Bool
+	seq    uint64 // age order, for admitSocketLocked
 }
 
 func newWSConn(s *Server, conn net.Conn, r *bufio.Reader) *wsConn {
-	return &wsConn{s: s, conn: conn, r: r, out: make(chan []byte, wsQueue), quit: make(chan struct{})}
+	return &wsConn{s: s, conn: conn, r: r, out: make(chan []byte, wsQueue), quit: make(chan struct{}), seq: socketSeq.Add(1)}
 }
 
 func (c *wsConn) serve() {
@@ -211,10 +217,10 @@ func (c *wsConn) writeLoop() {
 
 // notify queues a notification; a client that does not keep up is
 // disconnected rather than allowed to hold the engine's events back.
+// Every connection gets them, as in aria2: it passed the Host and Origin
+// checks, and a notification carries only a GID, so listen-only clients
+// (aria2p, an extension's background worker) hear of completions.
 func (c *wsConn) notify(msg []byte) {
-	if !c.authed.Load() {
-		return
-	}
 	select {
 	case c.out <- msg:
 	case <-c.quit:

@@ -159,9 +159,8 @@ func TestWebSocketCallsAndNotifications(t *testing.T) {
 	if resp.StatusCode != http.StatusSwitchingProtocols {
 		t.Fatalf("handshake %d", resp.StatusCode)
 	}
-	// A connection that never made an authorised call gets no
-	// notifications.
-	quiet, _ := dialWS(t, s, nil)
+	// A connection that never made a call listens too, as in aria2.
+	listener, _ := dialWS(t, s, nil)
 	c.send(tokReq(1, "aria2.addUri", []string{"http://example.com/a"}))
 	m := c.readJSON()
 	gid, _ := m["result"].(string)
@@ -179,9 +178,10 @@ func TestWebSocketCallsAndNotifications(t *testing.T) {
 		}
 	}
 
-	quiet.frame(true, opPing, []byte("q"), true)
-	if op, p := quiet.read(); op != opPong || string(p) != "q" {
-		t.Fatalf("unauthorised connection got %d %q", op, p)
+	for _, want := range []string{"aria2.onDownloadStart", "aria2.onDownloadComplete"} {
+		if n := listener.readJSON(); n["method"] != want {
+			t.Fatalf("listen-only connection got %v, want %s", n, want)
+		}
 	}
 
 	// Ping gets a pong with the same payload.

@@ -12,6 +12,7 @@
 
 const { parseArgs } = require("node:util");
 const Aria2 = require("aria2");
+const { fail, check, budget, sleep, listen } = require("./common");
 
 const { values: arg } = parseArgs({
   options: {
@@ -30,51 +31,7 @@ for (const k of ["port", "secret", "dir", "fast", "slow"]) {
   if (!arg[k]) fail(`missing --${k}`);
 }
 
-function fail(msg) {
-  process.stderr.write(`jsclient: ${msg}\n`);
-  process.exit(1);
-}
-
-function check(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-// A hung server must not hang the test run: the whole script has a budget.
-const budget = setTimeout(() => {
-  process.stderr.write(`jsclient: timed out after ${arg.timeout} s\n`);
-  process.exit(2);
-}, Number(arg.timeout) * 1000);
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// Notifications can arrive before the addUri answer that names the gid, so
-// every event is recorded from the start and waits look back at the record.
-const seen = []; // [{event, gid}]
-const waiters = new Set();
-function record(event, params) {
-  const gid = params && params[0] && params[0].gid;
-  seen.push({ event, gid });
-  for (const w of waiters) w();
-}
-function waitEvent(event, gid) {
-  return new Promise((resolve, reject) => {
-    const w = () => {
-      if (seen.some((e) => e.event === event && e.gid === gid)) {
-        waiters.delete(w);
-        resolve();
-      } else if (
-        event !== "onDownloadError" &&
-        seen.some((e) => e.event === "onDownloadError" && e.gid === gid)
-      ) {
-        waiters.delete(w);
-        reject(new Error(`${gid}: onDownloadError while waiting for ${event}`));
-      }
-    };
-    waiters.add(w);
-    w();
-  });
-}
-const eventsOf = (gid) => seen.filter((e) => e.gid === gid).map((e) => e.event);
+const timer = budget(arg.timeout);
 
 async function main() {
   const summary = {};
@@ -98,21 +55,13 @@ async function main() {
   summary.httpVersion = (await http.call("getVersion")).version;
 
   const aria2 = new Aria2(opts);
-  for (const ev of [
-    "onDownloadStart",
-    "onDownloadPause",
-    "onDownloadStop",
-    "onDownloadComplete",
-    "onDownloadError",
-  ]) {
-    aria2.on(ev, (params) => record(ev, params));
-  }
+  const { wait: waitEvent, eventsOf } = listen(aria2);
   let closing = false;
   aria2.on("close", () => {
     if (!closing) fail("the WebSocket closed unexpectedly");
   });
   await aria2.open();
-  // Haul notifies a socket only once it has made an authorised call.
+  // getVersion over the socket: the library and the secret work on it.
   const version = await aria2.call("getVersion");
   check(typeof version.version === "string", `getVersion: ${JSON.stringify(version)}`);
   summary.version = version.version;
@@ -224,7 +173,7 @@ async function main() {
 
 main().then(
   (summary) => {
-    clearTimeout(budget);
+    clearTimeout(timer);
     process.stdout.write(JSON.stringify(summary) + "\n");
   },
   (err) => fail(err && err.stack ? err.stack : String(err))

@@ -1,0 +1,78 @@
+package rpc
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Errors of ParseAllowedOrigin and ParseAllowedHost.
+var (
+	ErrBadOrigin = errors.New("an origin looks like https://ariang.example or http://nas.local:8080, or null for a page opened from a file")
+	ErrBadHost   = errors.New("a host name looks like nas.local, without http:// or a port")
+)
+
+// ParseAllowedOrigin checks a web page origin for Config.AllowedOrigins
+// (a setting, or --rpc-allow-origin): "null", or http(s)://host[:port]
+// with nothing after it (RFC 6454 §6.1). It returns it as browsers send it.
+func ParseAllowedOrigin(o string) (string, error) {
+	o = strings.TrimSpace(o)
+	if o == "null" {
+		return o, nil
+	}
+	u, err := url.Parse(o)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("%q: %w", o, ErrBadOrigin)
+	}
+	return normalOrigin(o), nil
+}
+
+// ParseAllowedHost checks a host name for Config.AllowedHosts (a setting,
+// or --rpc-allow-host): a name, not an address (addresses follow the LAN
+// option), without scheme or port. It returns it in lower case.
+func ParseAllowedHost(h string) (string, error) {
+	h = strings.TrimSuffix(strings.TrimSpace(h), ".")
+	if h == "" || strings.ContainsAny(h, "/:@ []") || net.ParseIP(h) != nil {
+		return "", fmt.Errorf("%q: %w", h, ErrBadHost)
+	}
+	return strings.ToLower(h), nil
+}
+
+// normalOrigin is an origin in the form browsers send it, for comparing
+// a configured one with a request's: scheme and host lower case, no
+// default port, no trailing slash. "null" (a page opened from a file, a
+// sandboxed frame) stays "null"; what is not an origin is returned as is.
+func normalOrigin(o string) string {
+	o = strings.TrimSuffix(strings.TrimSpace(o), "/")
+	if o == "null" || o == "*" {
+		return o
+	}
+	u, err := url.Parse(o)
+	if err != nil || u.Host == "" {
+		return o
+	}
+	scheme, host, port := strings.ToLower(u.Scheme), strings.ToLower(u.Hostname()), u.Port()
+	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
+		port = ""
+	}
+	if port != "" {
+		host = net.JoinHostPort(host, port)
+	} else if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return scheme + "://" + host
+}
+
+// configuredOrigin reports whether origin is one of Config.AllowedOrigins.
+func (s *Server) configuredOrigin(origin string) bool {
+	o := normalOrigin(origin)
+	for _, a := range s.cfg.AllowedOrigins {
+		if a = normalOrigin(a); a == o || a == "*" {
+			return true
+		}
+	}
+	return false
+}
