@@ -5,13 +5,18 @@ DATA    ?=
 export CGO_ENABLED := 1
 
 .PHONY: run build test deps deps-gui deps-browser deps-docs deps-node jsclient fmt-check vet unit fuzz-smoke gui-e2e test-browser docs-shots e2e bench bench-smoke chaos clean \
-	package package-windows package-extension
+	package package-windows package-extension hauld package-headless
 
 run: deps build
 	./$(BIN) $(if $(DATA),--data $(DATA))
 
 build: deps
 	$(GO) build -o $(BIN) .
+
+# Headless Haul (cmd/hauld): no Fyne, no C, so a static binary.
+HAULD := bin/hauld
+hauld:
+	CGO_ENABLED=0 $(GO) build -o $(HAULD) ./cmd/hauld
 
 deps:
 	@scripts/deps.sh build
@@ -69,9 +74,11 @@ fuzz-smoke:
 		echo "fuzz $$fn: $$(grep -o 'execs: [0-9]*' bin/fuzz.log | tail -1)"; \
 	done
 
-# End-to-end: real haul binaries and processes (kill -9 and resume).
-e2e: build
-	HAUL_E2E_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 10m -run 'E2E' ./e2e/...
+# End-to-end: real haul and hauld binaries and processes (kill -9 and resume;
+# hauld serve driven by the npm aria2 client, SIGTERM and restart).
+e2e: build hauld jsclient
+	HAUL_E2E_BIN=$(CURDIR)/$(BIN) HAULD_E2E_BIN=$(CURDIR)/$(HAULD) \
+		$(GO) test -count=1 -timeout 10m -run 'E2E' ./e2e/...
 
 # The real window under Xvfb on a private session D-Bus (e2e/desktop/): downloads a file
 # from the in-process test server, checks the tray item, its menu, the notification, close to
@@ -132,6 +139,18 @@ package-windows:
 chaos: build
 	HAUL_E2E_BIN=$(CURDIR)/$(BIN) HAUL_CHAOS_KILLS=$(or $(CHAOS_KILLS),100) HAUL_CHAOS_FILES=$(or $(CHAOS_FILES),6) \
 		$(GO) test -count=1 -timeout 60m -v -run 'TestE2ECrashLoop' ./e2e/
+
+# hauld for servers: static (CGO_ENABLED=0) release builds for linux/amd64, linux/arm64 and
+# windows/amd64 into bin/headless/, and their sizes.
+HEADLESS_TARGETS := linux/amd64 linux/arm64 windows/amd64
+package-headless:
+	@mkdir -p bin/headless
+	@for t in $(HEADLESS_TARGETS); do \
+		os=$${t%%/*}; arch=$${t##*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		out=bin/headless/hauld-$$os-$$arch$$ext; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags='-s -w' -o $$out ./cmd/hauld || exit 1; \
+		awk -v f=$$out -v n=$$(stat -c %s $$out) 'BEGIN { printf "%-36s %6.1f MiB (%d bytes)\n", f, n / 1048576, n }'; \
+	done
 
 # Haul against curl, aria2c and axel, as ratios (bench/; writes docs/benchmarks.md).
 # BENCH_SIZE (256M), BENCH_ROUNDS (3), BENCH_SCENARIOS (1,2,3a,3b,4,5,5b), BENCH_TOOLS, BENCH_WAN_SIZE.

@@ -11,11 +11,12 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 
 	"haul/assets"
-	"haul/cli"
 	"haul/downloader"
 	"haul/gui"
+	"haul/internal/plumbing"
 	"haul/rpc"
 )
 
@@ -25,6 +26,7 @@ const appID = "app.haul.Haul"
 // runGUI opens the window on the engine and runs until the user quits.
 // URLs given on the command line are queued.
 func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
+	_, _ = stderr.Write(initLog)
 	fs := flag.NewFlagSet("haul", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dataFlag := fs.String("data", "", "data `folder` holding haul.db")
@@ -34,49 +36,54 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	hidden := fs.Bool("hidden", false, "start in the tray without showing the window")
 	addAllowFlags(fs, &sf)
 	if err := fs.Parse(args); err != nil {
-		return cli.ExitUsage
+		return plumbing.ExitUsage
 	}
 	if err := checkAllowFlags(&sf); err != nil {
 		fmt.Fprintln(stderr, "haul:", err)
-		return cli.ExitUsage
+		return plumbing.ExitUsage
 	}
-	dataDir, err := cli.DataDir(*dataFlag)
+	dataDir, err := plumbing.DataDir(*dataFlag)
 	if err != nil {
 		fmt.Fprintln(stderr, "haul:", err)
-		return cli.ExitFailed
+		return plumbing.ExitFailed
 	}
 	// One Haul per data folder: a second launch gives its links to the
 	// first, which shows its window, and exits.
 	if handled, err := rpc.HandOff(dataDir, fs.Args()); handled {
 		if err != nil {
 			fmt.Fprintln(stderr, "haul:", err)
-			return cli.ExitFailed
+			return plumbing.ExitFailed
 		}
-		return cli.ExitOK
+		return plumbing.ExitOK
 	}
-	db, notice, err := cli.OpenStore(dataDir)
+	db, recovered, err := plumbing.OpenStore(dataDir)
 	if err != nil {
 		fmt.Fprintln(stderr, "haul:", err)
-		if errors.Is(err, cli.ErrInUse) {
+		if errors.Is(err, plumbing.ErrInUse) {
 			fmt.Fprintln(stderr, "Haul is already running with this data folder.")
 		}
-		return cli.ExitFailed
+		return plumbing.ExitFailed
 	}
 	defer db.Close()
 
 	ctx := context.Background()
-	m, err := downloader.Open(ctx, downloader.Config{Store: db, DefaultFolder: cli.DefaultDownloads()})
+	m, rem, remoteAddr, remoteErr, err := openEngine(ctx, db)
 	if err != nil {
 		fmt.Fprintln(stderr, "haul:", err)
-		return cli.ExitFailed
+		return plumbing.ExitFailed
 	}
 	defer m.Close()
+	var eng engine = m
+	if rem != nil {
+		defer rem.Close()
+		eng = rem
+	}
 	if urls := fs.Args(); len(urls) > 0 {
 		reqs := make([]downloader.Request, len(urls))
 		for i, u := range urls {
 			reqs[i] = downloader.Request{URL: u}
 		}
-		if _, err := m.Add(ctx, reqs...); err != nil {
+		if _, err := eng.Add(ctx, reqs...); err != nil {
 			fmt.Fprintln(stderr, "haul:", err)
 		}
 	}
@@ -106,8 +113,8 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	var u *gui.UI
 	show := func() { fyne.Do(func() { u.Window().Show(); u.Window().RequestFocus() }) }
 	shutdown := func() { fyne.Do(quit) }
-	running := rpcSettings(m.Settings())
-	u = gui.New(a, m, gui.Options{
+	running := rpcSettings(eng.Settings())
+	opts := gui.Options{
 		Version: downloader.Version,
 		Desktop: desk,
 		Notify:  notify,
@@ -120,18 +127,33 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 			// The RPC moved or turned on or off: restart it now.
 			running = rpcSettings(s)
 			stopService()
-			stop, warning := startService(m, dataDir, serviceFlags{origins: sf.origins, hosts: sf.hosts}, show, shutdown, u.SessionSettingsChanged)
+			stop, warning := startService(eng, dataDir, serviceFlags{origins: sf.origins, hosts: sf.hosts}, show, shutdown, u.SessionSettingsChanged)
 			stopService = stop
 			if warning != "" {
 				dialog.ShowInformation("Haul", warning, u.Window())
 			}
 		},
 		Browsers: browsers,
-	})
-	stop, warning := startService(m, dataDir, sf, show, shutdown, u.SessionSettingsChanged)
+	}
+	if rem != nil {
+		opts.Remote, opts.Open = rem.Host(), gui.RemoteOpen(rem.Host())
+	}
+	u = gui.New(a, eng, opts)
+	if rem != nil {
+		rem.OnHealth(func(err error) { fyne.Do(func() { u.SetRemoteProblem(err) }) })
+	}
+	stop, warning := startService(eng, dataDir, sf, show, shutdown, u.SessionSettingsChanged)
 	stopService = stop
-	running = rpcSettings(m.Settings()) // the secret may be new
+	running = rpcSettings(eng.Settings()) // the secret may be new
 	defer func() { stopService() }()
+	// Worded here, after gui.New loaded the window's language.
+	var notice string
+	if recovered != nil {
+		notice = lang.L("The task database was damaged ({{.Reason}}); it was moved to {{.Path}} and Haul started with an empty one.", map[string]any{"Reason": recovered.Reason, "Path": recovered.BrokenPath})
+	}
+	if remoteErr != nil {
+		notice = strings.TrimSpace(notice + "\n\n" + gui.RemoteUnreachable(remoteAddr, remoteErr))
+	}
 	if msg := strings.TrimSpace(notice + "\n\n" + warning); msg != "" {
 		a.Lifecycle().SetOnStarted(func() {
 			dialog.ShowInformation("Haul", msg, u.Window())
@@ -143,5 +165,5 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	} else {
 		u.ShowAndRun()
 	}
-	return cli.ExitOK
+	return plumbing.ExitOK
 }

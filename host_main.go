@@ -12,6 +12,7 @@ import (
 
 	"haul/cli"
 	"haul/downloader"
+	"haul/internal/plumbing"
 	"haul/nmhost"
 )
 
@@ -33,10 +34,10 @@ func isHostLaunch(args []string) bool {
 // the port. stdout carries only framed messages; diagnostics go to stderr,
 // which browsers keep in their own log.
 func runHost(stdin io.Reader, stdout, stderr io.Writer) int {
-	dataDir, err := cli.DataDir("")
+	dataDir, err := plumbing.DataDir("")
 	if err != nil {
 		fmt.Fprintln(stderr, "haul host:", err)
-		return cli.ExitFailed
+		return plumbing.ExitFailed
 	}
 	exe, _ := os.Executable()
 	parent := nmhost.ParentExe()
@@ -60,9 +61,9 @@ func runHost(stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err := h.Serve(context.Background(), stdin, stdout); err != nil {
 		fmt.Fprintln(stderr, "haul host:", err)
-		return cli.ExitFailed
+		return plumbing.ExitFailed
 	}
-	return cli.ExitOK
+	return plumbing.ExitOK
 }
 
 // startHidden starts Haul on dataDir in the tray, in a session of its own
@@ -84,7 +85,7 @@ func startHidden(exe, dataDir string) (<-chan error, error) {
 
 // queueRequest adds req to haul.db for Haul's next start.
 func queueRequest(ctx context.Context, dataDir string, req downloader.Request) (string, error) {
-	db, _, err := cli.OpenStore(dataDir)
+	db, _, err := plumbing.OpenStore(dataDir)
 	if err != nil {
 		return "", err
 	}

@@ -10,6 +10,8 @@ import (
 
 	"haul/cli"
 	"haul/downloader"
+	"haul/internal/initlog"
+	"haul/internal/plumbing"
 )
 
 const usage = `Haul %s — fast, resumable downloads.
@@ -24,7 +26,13 @@ Usage:
 Every verb accepts --data DIR to use a separate data folder.
 `
 
+// initLog is what packages logged while they initialised (Fyne's locale
+// complaints): the window passes it on to stderr as before; a terminal
+// verb prints only its own output.
+var initLog []byte
+
 func main() {
+	initLog = initlog.Stop()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -54,5 +62,5 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "haul: unknown command %q\n\n", args[0])
 	fmt.Fprintf(stderr, usage, downloader.Version)
-	return cli.ExitUsage
+	return plumbing.ExitUsage
 }

@@ -4,10 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"strconv"
 
 	"haul/downloader"
-	"haul/gui"
+	"haul/internal/plumbing"
 	"haul/rpc"
 )
 
@@ -21,66 +20,34 @@ type serviceFlags struct {
 
 // rpcSettings is what the service was started with, to tell whether a
 // settings change needs a restart.
-func rpcSettings(s downloader.Settings) [6]string {
-	return [6]string{s.UI[gui.UIKeyRPC], s.UI[gui.UIKeyRPCPort], s.UI[gui.UIKeyRPCSecret], s.UI[gui.UIKeyRPCLAN],
-		s.UI[gui.UIKeyRPCOrigins], s.UI[gui.UIKeyRPCHosts]}
-}
+func rpcSettings(s downloader.Settings) plumbing.RPCPrefs { return plumbing.RPCPrefsOf(s) }
 
 // startService runs the loopback service: the aria2-compatible RPC when it
 // is on, else only the single-instance hand-off on a free port. A taken
 // port is not fatal: the hand-off still runs and warning says what
-// happened, for the window to show.
-func startService(m *downloader.Manager, dataDir string, fl serviceFlags, onShow, onQuit, onSession func()) (stop func(), warning string) {
-	st := m.Settings()
-	secret := fl.secret
-	if secret == "" {
-		secret = st.UI[gui.UIKeyRPCSecret]
-	}
-	if secret == "" {
-		secret = rpc.NewSecret()
-		if st.UI == nil {
-			st.UI = map[string]string{}
-		}
-		st.UI[gui.UIKeyRPCSecret] = secret
-		_ = m.SetSettings(st) // a new secret next time is the only cost
-	}
-	port := rpc.DefaultPort
-	if p, err := strconv.Atoi(st.UI[gui.UIKeyRPCPort]); err == nil && p > 0 && p < 65536 {
-		port = p
-	}
-	if fl.port > 0 {
-		port = fl.port
-	}
-	cfg := rpc.Config{
-		Engine:     m,
-		Port:       port,
-		Secret:     secret,
-		DataDir:    dataDir,
-		Version:    downloader.Version,
-		OnShow:     onShow,
-		OnShutdown: func(bool) { onQuit() },
-
-		AllowedOrigins:    append(gui.AllowedOrigins(st), fl.origins...),
-		AllowedHosts:      append(gui.AllowedHosts(st), fl.hosts...),
+// happened, for the window to show. onSession is called when a connected
+// app changes settings for this session (rpc.Config.OnSessionSettings).
+func startService(eng engine, dataDir string, fl serviceFlags, onShow, onQuit, onSession func()) (stop func(), warning string) {
+	o := plumbing.ServiceOptions{
+		Port:              fl.port,
+		Secret:            fl.secret,
+		AllowedOrigins:    fl.origins,
+		AllowedHosts:      fl.hosts,
+		OnShow:            onShow,
+		OnShutdown:        func(bool) { onQuit() },
 		OnSessionSettings: onSession,
 		// Refused requests and options a client set that Haul does not
 		// apply, for whoever reads Haul's standard error.
 		Logf: log.Printf,
 	}
-	if st.UI[gui.UIKeyRPC] == "off" && fl.port == 0 {
-		cfg.Port, cfg.HandoffOnly = rpc.AnyPort, true
-	}
-	// The hand-off alone always stays on loopback; the secret is never
-	// empty here, which listening on the LAN requires.
-	cfg.AllowRemote = !cfg.HandoffOnly && st.UI[gui.UIKeyRPCLAN] == "on"
-	srv, err := rpc.Start(cfg)
+	svc, err := plumbing.StartService(eng, dataDir, o)
 	if errors.Is(err, rpc.ErrPortInUse) {
 		warning = fmt.Sprintf("The aria2-compatible RPC could not start: %v. Browser extensions cannot reach Haul until you choose another port in Settings.", err)
-		cfg.Port, cfg.HandoffOnly, cfg.AllowRemote = rpc.AnyPort, true, false
-		srv, err = rpc.Start(cfg)
+		o.HandoffOnly = true
+		svc, err = plumbing.StartService(eng, dataDir, o)
 	}
 	if err != nil {
 		return func() {}, fmt.Sprintf("Haul could not start its local service (%v); opening links from other programs will not reach this window.", err)
 	}
-	return func() { srv.Close() }, warning
+	return func() { svc.Close() }, warning
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"haul/downloader"
+	"haul/internal/plumbing"
 	"haul/rpc"
 )
 
@@ -61,7 +62,7 @@ func Add(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "haul add:", err)
 		return ExitUsage
 	}
-	dataDir, err := DataDir(data)
+	dataDir, err := plumbing.DataDir(data)
 	if err != nil {
 		fmt.Fprintln(stderr, "haul add:", err)
 		return ExitFailed
@@ -80,8 +81,8 @@ func Add(args []string, stdout, stderr io.Writer) int {
 
 // queueOffline adds the URLs to haul.db for the next start of Haul.
 func queueOffline(dataDir string, urls []string, stdout, stderr io.Writer) int {
-	db, notice, err := OpenStore(dataDir)
-	if errors.Is(err, ErrInUse) {
+	db, err := openStore(dataDir, stderr)
+	if errors.Is(err, plumbing.ErrInUse) {
 		fmt.Fprintln(stderr, "haul add:", tr("Haul is running with this data folder but does not answer, so the links could not be handed to it."))
 		fmt.Fprintln(stderr, tr("Wait until its window is open and try again, or paste the links into its Add dialog."))
 		return ExitFailed
@@ -91,9 +92,6 @@ func queueOffline(dataDir string, urls []string, stdout, stderr io.Writer) int {
 		return ExitFailed
 	}
 	defer db.Close()
-	if notice != "" {
-		fmt.Fprintln(stderr, notice)
-	}
 	ctx := context.Background()
 	m, err := downloader.Open(ctx, downloader.Config{Store: db, DefaultFolder: DefaultDownloads(), NoStart: true})
 	if err != nil {

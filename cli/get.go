@@ -15,14 +15,7 @@ import (
 
 	"haul/downloader"
 	"haul/downloader/hls"
-)
-
-// Exit statuses of haul get.
-const (
-	ExitOK          = 0
-	ExitFailed      = 1 // a download failed or was left incomplete
-	ExitUsage       = 2
-	ExitInterrupted = 130
+	"haul/internal/plumbing"
 )
 
 const getUsage = `Usage: haul get [flags] URL...
@@ -153,23 +146,20 @@ func Get(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "haul get:", err)
 		return ExitUsage
 	}
-	dataDir, err := DataDir(o.data)
+	dataDir, err := plumbing.DataDir(o.data)
 	if err != nil {
 		fmt.Fprintln(stderr, "haul get:", err)
 		return ExitFailed
 	}
-	db, notice, err := OpenStore(dataDir)
+	db, err := openStore(dataDir, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "haul get:", err)
-		if errors.Is(err, ErrInUse) {
+		if errors.Is(err, plumbing.ErrInUse) {
 			fmt.Fprintln(stderr, tr("Close the Haul window, or pass --data DIR to use a separate data folder."))
 		}
 		return ExitFailed
 	}
 	defer db.Close()
-	if notice != "" {
-		fmt.Fprintln(stderr, notice)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m, err := downloader.Open(ctx, downloader.Config{

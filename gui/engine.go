@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"haul/downloader"
+	"haul/internal/plumbing"
+	"haul/rpc"
 )
 
 // Engine is what the window needs from the download engine; it is
@@ -35,18 +37,19 @@ type Engine interface {
 // Keys of Settings.UI, the front-end preferences the engine stores but
 // does not read. Values are "on"/"off" unless said otherwise.
 const (
-	UIKeyCloseToTray    = "closeToTray"    // closing the window hides it while a tray exists; default on
-	UIKeyNotifications  = "notifications"  // notify on completion and failure; default on
-	UIKeyLanguage       = "language"       // LanguageSystem, LanguageEnglish or LanguageChinese
-	UIKeyClipboardWatch = "clipboardWatch" // offer to add URLs copied elsewhere; default off
-	UIKeyRPC            = "rpc"            // the aria2-compatible RPC for browser extensions; default on
-	UIKeyRPCPort        = "rpcPort"        // its port; default 6800
-	UIKeyRPCSecret      = "rpcSecret"      // its token, made on first start
-	UIKeyRPCLAN         = "rpcLAN"         // RPC on every interface, not only loopback; default off
+	UIKeyCloseToTray    = "closeToTray"         // closing the window hides it while a tray exists; default on
+	UIKeyNotifications  = "notifications"       // notify on completion and failure; default on
+	UIKeyLanguage       = "language"            // LanguageSystem, LanguageEnglish or LanguageChinese
+	UIKeyClipboardWatch = "clipboardWatch"      // offer to add URLs copied elsewhere; default off
+	UIKeyRPC            = plumbing.KeyRPC       // the aria2-compatible RPC for browser extensions; default on
+	UIKeyRPCPort        = plumbing.KeyRPCPort   // its port; default 6800
+	UIKeyRPCSecret      = plumbing.KeyRPCSecret // its token, made on first start
+	UIKeyRPCLAN         = plumbing.KeyRPCLAN    // RPC on every interface, not only loopback; default off
 )
 
-// DefaultRPCPort is aria2's, which browser extensions expect.
-const DefaultRPCPort = 6800
+// DefaultRPCPort is aria2's, which browser extensions expect (one
+// default, rpc's).
+const DefaultRPCPort = rpc.DefaultPort
 
 // uiFlag reads an on/off preference with its default.
 func uiFlag(s downloader.Settings, key string, def bool) bool {

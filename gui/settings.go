@@ -34,6 +34,7 @@ type settingsDialog struct {
 	language                                 *widget.Select
 	problem                                  *widget.Label
 	save, cancel                             *widget.Button
+	remote                                   *remoteSection
 }
 
 // languageChoices pairs Settings.UI values with names shown in their own
@@ -132,6 +133,7 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 	d.language = widget.NewSelect(titles, nil)
 	d.language.SetSelected(languageTitle(s.UI[UIKeyLanguage]))
 
+	d.remote = newRemoteSection(s)
 	d.problem = widget.NewLabel("")
 	d.problem.Importance = widget.DangerImportance
 	d.problem.Wrapping = fyne.TextWrapWord
@@ -165,6 +167,7 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 		container.NewTabItem(lang.L("Downloads"), downloads),
 		container.NewTabItem(lang.L("Desktop"), desktopForm),
 		container.NewTabItem(lang.L("Browser"), container.NewVBox(browser, u.browserHostsSection())),
+		container.NewTabItem(lang.L("Another computer"), d.remote.form()),
 	)
 	d.save = widget.NewButtonWithIcon(lang.L("Save"), theme.ConfirmIcon(), d.apply)
 	d.save.Importance = widget.HighImportance
@@ -245,6 +248,7 @@ func (d *settingsDialog) settings() (downloader.Settings, error) {
 			ui[UIKeyLanguage] = c.value
 		}
 	}
+	d.remote.put(ui)
 	s.UI = ui
 	return s, nil
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"haul/downloader"
+	"haul/internal/plumbing"
 	"haul/rpc"
 )
 
@@ -20,31 +21,19 @@ const (
 	// "https://ariang.example", "http://nas.local:8080", or "null" for a
 	// page opened from a file) allowed besides local pages and browser
 	// extensions.
-	UIKeyRPCOrigins = "rpcAllowedOrigins"
+	UIKeyRPCOrigins = plumbing.KeyRPCOrigins
 	// UIKeyRPCHosts: host names the RPC may be reached by besides
 	// loopback (and, with the LAN option, IP addresses), such as a NAS's
 	// name.
-	UIKeyRPCHosts = "rpcAllowedHosts"
+	UIKeyRPCHosts = plumbing.KeyRPCHosts
 )
 
-// AllowedOrigins is the list stored under UIKeyRPCOrigins.
-func AllowedOrigins(s downloader.Settings) []string { return uiList(s, UIKeyRPCOrigins) }
-
-// AllowedHosts is the list stored under UIKeyRPCHosts.
-func AllowedHosts(s downloader.Settings) []string { return uiList(s, UIKeyRPCHosts) }
-
-func uiList(s downloader.Settings, key string) []string {
-	var out []string
-	for _, line := range strings.Split(s.UI[key], "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			out = append(out, line)
-		}
-	}
-	return out
-}
 
 // checkOrigin and checkHost validate one line of the lists, with a
 // translated sentence (rpc.ParseAllowedOrigin and ParseAllowedHost decide).
+// AllowedOrigins is the list stored under UIKeyRPCOrigins.
+func AllowedOrigins(s downloader.Settings) []string { return plumbing.RPCPrefsOf(s).AllowedOrigins() }
+
 func checkOrigin(v string) error {
 	if _, err := rpc.ParseAllowedOrigin(v); err != nil {
 		return errors.New(lang.L("An origin looks like https://ariang.example or http://nas.local:8080, or null for a page opened from a file."))
@@ -69,17 +58,18 @@ type webUIField struct {
 
 func newWebUIField(s downloader.Settings) *webUIField {
 	f := &webUIField{}
-	list := func(key, placeholder string, check func(string) error) *widget.Entry {
+	prefs := plumbing.RPCPrefsOf(s)
+	list := func(items []string, placeholder string, check func(string) error) *widget.Entry {
 		e := widget.NewMultiLineEntry()
 		e.SetMinRowsVisible(2)
-		e.SetText(strings.Join(uiList(s, key), "\n"))
+		e.SetText(strings.Join(items, "\n"))
 		e.SetPlaceHolder(placeholder)
 		e.Validator = func(v string) error { return checkLines(v, check) }
 		e.OnChanged = func(string) { f.showWarning() }
 		return e
 	}
-	f.origins = list(UIKeyRPCOrigins, "https://ariang.example", checkOrigin)
-	f.hosts = list(UIKeyRPCHosts, "nas.local", checkHost)
+	f.origins = list(prefs.AllowedOrigins(), "https://ariang.example", checkOrigin)
+	f.hosts = list(prefs.AllowedHosts(), "nas.local", checkHost)
 	// Each listed page can drive Haul once it has the secret: it may
 	// make this computer download anything into any folder.
 	f.warning = widget.NewLabel(lang.L("Only list pages you trust: with the secret they control every download on this computer, and null admits every page opened from a file."))

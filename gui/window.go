@@ -41,6 +41,9 @@ type Options struct {
 	// Browsers, when set, lists browsers in Settings → Browser with the
 	// native messaging host's registration (see BrowserHosts).
 	Browsers BrowserHosts
+	// Remote, when set, is the host:port whose queue the engine is; a
+	// banner says so (see UIKeyRemoteAddress).
+	Remote string
 }
 
 // UI is Haul's main window and everything in it.
@@ -71,7 +74,8 @@ type UI struct {
 	settingsDlg   *settingsDialog
 	clip          clipWatch
 	tray          *tray
-	session       *sessionNote // settings a connected app changed (sessionnote.go)
+	session       *sessionNote  // settings a connected app changed (sessionnote.go)
+	banner        *remoteBanner // whose queue this is (Options.Remote), or nil
 }
 
 // New builds the main window for eng and starts following its events.
@@ -124,7 +128,7 @@ func newUI(a fyne.App, eng Engine, opts Options) *UI {
 	body := container.NewHSplit(u.filters.list, split)
 	body.Offset = 0.16
 	u.session = newSessionNote(u)
-	u.win.SetContent(container.NewBorder(container.NewVBox(u.tools.root, u.session.root), u.status.root, nil, nil, body))
+	u.win.SetContent(container.NewBorder(container.NewVBox(u.topBar(), u.session.root), u.status.root, nil, nil, body))
 	u.win.SetMainMenu(u.mainMenu())
 	u.win.Resize(fyne.NewSize(1180, 720))
 	u.win.SetCloseIntercept(u.closeRequested)
