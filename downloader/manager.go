@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"haul/downloader/clock"
 )
 
 // Config is what Open needs.
@@ -40,6 +42,8 @@ type Config struct {
 	// MaxActive overrides Settings.MaxActive for this process without
 	// storing it; 0 keeps the stored value.
 	MaxActive int
+	// Clock drives Settings.Schedule; nil means the system clock.
+	Clock Clock
 }
 
 // MoveTo is a direction for Manager.Move.
@@ -67,6 +71,9 @@ type Manager struct {
 	hosts     *hostSlots
 	global    *rate.Limiter
 	settings  atomic.Pointer[Settings]
+	clock     Clock
+	sched     scheduler
+	flow      flowWatch
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -104,6 +111,10 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 	}
 	if m.fs == nil {
 		m.fs = osFS{}
+	}
+	m.clock = cfg.Clock
+	if m.clock == nil {
+		m.clock = clock.System{}
 	}
 	if m.userAgent == "" {
 		m.userAgent = "Haul/" + Version
@@ -143,8 +154,8 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 	})
 	m.mu.Lock()
 	m.renumberLocked()
-	m.scheduleLocked()
 	m.mu.Unlock()
+	m.applySchedule() // starts the queue as the schedule allows
 	m.wg.Add(1)
 	go m.sample()
 	return m, nil
@@ -320,7 +331,7 @@ func (m *Manager) List() []Snapshot {
 func (m *Manager) snapshot(t *task) Snapshot {
 	s := t.snapshot()
 	s.Position = int(t.pos.Load())
-	return s
+	return m.withSchedulePhase(s)
 }
 
 // Stats counts tasks by state and sums the speed.
@@ -400,6 +411,7 @@ func (m *Manager) sample() {
 				active = append(active, t)
 			}
 			m.mu.Unlock()
+			m.flow.sample(now, active)
 			var total int64
 			for _, t := range active {
 				sp := t.meter.sample(t.received.Load(), now)
@@ -431,7 +443,9 @@ func (m *Manager) Close() error {
 		<-d
 	}
 	m.cancel()
+	m.stopSchedule()
 	m.wg.Wait()
+	m.flow.close()
 	m.subsMu.Lock()
 	for s := range m.subs {
 		s.stop()

@@ -26,11 +26,8 @@ func (m *Manager) SetSettings(s Settings) error {
 		return fmt.Errorf("save settings: %w", err)
 	}
 	m.settings.Store(&s)
-	setLimit(m.global, s.GlobalLimit)
 	m.hosts.setCap(s.PerHost)
-	m.mu.Lock()
-	m.scheduleLocked()
-	m.mu.Unlock()
+	m.applySchedule() // sets the limit in force and starts or holds tasks
 	return nil
 }
 
@@ -52,7 +49,7 @@ func (s Settings) validate() error {
 	if err := ParseProxy(s.Proxy); err != nil {
 		return fmt.Errorf("%w: %w", ErrBadSettings, err)
 	}
-	return nil
+	return s.Schedule.validate()
 }
 
 // normalized repairs stored settings from an older or damaged record
@@ -79,6 +76,9 @@ func (s Settings) normalized(defaultFolder string) Settings {
 	}
 	if ParseProxy(s.Proxy) != nil {
 		s.Proxy = ""
+	}
+	if s.Schedule.validate() != nil {
+		s.Schedule = Schedule{} // a damaged schedule must not hold the queue forever
 	}
 	return s
 }

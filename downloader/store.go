@@ -31,6 +31,8 @@ type TaskRecord struct {
 	Order        int64      `json:"order"`
 	Created      time.Time  `json:"created"`
 	Finished     time.Time  `json:"finished,omitempty"`
+	// StartNow: the task runs whatever the schedule says.
+	StartNow bool `json:"startNow,omitempty"`
 	// Segments live in their own bucket; the store fills them on load.
 	Segments []Segment `json:"-"`
 	// Broken is set by the store (never persisted) when the record could

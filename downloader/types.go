@@ -111,7 +111,9 @@ type Snapshot struct {
 	Position int
 	// Broken is set when the task's record could not be read; such a task
 	// can only be removed.
-	Broken   bool
+	Broken bool
+	// StartNow: the task runs whatever the schedule says.
+	StartNow bool
 	Created  time.Time
 	Started  time.Time
 	Finished time.Time
@@ -168,6 +170,8 @@ type Settings struct {
 	// Proxy is an http, https or socks5 proxy URL for every request;
 	// "" uses HTTP_PROXY, HTTPS_PROXY and NO_PROXY from the environment.
 	Proxy string `json:"proxy,omitempty"`
+	// Schedule says when the queue runs and the speed limits by hour.
+	Schedule Schedule `json:"schedule,omitzero"`
 	// UI holds front-end preferences the engine does not interpret.
 	UI map[string]string `json:"ui,omitempty"`
 }
