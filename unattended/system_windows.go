@@ -71,4 +71,3 @@ func (windowsPower) PowerOff(ctx context.Context) error {
 
 // System returns the inhibitor and power control of this system.
 func System() (Inhibitor, Power) { return windowsPower{}, windowsPower{} }
-
