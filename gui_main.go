@@ -17,6 +17,7 @@ import (
 	"haul/downloader"
 	"haul/gui"
 	"haul/rpc"
+	"haul/unattended"
 )
 
 // appID is the application identity; it must match FyneApp.toml.
@@ -31,7 +32,13 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	var sf serviceFlags
 	fs.IntVar(&sf.port, "rpc-port", 0, "serve the aria2-compatible RPC on this `port` (default: settings, 6800)")
 	fs.StringVar(&sf.secret, "rpc-secret", "", "the RPC `token` (default: the one in settings)")
+	var uf unattendedFlags
+	uf.register(fs)
 	if err := fs.Parse(args); err != nil {
+		return cli.ExitUsage
+	}
+	if _, err := unattended.ParseAction(uf.whenDone); err != nil {
+		fmt.Fprintln(stderr, "haul:", err)
 		return cli.ExitUsage
 	}
 	dataDir, err := cli.DataDir(*dataFlag)
@@ -94,14 +101,21 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	var u *gui.UI
 	show := func() { fyne.Do(func() { u.Window().Show(); u.Window().RequestFocus() }) }
 	shutdown := func() { fyne.Do(quit) }
+	un, err := newUnattended(m, uf, shutdown, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "haul:", err)
+		return cli.ExitUsage
+	}
 	running := rpcSettings(m.Settings())
 	u = gui.New(a, m, gui.Options{
-		Version: downloader.Version,
-		Desktop: desk,
-		Notify:  notify,
-		Open:    gui.OpenPath,
-		OnQuit:  quit,
+		Version:    downloader.Version,
+		Desktop:    desk,
+		Notify:     notify,
+		Open:       gui.OpenPath,
+		OnQuit:     quit,
+		Unattended: un,
 		OnSettingsSaved: func(s downloader.Settings) {
+			un.settingsSaved(s)
 			if rpcSettings(s) == running {
 				return
 			}
@@ -123,6 +137,13 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 		a.Lifecycle().SetOnStarted(func() {
 			dialog.ShowInformation("Haul", msg, u.Window())
 		})
+	}
+	un.start(u.Countdown())
+	defer un.stop()
+	if uf.startHidden(desk != nil) {
+		a.Run() // the tray shows the window on demand
+		u.Close()
+		return cli.ExitOK
 	}
 	u.ShowAndRun()
 	return cli.ExitOK

@@ -39,6 +39,9 @@ type ScheduleState struct {
 	Limit int64
 	// Scheduled reports whether any schedule is set at all.
 	Scheduled bool
+	// Until is when Open flips: the queue's next start while closed, its
+	// next stop while open; zero when never (within a fortnight).
+	Until time.Time
 }
 
 // ScheduleState reports what the schedule does now.
@@ -47,12 +50,30 @@ func (m *Manager) ScheduleState() ScheduleState {
 	m.sched.mu.Lock()
 	next := m.sched.next
 	m.sched.mu.Unlock()
+	open := m.sched.open.Load()
 	return ScheduleState{
-		Open:      m.sched.open.Load(),
+		Until:     st.Schedule.nextFlip(m.clock.Now(), open),
+		Open:      open,
 		Next:      next,
 		Limit:     m.sched.limit.Load(),
 		Scheduled: st.Schedule.Mode != ScheduleAlways || len(st.Schedule.Limits) > 0,
 	}
+}
+
+// nextFlip is the first instant after t at which Allows is no longer
+// open, or the zero time when there is none within two weeks.
+func (s Schedule) nextFlip(t time.Time, open bool) time.Time {
+	s.Limits = nil
+	if open && s.Mode != ScheduleWindows {
+		return time.Time{}
+	}
+	end := t.AddDate(0, 0, 14)
+	for c := s.NextChange(t); !c.IsZero() && c.Before(end); c = s.NextChange(c) {
+		if s.Allows(c) != open {
+			return c
+		}
+	}
+	return time.Time{}
 }
 
 // applySchedule reads the clock, sets the limit and the queue's gate from

@@ -187,3 +187,17 @@ func waitFlow(t *testing.T, ch <-chan bool, want bool) {
 		}
 	}
 }
+
+func TestScheduleStateUntil(t *testing.T) {
+	loc := berlin(t)
+	night := Schedule{Mode: ScheduleWindows, Windows: []Window{{Days: EveryDay, Start: 60, End: 7 * 60}},
+		Limits: []LimitWindow{{Window: Window{Days: EveryDay, Start: 18 * 60, End: 19 * 60}, Limit: 1 << 20}}}
+	m, clock := scheduledManager(t, t.TempDir(), night, time.Date(2026, 11, 30, 17, 0, 0, 0, loc), 0)
+	if st := m.ScheduleState(); st.Open || !st.Until.Equal(time.Date(2026, 12, 1, 1, 0, 0, 0, loc)) {
+		t.Fatalf("at 17:00: %+v, want closed until 01:00 (not the limit's 18:00)", st)
+	}
+	clock.Advance(9 * time.Hour) // 02:00
+	if st := m.ScheduleState(); !st.Open || !st.Until.Equal(time.Date(2026, 12, 1, 7, 0, 0, 0, loc)) {
+		t.Fatalf("at 02:00: %+v, want open until 07:00", st)
+	}
+}

@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
@@ -39,6 +41,10 @@ func (u *UI) setupTray(desk desktop.App) {
 	quit := fyne.NewMenuItem(lang.L("Quit"), u.quit)
 	quit.IsQuit = true
 	t.menu = fyne.NewMenu("Haul", t.summary, fyne.NewMenuItemSeparator(), show, pause, resume, fyne.NewMenuItemSeparator(), quit)
+	u.tray = t
+	if u.opts.Unattended != nil {
+		t.menu.Items = slices.Insert(t.menu.Items, len(t.menu.Items)-2, u.whenDoneMenu())
+	}
 	desk.SetSystemTrayIcon(assets.Icon)
 	desk.SetSystemTrayMenu(t.menu)
 	desk.SetSystemTrayWindow(u.win)

@@ -38,6 +38,9 @@ type Options struct {
 	// Notify sends a desktop notification; nil sends none. main.go passes
 	// App.SendNotification; tests pass a recorder.
 	Notify func(*fyne.Notification)
+	// Unattended, when set, adds when-done and autostart to Settings →
+	// Schedule and the tray (see unattended.go).
+	Unattended Unattended
 }
 
 // UI is Haul's main window and everything in it.
@@ -177,7 +180,8 @@ func (u *UI) apply(batch []downloader.Event) {
 	ch := u.model.apply(batch)
 	u.table.refresh(ch)
 	u.filters.setCounts(u.model.counts)
-	u.status.update(u.model, u.settings.GlobalLimit)
+	u.status.update(u.model, u.limitInForce())
+	u.status.setSchedule(u.scheduleStatus())
 	u.updateTitle()
 
 	if len(u.pendingSelect) > 0 {

@@ -3,6 +3,7 @@ package unattended
 import (
 	"context"
 	"errors"
+	"sync"
 )
 
 // Inhibitor keeps the computer from sleeping on its own while held.
@@ -14,41 +15,86 @@ type Inhibitor interface {
 // ErrUnsupported is returned where the system offers no such service.
 var ErrUnsupported = errors.New("not supported on this system")
 
-// KeepAwake holds inh while flow says bytes are flowing and releases it
-// when flow says they stopped, when flow closes or when ctx ends. It
-// returns then, with the hold released. Failures go to logf and are
-// tried again on the next "flowing"; a computer that sleeps is no reason
-// to stop downloading.
-func KeepAwake(ctx context.Context, flow <-chan bool, inh Inhibitor, logf func(string, ...any)) {
+// KeepAwake holds an Inhibitor while bytes are flowing and while it is
+// enabled (the user's setting, on by default).
+type KeepAwake struct {
+	Inhibitor Inhibitor
+	// Logf reports failures; nil discards them.
+	Logf func(format string, args ...any)
+
+	mu       sync.Mutex
+	disabled bool
+	poke     chan struct{}
+}
+
+// SetEnabled turns keeping awake on or off; off releases a hold at once.
+func (k *KeepAwake) SetEnabled(on bool) {
+	k.mu.Lock()
+	k.disabled = !on
+	poke := k.poke
+	k.mu.Unlock()
+	if poke != nil {
+		select {
+		case poke <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (k *KeepAwake) enabled() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return !k.disabled
+}
+
+// Run holds the inhibitor while flow last said true and releases it when
+// flow says false, when flow closes or when ctx ends; it returns then,
+// with the hold released. A failure to inhibit goes to Logf and is tried
+// again on the next change: a computer that may sleep is no reason to
+// stop downloading. Call it once, in a goroutine the caller owns.
+func (k *KeepAwake) Run(ctx context.Context, flow <-chan bool) {
+	k.mu.Lock()
+	k.poke = make(chan struct{}, 1)
+	poke := k.poke
+	k.mu.Unlock()
 	var release func() error
 	drop := func() {
 		if release == nil {
 			return
 		}
 		if err := release(); err != nil {
-			logf("keep awake: release: %v", err)
+			k.logf("keep awake: release: %v", err)
 		}
 		release = nil
 	}
 	defer drop()
+	flowing := false
 	for {
+		switch want := flowing && k.enabled(); {
+		case !want:
+			drop()
+		case release == nil:
+			r, err := k.Inhibitor.Inhibit(ctx)
+			if err != nil {
+				k.logf("keep awake: %v", err)
+			}
+			release = r
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case flowing, ok := <-flow:
-			switch {
-			case !ok:
+		case f, ok := <-flow:
+			if !ok {
 				return
-			case !flowing:
-				drop()
-			case release == nil:
-				r, err := inh.Inhibit(ctx)
-				if err != nil {
-					logf("keep awake: %v", err)
-					continue
-				}
-				release = r
 			}
+			flowing = f
+		case <-poke:
 		}
+	}
+}
+
+func (k *KeepAwake) logf(format string, args ...any) {
+	if k.Logf != nil {
+		k.Logf(format, args...)
 	}
 }

@@ -58,7 +58,8 @@ func TestKeepAwakeHoldsLogindWhileBytesFlow(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); KeepAwake(ctx, flow, inh, t.Logf) }()
+	ka := &KeepAwake{Inhibitor: inh, Logf: t.Logf}
+	go func() { defer wg.Done(); ka.Run(ctx, flow) }()
 	defer func() { cancel(); stopFlow(); wg.Wait() }()
 
 	if len(fake.Calls()) != 0 {
@@ -104,4 +105,65 @@ func TestKeepAwakeHoldsLogindWhileBytesFlow(t *testing.T) {
 	if n := len(fake.Calls()); n != 1 {
 		t.Errorf("%d logind calls, want the one Inhibit", n)
 	}
+}
+
+// countingInhibitor counts holds and releases.
+type countingInhibitor struct {
+	mu             sync.Mutex
+	taken, dropped int
+	changed        chan struct{}
+}
+
+func (c *countingInhibitor) Inhibit(context.Context) (func() error, error) {
+	c.mu.Lock()
+	c.taken++
+	c.mu.Unlock()
+	c.changed <- struct{}{}
+	return func() error {
+		c.mu.Lock()
+		c.dropped++
+		c.mu.Unlock()
+		c.changed <- struct{}{}
+		return nil
+	}, nil
+}
+
+func TestKeepAwakeSetting(t *testing.T) {
+	inh := &countingInhibitor{changed: make(chan struct{}, 8)}
+	ka := &KeepAwake{Inhibitor: inh}
+	flow := make(chan bool)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); ka.Run(ctx, flow) }()
+	wait := func(taken, dropped int) {
+		t.Helper()
+		deadline := time.After(10 * time.Second)
+		for {
+			inh.mu.Lock()
+			tk, dr := inh.taken, inh.dropped
+			inh.mu.Unlock()
+			if tk == taken && dr == dropped {
+				return
+			}
+			select {
+			case <-inh.changed:
+			case <-deadline:
+				t.Fatalf("taken %d dropped %d, want %d and %d", tk, dr, taken, dropped)
+			}
+		}
+	}
+	flow <- true
+	wait(1, 0)
+	ka.SetEnabled(false) // the user turned it off: released while bytes flow
+	wait(1, 1)
+	flow <- true
+	ka.SetEnabled(true)
+	wait(2, 1)
+	flow <- false
+	wait(2, 2)
+	flow <- true
+	wait(3, 2)
+	cancel() // quitting releases too
+	<-done
+	wait(3, 3)
 }
