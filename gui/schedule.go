@@ -213,7 +213,7 @@ func (st *scheduleTab) addRow(limit bool, w downloader.Window, bps int64) {
 		r.start.SetText("00:00")
 		r.end.SetText("24:00")
 	}
-	cells := []fyne.CanvasObject{r.days, sized(r.start, 70), widget.NewLabel("–"), sized(r.end, 70)}
+	cells := []fyne.CanvasObject{r.days, sized(r.start, 96), widget.NewLabel("–"), sized(r.end, 96)}
 	if limit {
 		r.limit = widget.NewEntry()
 		r.limit.SetPlaceHolder(lang.L("Unlimited"))

@@ -86,9 +86,9 @@ type countdownUI struct{ u *UI }
 func countdownText(a unattended.Action, left time.Duration) string {
 	secs := int((left + time.Second - 1) / time.Second)
 	if a == unattended.ActionShutdown {
-		return lang.N("All downloads finished. Haul will shut the computer down in {{.Count}} seconds.", secs, map[string]any{"Count": secs})
+		return lang.N("Haul will shut the computer down in {{.Count}} seconds.", secs, map[string]any{"Count": secs})
 	}
-	return lang.N("All downloads finished. Haul will put the computer to sleep in {{.Count}} seconds.", secs, map[string]any{"Count": secs})
+	return lang.N("Haul will put the computer to sleep in {{.Count}} seconds.", secs, map[string]any{"Count": secs})
 }
 
 func (c countdownUI) Show(a unattended.Action, deadline time.Time) (<-chan struct{}, func()) {
@@ -98,22 +98,21 @@ func (c countdownUI) Show(a unattended.Action, deadline time.Time) (<-chan struc
 	cancel := func() { cancelOnce.Do(func() { close(canceled) }) }
 	var dlg *dialog.CustomDialog
 	label := widget.NewLabel(countdownText(a, time.Until(deadline)))
-	label.Wrapping = fyne.TextWrapWord
+	done := widget.NewLabel(lang.L("All downloads finished."))
 	bar := widget.NewProgressBar()
 	total := time.Until(deadline)
 	bar.TextFormatter = func() string { return "" }
 	fyne.Do(func() {
 		btn := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { cancel(); dlg.Hide() })
 		btn.Importance = widget.HighImportance
-		dlg = dialog.NewCustomWithoutButtons(actionTitle(a), container.NewVBox(label, bar), c.u.win)
+		dlg = dialog.NewCustomWithoutButtons(actionTitle(a), container.NewVBox(done, label, bar), c.u.win)
 		dlg.SetButtons([]fyne.CanvasObject{btn})
-		dlg.Resize(fyne.NewSize(460, dlg.MinSize().Height))
 		c.u.win.Show()
 		c.u.win.RequestFocus()
 		dlg.Show()
 	})
 	if c.u.opts.Notify != nil {
-		c.u.opts.Notify(fyne.NewNotification("Haul", countdownText(a, total)))
+		c.u.opts.Notify(fyne.NewNotification(lang.L("All downloads finished."), countdownText(a, total)))
 	}
 	go func() {
 		tick := time.NewTicker(time.Second)

@@ -42,6 +42,7 @@ const DefaultCountdown = 60 * time.Second
 type Queue interface {
 	Subscribe() (<-chan downloader.Event, func())
 	Stats() downloader.Stats
+	List() []downloader.Snapshot
 }
 
 // Countdown tells the user that a is due at deadline and offers Cancel.
@@ -106,12 +107,15 @@ func (d *doneState) see(s downloader.Snapshot, kind downloader.EventKind) {
 		return
 	}
 	delete(d.troubled, s.ID)
-	switch {
-	case kind == downloader.EventRemoved:
-	case s.State == downloader.StateActive, s.State == downloader.StateQueued:
+	if kind == downloader.EventRemoved {
+		return
+	}
+	// Started is set only for a task that ran in this process.
+	if s.State == downloader.StateActive || s.State == downloader.StateQueued || !s.Started.IsZero() {
 		d.armed = true
-	case s.State == downloader.StateFailed && s.ErrorKind != downloader.KindCanceled,
-		s.State == downloader.StatePaused && s.Error != "":
+	}
+	if s.State == downloader.StateFailed && s.ErrorKind != downloader.KindCanceled ||
+		s.State == downloader.StatePaused && s.Error != "" {
 		d.troubled[s.ID] = struct{}{}
 	}
 }
@@ -136,6 +140,13 @@ func (w *WhenDone) Run(ctx context.Context) {
 	d := &doneState{troubled: map[string]struct{}{}}
 	if st := w.Queue.Stats(); st.Active+st.Queued > 0 {
 		d.armed = true
+	}
+	// Tasks that ran (and maybe finished or failed) before Run
+	// subscribed count as this run's; older ones do not.
+	for _, s := range w.Queue.List() {
+		if !s.Started.IsZero() {
+			d.see(s, downloader.EventChanged)
+		}
 	}
 	var cd *countdown
 	defer func() { cd.stop() }()

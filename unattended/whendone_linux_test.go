@@ -16,7 +16,14 @@ import (
 type fakeQueue struct {
 	mu     sync.Mutex
 	stats  downloader.Stats
+	list   []downloader.Snapshot // what List returns
 	events chan downloader.Event
+}
+
+func (q *fakeQueue) List() []downloader.Snapshot {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.list
 }
 
 func (q *fakeQueue) Subscribe() (<-chan downloader.Event, func()) { return q.events, func() {} }
@@ -67,11 +74,11 @@ type whenDoneRig struct {
 	quit   chan struct{}
 }
 
-func newWhenDoneRig(t *testing.T, a Action) *whenDoneRig {
+func newWhenDoneRig(t *testing.T, a Action, before ...downloader.Snapshot) *whenDoneRig {
 	addr := fakelogind.StartBus(t)
 	t.Setenv("DBUS_SYSTEM_BUS_ADDRESS", addr)
 	r := &whenDoneRig{
-		q:      &fakeQueue{events: make(chan downloader.Event)},
+		q:      &fakeQueue{events: make(chan downloader.Event), list: before},
 		cd:     &fakeCountdown{shown: make(chan shownCountdown, 4), hidden: make(chan Action, 4)},
 		clk:    clock.NewManual(time.Date(2026, 11, 30, 23, 0, 0, 0, time.UTC)),
 		logind: fakelogind.Start(t, addr),
@@ -218,5 +225,36 @@ func TestParseAction(t *testing.T) {
 	}
 	if _, err := ParseAction("reboot"); err == nil {
 		t.Error("ParseAction(reboot): no error")
+	}
+}
+
+// TestWhenDoneSeesWorkFinishedBeforeItStarted: a download that finished
+// (or failed) in this process before the watcher subscribed still
+// counts; one from an earlier run does not.
+func TestWhenDoneSeesWorkFinishedBeforeItStarted(t *testing.T) {
+	ran := time.Now()
+	r := newWhenDoneRig(t, ActionSleep,
+		downloader.Snapshot{ID: "old", State: downloader.StateFailed, ErrorKind: downloader.KindNotFound},
+		downloader.Snapshot{ID: "a", State: downloader.StateCompleted, Started: ran})
+	if s := r.waitShown(t); s.action != ActionSleep {
+		t.Fatalf("countdown for %v", s.action)
+	}
+
+	r = newWhenDoneRig(t, ActionSleep,
+		downloader.Snapshot{ID: "a", State: downloader.StateCompleted, Started: ran},
+		downloader.Snapshot{ID: "b", State: downloader.StateFailed, ErrorKind: downloader.KindServer, Started: ran})
+	r.sync()
+	select {
+	case <-r.cd.shown:
+		t.Fatal("countdown although a task failed in this run")
+	default:
+	}
+
+	r = newWhenDoneRig(t, ActionSleep, downloader.Snapshot{ID: "old", State: downloader.StateCompleted})
+	r.sync()
+	select {
+	case <-r.cd.shown:
+		t.Fatal("countdown for a download finished in an earlier run")
+	default:
 	}
 }

@@ -193,4 +193,4 @@ func TestDocsSchedule(t *testing.T) {
 }
 
 // Where the Schedule tab sits from the window's centre, in pixels.
-const scheduleTabDX, scheduleTabDY = 0, 0
+const scheduleTabDX, scheduleTabDY = -109, -204
