@@ -1,7 +1,6 @@
 package downloader
 
 import (
-	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -153,26 +152,23 @@ func (m *Manager) holdForScheduleLocked() {
 }
 
 // StartNow marks a task to run whatever the schedule says, and queues it
-// again if it was paused or failed. It still waits for a free slot
-// (Settings.MaxActive). The mark is stored with the task.
+// again if it was paused or failed (as Resume). It still waits for a free
+// slot (Settings.MaxActive). The mark is stored with the task.
 func (m *Manager) StartNow(id string) error {
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	t, err := m.getLocked(id)
+	if err == nil && !t.broken {
+		t.mu.Lock()
+		t.rec.StartNow = true
+		t.mu.Unlock()
+		m.persistLocked(t)
+		m.emit(EventChanged, t)
+	}
+	m.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	if t.broken {
-		return fmt.Errorf("task %s: %w", id, ErrBroken)
-	}
-	t.mu.Lock()
-	t.rec.StartNow = true
-	t.mu.Unlock()
-	m.resumeLocked(t)
-	m.persistLocked(t)
-	m.emit(EventChanged, t)
-	m.scheduleLocked()
-	return nil
+	return m.Resume(id)
 }
 
 // withSchedulePhase shows a queued task held by the schedule as such.

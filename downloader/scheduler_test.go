@@ -201,3 +201,28 @@ func TestScheduleStateUntil(t *testing.T) {
 		t.Fatalf("at 02:00: %+v, want open until 07:00", st)
 	}
 }
+
+// TestScheduleDoesNotHoldCommandLine: `haul get` (Config.Hold) runs what
+// its user asked for now, whatever the window's schedule says.
+func TestScheduleDoesNotHoldCommandLine(t *testing.T) {
+	loc := berlin(t)
+	f := testserver.File{Size: 64 << 10, Seed: 8}
+	srv := testserver.New(testserver.WithFile("/f.bin", f))
+	defer srv.Close()
+	dir := t.TempDir()
+	st := newMemStore()
+	s := DefaultSettings(dir)
+	s.Schedule = Schedule{Mode: ScheduleFrom, From: time.Date(2027, 1, 1, 0, 0, 0, 0, loc)}
+	st.settings = &s
+	m := openTest(t, st, dir, func(c *Config) {
+		c.Hold = true
+		c.Clock = clock.NewManual(time.Date(2026, 11, 30, 12, 0, 0, 0, loc))
+	})
+	ids, err := m.Add(context.Background(), Request{URL: srv.URL("/f.bin")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := waitState(t, m, ids[0], 30*time.Second, StateCompleted, StateFailed); s.State != StateCompleted {
+		t.Fatalf("state %s: %s", s.State, s.Error)
+	}
+}

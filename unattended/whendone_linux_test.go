@@ -107,6 +107,17 @@ func (r *whenDoneRig) waitShown(t *testing.T) shownCountdown {
 	return shownCountdown{}
 }
 
+// noCountdown fails if a countdown was shown by now.
+func (r *whenDoneRig) noCountdown(t *testing.T, why string) {
+	t.Helper()
+	r.sync()
+	select {
+	case s := <-r.cd.shown:
+		t.Fatalf("countdown %v shown %s", s.action, why)
+	default:
+	}
+}
+
 // sync makes sure the watcher handled every event sent so far: it
 // answers the next send only after the last one.
 func (r *whenDoneRig) sync() {
@@ -170,21 +181,11 @@ func TestWhenDoneNeverAfterFailure(t *testing.T) {
 	r.q.set(downloader.Stats{Active: 1, Failed: 1}, "a", downloader.StateFailed, downloader.KindNotFound)
 	r.q.set(downloader.Stats{Completed: 1, Failed: 1}, "b", downloader.StateCompleted, "")
 	r.clk.Advance(10 * time.Minute)
-	r.sync()
-	select {
-	case s := <-r.cd.shown:
-		t.Fatalf("countdown %v shown while a task failed", s.action)
-	default:
-	}
+	r.noCountdown(t, "while a task failed")
 	// Work held by the schedule is work left.
 	r.q.set(downloader.Stats{Queued: 1, Completed: 1}, "a", downloader.StateQueued, "")
 	r.clk.Advance(10 * time.Minute)
-	r.sync()
-	select {
-	case s := <-r.cd.shown:
-		t.Fatalf("countdown %v shown while a task waits for the schedule", s.action)
-	default:
-	}
+	r.noCountdown(t, "while a task waits for the schedule")
 	// The failed task retried and finished: now all is done.
 	r.q.set(downloader.Stats{Active: 1, Completed: 1}, "a", downloader.StateActive, "")
 	r.q.set(downloader.Stats{Completed: 2}, "a", downloader.StateCompleted, "")
@@ -243,18 +244,8 @@ func TestWhenDoneSeesWorkFinishedBeforeItStarted(t *testing.T) {
 	r = newWhenDoneRig(t, ActionSleep,
 		downloader.Snapshot{ID: "a", State: downloader.StateCompleted, Started: ran},
 		downloader.Snapshot{ID: "b", State: downloader.StateFailed, ErrorKind: downloader.KindServer, Started: ran})
-	r.sync()
-	select {
-	case <-r.cd.shown:
-		t.Fatal("countdown although a task failed in this run")
-	default:
-	}
+	r.noCountdown(t, "although a task failed in this run")
 
 	r = newWhenDoneRig(t, ActionSleep, downloader.Snapshot{ID: "old", State: downloader.StateCompleted})
-	r.sync()
-	select {
-	case <-r.cd.shown:
-		t.Fatal("countdown for a download finished in an earlier run")
-	default:
-	}
+	r.noCountdown(t, "for a download finished in an earlier run")
 }
