@@ -77,7 +77,8 @@ gui-e2e: deps-gui build
 	HAUL_E2E_BIN=$(CURDIR)/$(BIN) HAUL_E2E_SHOT=$(CURDIR)/bin/gui-e2e.png \
 		$(GO) test -count=1 -timeout 3m -v -run 'TestDesktop' ./e2e/desktop/
 
-# Rewrites docs/window.png, docs/add-dialog.png, docs/settings.png, docs/window-zh.png (LANG=zh_CN)
+# Rewrites docs/window.png, docs/add-dialog.png, docs/settings.png, docs/window-zh.png (LANG=zh_CN),
+# docs/schedule.png, docs/schedule-status.png, docs/countdown.png
 # and docs/notification.png (drawn by dunst) from the real app.
 docs-shots: deps-docs build
 	HAUL_E2E_BIN=$(CURDIR)/$(BIN) HAUL_DOCS_SHOTS=$(CURDIR)/docs \

@@ -69,13 +69,15 @@ func (k *KeepAwake) Run(ctx context.Context, flow <-chan bool) {
 	}
 	defer drop()
 	flowing := false
+	lastErr := "" // a system without logind says so once, not per download
 	for {
 		switch want := flowing && k.enabled(); {
 		case !want:
 			drop()
 		case release == nil:
 			r, err := k.Inhibitor.Inhibit(ctx)
-			if err != nil {
+			if err != nil && err.Error() != lastErr {
+				lastErr = err.Error()
 				k.logf("keep awake: %v", err)
 			}
 			release = r
