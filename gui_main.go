@@ -37,6 +37,7 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return cli.ExitUsage
 	}
+	uf.data = *dataFlag
 	if _, err := unattended.ParseAction(uf.whenDone); err != nil {
 		fmt.Fprintln(stderr, "haul:", err)
 		return cli.ExitUsage

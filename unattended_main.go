@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 
 	"haul/downloader"
@@ -17,6 +18,7 @@ import (
 type unattendedFlags struct {
 	hidden   bool
 	whenDone string
+	data     string // --data, repeated in the autostart entry
 }
 
 func (f *unattendedFlags) register(fs *flag.FlagSet) {
@@ -32,6 +34,7 @@ type unattendedSet struct {
 	whenDone *unattended.WhenDone
 	auto     unattended.Autostart // nil where none can be made
 	autoErr  error
+	data     string
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -54,6 +57,7 @@ func newUnattended(m *downloader.Manager, f unattendedFlags, quit func(), stderr
 		m:        m,
 		awake:    &unattended.KeepAwake{Inhibitor: inh, Logf: logf},
 		whenDone: &unattended.WhenDone{Queue: m, Power: power, Quit: quit, Logf: logf},
+		data:     f.data,
 	}
 	u.awake.SetEnabled(gui.KeepAwake(s))
 	u.whenDone.SetAction(action)
@@ -107,7 +111,14 @@ func (u *unattendedSet) SetAutostart(on bool) error {
 	if err != nil {
 		return fmt.Errorf("autostart: %w", err)
 	}
-	return u.auto.Enable(exe, unattended.HiddenFlag)
+	args := []string{unattended.HiddenFlag}
+	if u.data != "" {
+		// Start on the data folder this Haul uses, not the default one.
+		if abs, err := filepath.Abs(u.data); err == nil {
+			args = append(args, "--data", abs)
+		}
+	}
+	return u.auto.Enable(exe, args...)
 }
 
 // startHidden reports whether the window may stay hidden: asked for, and
