@@ -39,7 +39,8 @@
 // tasks stay Queued with PhaseWaitingSchedule; StartNow lets one run
 // anyway. Time comes from Config.Clock (package clock), so tests drive it
 // across midnight and DST changes; a timer fires at the next boundary,
-// never a polling loop. A Config.Hold manager (`haul get`) ignores the
+// or after a minute at most, since timers do not see the wall clock jump
+// when the computer wakes from sleep. A Config.Hold manager (`haul get`) ignores the
 // schedule. WatchFlow says whether bytes are flowing, the engine's whole
 // say in keeping the computer awake (package unattended does that).
 //
