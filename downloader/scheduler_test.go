@@ -226,3 +226,28 @@ func TestScheduleDoesNotHoldCommandLine(t *testing.T) {
 		t.Fatalf("state %s: %s", s.State, s.Error)
 	}
 }
+
+// TestScheduleLimitAcrossDSTChange: on the night Berlin skips 02:00–03:00,
+// a limit for 02:30–03:30 starts the instant the clock jumps to 03:00
+// and ends at 03:30, half an hour of real time later.
+func TestScheduleLimitAcrossDSTChange(t *testing.T) {
+	loc := berlin(t)
+	night := Schedule{Limits: []LimitWindow{{Window: Window{Days: EveryDay, Start: 150, End: 210}, Limit: 512 << 10}}}
+	jump := time.Date(2026, 3, 29, 1, 0, 0, 0, time.UTC) // 02:00 CET becomes 03:00 CEST
+	m, clock := scheduledManager(t, t.TempDir(), night, jump.Add(-time.Hour).In(loc), 4<<20)
+	check := func(want int64) {
+		t.Helper()
+		if got := m.ScheduleState().Limit; got != want || int64(m.global.Limit()) != want {
+			t.Fatalf("at %v: limit %d (limiter %v), want %d", clock.Now(), got, m.global.Limit(), want)
+		}
+	}
+	check(4 << 20)
+	clock.Set(jump.Add(-time.Second).In(loc))
+	check(4 << 20)
+	clock.Set(jump.In(loc))
+	check(512 << 10)
+	clock.Set(jump.Add(29 * time.Minute).In(loc))
+	check(512 << 10)
+	clock.Set(jump.Add(30 * time.Minute).In(loc))
+	check(4 << 20)
+}
