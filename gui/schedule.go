@@ -332,6 +332,9 @@ func (st *scheduleTab) saved() error {
 		return nil
 	}
 	un.SetWhenDone(st.action())
+	if t := st.u.tray; t != nil && t.refreshWhenDone != nil {
+		t.refreshWhenDone()
+	}
 	if st.autostart.Checked != un.Autostart() {
 		if err := un.SetAutostart(st.autostart.Checked); err != nil {
 			return err

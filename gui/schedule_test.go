@@ -158,3 +158,48 @@ func scheduleEqual(a, b downloader.Schedule) bool {
 	}
 	return true
 }
+
+// fakeTrayHost records the tray menu the window installs.
+type fakeTrayHost struct{ menu *fyne.Menu }
+
+func (f *fakeTrayHost) SetSystemTrayMenu(m *fyne.Menu)  { f.menu = m }
+func (f *fakeTrayHost) SetSystemTrayIcon(fyne.Resource) {}
+func (f *fakeTrayHost) SetSystemTrayWindow(fyne.Window) {}
+
+func TestTrayWhenDoneMenu(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := downloader.DefaultSettings("/home/me/Downloads")
+	s.UI = map[string]string{}
+	host := &fakeTrayHost{}
+	un := &fakeUnattended{action: unattended.ActionQuit}
+	u := newUI(a, fakeengine.New(s), Options{Desktop: host, Unattended: un})
+	t.Cleanup(u.Close)
+	var item *fyne.MenuItem
+	for _, it := range host.menu.Items {
+		if it.Label == "When downloads finish" {
+			item = it
+		}
+	}
+	if item == nil || item.ChildMenu == nil || len(item.ChildMenu.Items) != len(unattended.Actions) {
+		t.Fatalf("no When downloads finish submenu in %v", host.menu.Items)
+	}
+	checked := func() []string {
+		var out []string
+		for _, c := range item.ChildMenu.Items {
+			if c.Checked {
+				out = append(out, c.Label)
+			}
+		}
+		return out
+	}
+	if got := checked(); len(got) != 1 || got[0] != "Quit Haul" {
+		t.Fatalf("checked %v, want the session's Quit Haul", got)
+	}
+	item.ChildMenu.Items[3].Action() // Shut down
+	if un.action != unattended.ActionShutdown {
+		t.Errorf("session action %q after choosing Shut down", un.action)
+	}
+	if got := checked(); len(got) != 1 || got[0] != "Shut down" {
+		t.Errorf("checked %v after choosing Shut down", got)
+	}
+}

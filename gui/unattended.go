@@ -49,7 +49,7 @@ func actionTitle(a unattended.Action) string {
 
 // whenDoneMenu is the tray's "When done" submenu; its checks follow the
 // session's action.
-func (u *UI) whenDoneMenu() *fyne.MenuItem {
+func (u *UI) whenDoneMenu(t *tray) *fyne.MenuItem {
 	item := fyne.NewMenuItem(lang.L("When downloads finish"), nil)
 	item.ChildMenu = fyne.NewMenu("")
 	var refresh func()
@@ -65,14 +65,13 @@ func (u *UI) whenDoneMenu() *fyne.MenuItem {
 		for i, a := range unattended.Actions {
 			item.ChildMenu.Items[i].Checked = a == cur
 		}
-		if u.tray != nil {
-			u.tray.menu.Refresh()
-		}
+		t.menu.Refresh()
 	}
 	cur := u.opts.Unattended.WhenDone()
 	for i, a := range unattended.Actions {
 		item.ChildMenu.Items[i].Checked = a == cur
 	}
+	t.refreshWhenDone = refresh
 	return item
 }
 
