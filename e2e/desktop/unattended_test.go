@@ -3,6 +3,7 @@ package desktop
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"syscall"
@@ -81,6 +82,35 @@ func TestDesktopHiddenWhenDoneQuit(t *testing.T) {
 		if c.Method != "Inhibit" {
 			t.Errorf("logind got %v; quit must neither suspend nor power off", c)
 		}
+	}
+}
+
+// TestDesktopHiddenShowsOnSecondLaunch: Haul started hidden keeps its
+// window away until a second launch asks for it, as the tray's Show does.
+func TestDesktopHiddenShowsOnSecondLaunch(t *testing.T) {
+	bin := needDesktop(t)
+	d := newDesk(t)
+	newFakeDesktop(t, d.busAddr)
+	data := filepath.Join(d.home, "haul-data")
+	first := d.runApp(bin, data, "--hidden")
+	if !waitFor(20*time.Second, func() bool {
+		_, err := os.Stat(filepath.Join(data, "instance.json"))
+		return err == nil
+	}) {
+		t.Fatalf("the hidden haul wrote no instance.json (running: %v)", first.running())
+	}
+	if _, shown := d.window(true, time.Second); shown {
+		t.Fatal("--hidden showed the window")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	second := exec.CommandContext(ctx, bin, "--data", data)
+	second.Env = d.env
+	if out, err := second.CombinedOutput(); err != nil {
+		t.Fatalf("second haul: %v\n%s", err, out)
+	}
+	if _, ok := d.window(true, 10*time.Second); !ok {
+		t.Fatal("the hidden window did not come up for the second launch")
 	}
 }
 
