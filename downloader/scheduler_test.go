@@ -69,12 +69,7 @@ func TestScheduleHoldsQueueUntilWindow(t *testing.T) {
 	clock.Advance(119 * time.Minute)
 	waitStatePhase(t, m, ids[0], StateQueued, PhaseWaitingSchedule)
 	clock.Advance(time.Minute)
-	if s := waitState(t, m, ids[0], 30*time.Second, StateCompleted, StateFailed); s.State != StateCompleted {
-		t.Fatalf("state %s: %s", s.State, s.Error)
-	}
-	if got := fileSHA(t, filepath.Join(dir, "f.bin")); got != f.SHA256() {
-		t.Fatal("sha mismatch")
-	}
+	waitComplete(t, m, ids[0], filepath.Join(dir, "f.bin"), f)
 }
 
 func TestScheduleStartNowAnyway(t *testing.T) {
@@ -128,12 +123,7 @@ func TestScheduleClosingRequeuesRunningTask(t *testing.T) {
 	// The next evening it continues where it stopped.
 	srv.Set(testserver.WithPerConnRate(0))
 	clock.Advance(16 * time.Hour)
-	if s := waitState(t, m, ids[0], 60*time.Second, StateCompleted, StateFailed); s.State != StateCompleted {
-		t.Fatalf("state %s: %s", s.State, s.Error)
-	}
-	if got := fileSHA(t, filepath.Join(dir, "f.bin")); got != f.SHA256() {
-		t.Fatal("sha mismatch")
-	}
+	waitComplete(t, m, ids[0], filepath.Join(dir, "f.bin"), f)
 }
 
 func TestScheduleLimitFollowsClock(t *testing.T) {
@@ -250,4 +240,15 @@ func TestScheduleLimitAcrossDSTChange(t *testing.T) {
 	check(512 << 10)
 	clock.Set(jump.Add(30 * time.Minute).In(loc))
 	check(4 << 20)
+}
+
+// waitComplete waits for task id to complete and checks its file.
+func waitComplete(t *testing.T, m *Manager, id, path string, f testserver.File) {
+	t.Helper()
+	if s := waitState(t, m, id, 60*time.Second, StateCompleted, StateFailed); s.State != StateCompleted {
+		t.Fatalf("state %s: %s", s.State, s.Error)
+	}
+	if got := fileSHA(t, path); got != f.SHA256() {
+		t.Fatal("sha mismatch")
+	}
 }

@@ -224,9 +224,12 @@ type countdown struct {
 
 func (w *WhenDone) startCountdown(clk clock.Clock, a Action, delay time.Duration) *countdown {
 	c := &countdown{action: a, fire: make(chan struct{})}
-	c.canceled, c.hide = w.Countdown.Show(a, clk.Now().Add(delay))
+	deadline := clk.Now().Add(delay)
 	var once sync.Once
+	// Armed before it is shown: whoever sees the countdown may already
+	// count on the timer.
 	c.timer = clk.AfterFunc(delay, func() { once.Do(func() { close(c.fire) }) })
+	c.canceled, c.hide = w.Countdown.Show(a, deadline)
 	return c
 }
 
