@@ -366,7 +366,8 @@ func (u *UI) scheduleStatus() string {
 	if !st.Scheduled || u.settings.Schedule.Mode == downloader.ScheduleAlways {
 		return ""
 	}
-	when := st.Until.Local().Format("Mon 15:04")
+	until := st.Until.Local()
+	when := dayTitle(1<<until.Weekday()) + " " + until.Format("15:04")
 	switch {
 	case st.Open && st.Until.IsZero():
 		return lang.L("Schedule: running")

@@ -203,3 +203,44 @@ func TestTrayWhenDoneMenu(t *testing.T) {
 		t.Errorf("checked %v after choosing Shut down", got)
 	}
 }
+
+// scheduledEngine adds the schedule's calls to the fake engine.
+type scheduledEngine struct {
+	*fakeengine.Engine
+	state    downloader.ScheduleState
+	startNow []string
+}
+
+func (e *scheduledEngine) ScheduleState() downloader.ScheduleState { return e.state }
+func (e *scheduledEngine) StartNow(id string) error                { e.startNow = append(e.startNow, id); return nil }
+
+func TestStartNowAndScheduleStatus(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := downloader.DefaultSettings("/home/me/Downloads")
+	s.Schedule = downloader.Schedule{Mode: downloader.ScheduleWindows, Windows: []downloader.Window{{Days: downloader.EveryDay, Start: 60, End: 7 * 60}}}
+	held := downloader.Snapshot{ID: "held", Name: "held.bin", State: downloader.StateQueued, Phase: downloader.PhaseWaitingSchedule, Size: -1, ETA: -1}
+	running := downloader.Snapshot{ID: "run", Name: "run.bin", State: downloader.StateActive, Size: -1, ETA: -1, Position: 1}
+	opens := time.Date(2026, 12, 1, 1, 0, 0, 0, time.Local)
+	eng := &scheduledEngine{Engine: fakeengine.New(s, held, running),
+		state: downloader.ScheduleState{Scheduled: true, Until: opens, Limit: 1 << 20}}
+	u := newUI(a, eng, Options{})
+	t.Cleanup(u.Close)
+	u.Pump()
+	if got, want := u.status.sched.Text, "Waiting for the schedule until Tuesday 01:00"; got != want {
+		t.Errorf("status bar %q, want %q", got, want)
+	}
+	if got := u.status.limit.Text; got != "Speed limit: "+formatLimit(1<<20) {
+		t.Errorf("status bar limit %q, want the scheduled one", got)
+	}
+	if it := u.startNowItem([]*downloader.Snapshot{&running}); it != nil {
+		t.Error("Start now offered for a running task")
+	}
+	it := u.startNowItem([]*downloader.Snapshot{&held, &running})
+	if it == nil {
+		t.Fatal("no Start now for a task held by the schedule")
+	}
+	it.Action()
+	if len(eng.startNow) != 1 || eng.startNow[0] != "held" {
+		t.Errorf("StartNow called for %v, want [held]", eng.startNow)
+	}
+}
