@@ -167,3 +167,33 @@ func TestKeepAwakeSetting(t *testing.T) {
 	<-done
 	wait(3, 3)
 }
+
+// TestKeepAwakeWithoutLogind: with no system bus, downloads go on and the
+// failure is reported once, not on every start of the flow.
+func TestKeepAwakeWithoutLogind(t *testing.T) {
+	t.Setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path="+t.TempDir()+"/none")
+	var mu sync.Mutex
+	var logged []string
+	ld := &Logind{}
+	defer ld.Close()
+	ka := &KeepAwake{Inhibitor: ld, Logf: func(f string, a ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		logged = append(logged, f)
+	}}
+	flow := make(chan bool)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); ka.Run(ctx, flow) }()
+	for _, f := range []bool{true, false, true, false, true} {
+		flow <- f
+	}
+	flow <- false // handled only after the last true was
+	cancel()
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	if len(logged) != 1 {
+		t.Errorf("logged %d times, want once: %q", len(logged), logged)
+	}
+}
