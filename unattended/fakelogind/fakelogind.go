@@ -1,5 +1,3 @@
-//go:build linux
-
 // Package fakelogind is a stand-in for systemd-logind on a private bus,
 // for tests: it records Inhibit, Suspend and PowerOff calls and tells
 // when an inhibitor's file descriptor is closed by its holder.
@@ -7,8 +5,9 @@ package fakelogind
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
+	"io"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -16,7 +15,6 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
-	"golang.org/x/sys/unix"
 )
 
 // StartBus runs a private dbus-daemon for the test and returns its
@@ -66,8 +64,7 @@ type Lock struct {
 	Released <-chan struct{}
 
 	mu    sync.Mutex
-	write int // the fake's own copy of the descriptor it sent
-	read  int
+	write *os.File // the fake's own copy of the descriptor it sent
 }
 
 // DropOwn closes the fake's copy of the lock's descriptor. Call it once
@@ -76,9 +73,9 @@ type Lock struct {
 func (l *Lock) DropOwn() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.write >= 0 {
-		unix.Close(l.write)
-		l.write = -1
+	if l.write != nil {
+		l.write.Close()
+		l.write = nil
 	}
 }
 
@@ -178,26 +175,21 @@ func (l *Logind) record(c Call, lock *Lock) {
 type manager struct{ l *Logind }
 
 func (m manager) Inhibit(what, who, why, mode string) (dbus.UnixFD, *dbus.Error) {
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+	r, w, err := os.Pipe()
+	if err != nil {
 		return -1, dbus.MakeFailedError(err)
 	}
 	released := make(chan struct{})
-	lock := &Lock{Args: []string{what, who, why, mode}, Released: released, read: p[0], write: p[1]}
+	lock := &Lock{Args: []string{what, who, why, mode}, Released: released, write: w}
 	go func() {
-		// read returns 0 (EOF) once no write end is left open.
-		var b [1]byte
-		for {
-			n, err := unix.Read(p[0], b[:])
-			if n == 0 && !errors.Is(err, unix.EINTR) {
-				break
-			}
-		}
-		unix.Close(p[0])
+		// Read ends (EOF) once no copy of the write end is left open.
+		_, _ = io.Copy(io.Discard, r)
+		r.Close()
 		close(released)
 	}()
+	fd := dbus.UnixFD(w.Fd()) // before the test can see the lock and close w
 	m.l.record(Call{Method: "Inhibit", Args: []any{what, who, why, mode}}, lock)
-	return dbus.UnixFD(p[1]), nil
+	return fd, nil
 }
 
 func (m manager) Suspend(interactive bool) *dbus.Error {
