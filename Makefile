@@ -95,7 +95,8 @@ gui-e2e: deps-gui build
 test-browser: deps-browser build
 	HAUL_E2E_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 3m -v -run 'TestBrowser|TestFirefox|TestHost' ./e2e/browser/
 
-# Rewrites docs/window.png, docs/add-dialog.png, docs/settings.png, docs/window-zh.png (LANG=zh_CN)
+# Rewrites docs/window.png, docs/add-dialog.png, docs/settings.png, docs/window-zh.png (LANG=zh_CN),
+# docs/schedule.png, docs/schedule-status.png, docs/countdown.png
 # and docs/notification.png (drawn by dunst) from the real app.
 docs-shots: deps-docs build
 	HAUL_E2E_BIN=$(CURDIR)/$(BIN) HAUL_DOCS_SHOTS=$(CURDIR)/docs \

@@ -18,6 +18,7 @@ import (
 	"haul/gui"
 	"haul/internal/plumbing"
 	"haul/rpc"
+	"haul/unattended"
 )
 
 // appID is the application identity; it must match FyneApp.toml.
@@ -33,12 +34,18 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	var sf serviceFlags
 	fs.IntVar(&sf.port, "rpc-port", 0, "serve the aria2-compatible RPC on this `port` (default: settings, 6800)")
 	fs.StringVar(&sf.secret, "rpc-secret", "", "the RPC `token` (default: the one in settings)")
-	hidden := fs.Bool("hidden", false, "start in the tray without showing the window")
 	addAllowFlags(fs, &sf)
+	var uf unattendedFlags
+	uf.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return plumbing.ExitUsage
 	}
 	if err := checkAllowFlags(&sf); err != nil {
+		fmt.Fprintln(stderr, "haul:", err)
+		return plumbing.ExitUsage
+	}
+	uf.data = *dataFlag
+	if _, err := unattended.ParseAction(uf.whenDone); err != nil {
 		fmt.Fprintln(stderr, "haul:", err)
 		return plumbing.ExitUsage
 	}
@@ -113,14 +120,21 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	var u *gui.UI
 	show := func() { fyne.Do(func() { u.Window().Show(); u.Window().RequestFocus() }) }
 	shutdown := func() { fyne.Do(quit) }
+	un, err := newUnattended(m, uf, shutdown, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "haul:", err)
+		return plumbing.ExitUsage
+	}
 	running := rpcSettings(eng.Settings())
 	opts := gui.Options{
-		Version: downloader.Version,
-		Desktop: desk,
-		Notify:  notify,
-		Open:    gui.OpenPath,
-		OnQuit:  quit,
+		Version:    downloader.Version,
+		Desktop:    desk,
+		Notify:     notify,
+		Open:       gui.OpenPath,
+		OnQuit:     quit,
+		Unattended: un,
 		OnSettingsSaved: func(s downloader.Settings) {
+			un.settingsSaved(s)
 			if rpcSettings(s) == running {
 				return
 			}
@@ -159,11 +173,13 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 			dialog.ShowInformation("Haul", msg, u.Window())
 		})
 	}
-	if *hidden && desk != nil {
-		a.Run() // in the tray only; the tray's Show Haul opens the window
+	un.start(u.Countdown())
+	defer un.stop()
+	if uf.startHidden(desk != nil) {
+		a.Run() // the tray shows the window on demand
 		u.Close()
-	} else {
-		u.ShowAndRun()
+		return plumbing.ExitOK
 	}
+	u.ShowAndRun()
 	return plumbing.ExitOK
 }

@@ -23,6 +23,9 @@ Usage:
   haul add URL...          hand links to the running Haul, or queue them for its next start
   haul version             print the version
 
+Window flags: --hidden starts in the tray without the window;
+--when-done quit|sleep|shutdown acts once all downloads finish.
+
 Every verb accepts --data DIR to use a separate data folder.
 `
 

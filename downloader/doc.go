@@ -30,6 +30,20 @@
 // that were running, keeps queued and paused ones where they were, and shows
 // a record it cannot read as a broken task instead of failing.
 //
+// # The schedule
+//
+// Settings.Schedule holds the queue to chosen hours on chosen days
+// (Window: minutes of local wall-clock time, past midnight allowed) or
+// until a start time, and replaces the global limit during given hours
+// (LimitWindow; EffectiveLimit is the one place the two layers meet). Held
+// tasks stay Queued with PhaseWaitingSchedule; StartNow lets one run
+// anyway. Time comes from Config.Clock (package clock), so tests drive it
+// across midnight and DST changes; a timer fires at the next boundary,
+// or after a minute at most, since timers do not see the wall clock jump
+// when the computer wakes from sleep. A Config.Hold manager (`haul get`) ignores the
+// schedule. WatchFlow says whether bytes are flowing, the engine's whole
+// say in keeping the computer awake (package unattended does that).
+//
 // # Snapshots and events
 //
 // List, Get and the events carry Snapshot values: copies, safe to keep and

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"haul/downloader/clock"
 	"haul/downloader/hls"
 )
 
@@ -42,6 +43,8 @@ type Config struct {
 	// MaxActive overrides Settings.MaxActive for this process without
 	// storing it; 0 keeps the stored value.
 	MaxActive int
+	// Clock drives Settings.Schedule; nil means the system clock.
+	Clock Clock
 }
 
 // MoveTo is a direction for Manager.Move.
@@ -70,6 +73,9 @@ type Manager struct {
 	global    *rate.Limiter
 	settings  atomic.Pointer[Settings] // the effective settings: saved + session (session.go)
 	session   sessionLayer
+	clock     Clock
+	sched     scheduler
+	flow      flowWatch
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -107,6 +113,10 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 	}
 	if m.fs == nil {
 		m.fs = osFS{}
+	}
+	m.clock = cfg.Clock
+	if m.clock == nil {
+		m.clock = clock.System{}
 	}
 	if m.userAgent == "" {
 		m.userAgent = "Haul/" + Version
@@ -146,8 +156,8 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 	})
 	m.mu.Lock()
 	m.renumberLocked()
-	m.scheduleLocked()
 	m.mu.Unlock()
+	m.applySchedule() // starts the queue as the schedule allows
 	m.wg.Add(1)
 	go m.sample()
 	return m, nil
@@ -332,7 +342,7 @@ func (m *Manager) List() []Snapshot {
 func (m *Manager) snapshot(t *task) Snapshot {
 	s := t.snapshot()
 	s.Position = int(t.pos.Load())
-	return s
+	return m.withSchedulePhase(s)
 }
 
 // Stats counts tasks by state and sums the speed.
@@ -412,6 +422,7 @@ func (m *Manager) sample() {
 				active = append(active, t)
 			}
 			m.mu.Unlock()
+			m.flow.sample(now, active)
 			var total int64
 			for _, t := range active {
 				sp := t.meter.sample(t.received.Load(), now)
@@ -443,7 +454,9 @@ func (m *Manager) Close() error {
 		<-d
 	}
 	m.cancel()
+	m.stopSchedule()
 	m.wg.Wait()
+	m.flow.close()
 	m.subsMu.Lock()
 	for s := range m.subs {
 		s.stop()

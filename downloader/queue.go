@@ -14,6 +14,9 @@ func (m *Manager) scheduleLocked() {
 		return
 	}
 	limit := m.settingsSnapshot().MaxActive
+	if !m.sched.open.Load() {
+		m.holdForScheduleLocked()
+	}
 	if over := len(m.running) - limit; over > 0 {
 		for i := len(m.order) - 1; i >= 0 && over > 0; i-- {
 			t := m.order[i]
@@ -31,7 +34,8 @@ func (m *Manager) scheduleLocked() {
 				return
 			}
 			t.mu.Lock()
-			ready := t.rec.State == StateQueued && !t.broken && !t.held && (!first || t.resumeFirst)
+			ready := t.rec.State == StateQueued && !t.broken && !t.held && (!first || t.resumeFirst) &&
+				m.scheduleOpenForLocked(t)
 			t.mu.Unlock()
 			if ready {
 				if _, busy := m.running[t]; !busy {

@@ -147,7 +147,6 @@ func (m *Manager) setSaved(s Settings) error {
 // starts or stops tasks to match MaxActive.
 func (m *Manager) applySettings(s Settings) {
 	m.settings.Store(&s)
-	setLimit(m.global, s.GlobalLimit)
 	m.hosts.setCap(s.PerHost)
 	m.mu.Lock()
 	var runs []*run
@@ -164,8 +163,10 @@ func (m *Manager) applySettings(s Settings) {
 		}
 		t.mu.Unlock()
 	}
-	m.scheduleLocked()
 	m.mu.Unlock()
+	// The limit in force is the schedule's layer over s.GlobalLimit; it
+	// also starts or holds queued tasks (scheduler.go).
+	m.applySchedule()
 	for _, r := range runs {
 		r.notify()
 	}

@@ -46,7 +46,7 @@ func (s Settings) validate() error {
 	if !validFieldValue(s.UserAgent) {
 		return fmt.Errorf("the user agent must be one line of text: %w", ErrBadSettings)
 	}
-	return nil
+	return s.Schedule.validate()
 }
 
 // normalized repairs stored settings from an older or damaged record
@@ -73,6 +73,9 @@ func (s Settings) normalized(defaultFolder string) Settings {
 	}
 	if ParseProxy(s.Proxy) != nil {
 		s.Proxy = ""
+	}
+	if s.Schedule.validate() != nil {
+		s.Schedule = Schedule{} // a damaged schedule must not hold the queue forever
 	}
 	return s
 }

@@ -33,6 +33,8 @@ type TaskRecord struct {
 	Finished     time.Time  `json:"finished,omitempty"`
 	// Video is the plan of an HLS task; nil for a file.
 	Video *VideoRecord `json:"video,omitempty"`
+	// StartNow: the task runs whatever the schedule says.
+	StartNow bool `json:"startNow,omitempty"`
 	// Segments live in their own bucket; the store fills them on load.
 	Segments []Segment `json:"-"`
 	// Broken is set by the store (never persisted) when the record could

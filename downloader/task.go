@@ -122,6 +122,7 @@ func (t *task) snapshot() Snapshot {
 		Options:      cloneOptions(r.Options),
 		Log:          slices.Clone(r.Log),
 		Broken:       t.broken,
+		StartNow:     r.StartNow,
 		Created:      r.Created,
 		Started:      t.started,
 		Finished:     r.Finished,

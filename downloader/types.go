@@ -122,7 +122,9 @@ type Snapshot struct {
 	Position int
 	// Broken is set when the task's record could not be read; such a task
 	// can only be removed.
-	Broken   bool
+	Broken bool
+	// StartNow: the task runs whatever the schedule says.
+	StartNow bool
 	Created  time.Time
 	Started  time.Time
 	Finished time.Time
@@ -189,6 +191,8 @@ type Settings struct {
 	// UserAgent is sent unless a task sets its own; "" means
 	// Config.UserAgent.
 	UserAgent string `json:"userAgent,omitempty"`
+	// Schedule says when the queue runs and the speed limits by hour.
+	Schedule Schedule `json:"schedule,omitzero"`
 	// UI holds front-end preferences the engine does not interpret.
 	UI map[string]string `json:"ui,omitempty"`
 }

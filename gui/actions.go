@@ -3,6 +3,7 @@ package gui
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -179,6 +180,9 @@ func (u *UI) showContextMenu(c fyne.Canvas, pos fyne.Position) {
 		item(lang.L("Remove"), theme.ContentRemoveIcon(), true, func() { u.confirmRemove(false) }),
 		item(lang.L("Remove and delete file"), theme.DeleteIcon(), true, func() { u.confirmRemove(true) }),
 	)
+	if it := u.startNowItem(sel); it != nil {
+		menu.Items = slices.Insert(menu.Items, 5, it)
+	}
 	widget.ShowPopUpMenuAtPosition(menu, c, pos)
 }
 

@@ -89,6 +89,9 @@ func statusText(s *downloader.Snapshot) string {
 		}
 		return lang.L("Paused")
 	case downloader.StateQueued:
+		if s.Phase == downloader.PhaseWaitingSchedule {
+			return lang.L("Waiting for the schedule")
+		}
 		return lang.L("Queued")
 	case downloader.StateActive:
 		switch s.Phase {

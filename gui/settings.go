@@ -35,6 +35,7 @@ type settingsDialog struct {
 	problem                                  *widget.Label
 	save, cancel                             *widget.Button
 	remote                                   *remoteSection
+	sched                                    *scheduleTab
 }
 
 // languageChoices pairs Settings.UI values with names shown in their own
@@ -163,10 +164,12 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 		widget.NewFormItem("", d.lanWarning),
 	)
 	d.webUI.addTo(browser)
+	d.sched = u.newScheduleTab(s)
 	d.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Downloads"), downloads),
 		container.NewTabItem(lang.L("Desktop"), desktopForm),
 		container.NewTabItem(lang.L("Browser"), container.NewVBox(browser, u.browserHostsSection())),
+		container.NewTabItem(lang.L("Schedule"), d.sched.root),
 		container.NewTabItem(lang.L("Another computer"), d.remote.form()),
 	)
 	d.save = widget.NewButtonWithIcon(lang.L("Save"), theme.ConfirmIcon(), d.apply)
@@ -250,13 +253,16 @@ func (d *settingsDialog) settings() (downloader.Settings, error) {
 	}
 	d.remote.put(ui)
 	s.UI = ui
-	return s, nil
+	return s, d.sched.read(&s)
 }
 
 func (d *settingsDialog) apply() {
 	s, err := d.settings()
 	if err == nil {
 		err = d.u.eng.SetSettings(s)
+	}
+	if err == nil {
+		err = d.sched.saved()
 	}
 	if err != nil {
 		d.problem.SetText(lang.L("Not saved: {{.Error}}", map[string]any{"Error": err.Error()}))
@@ -277,7 +283,7 @@ func (d *settingsDialog) close() {
 // settingsChanged refreshes what shows settings outside the dialog.
 func (u *UI) settingsChanged(s downloader.Settings) {
 	u.settings = s
-	u.status.update(u.model, s.GlobalLimit)
+	u.status.update(u.model, u.limitInForce())
 	u.updateClipboardWatch()
 	if u.opts.OnSettingsSaved != nil {
 		u.opts.OnSettingsSaved(s)

@@ -15,6 +15,7 @@ import (
 type statusBar struct {
 	root                   fyne.CanvasObject
 	speed, counts, limit   *widget.Label
+	sched                  *widget.Label
 	lastSpeed, lastActive  int64
 	lastQueued, lastPaused int
 	lastLimit              int64
@@ -27,10 +28,12 @@ func newStatusBar() *statusBar {
 	sb.counts = widget.NewLabel("")
 	sb.limit = widget.NewLabel("")
 	sb.limit.Importance = widget.LowImportance
+	sb.sched = widget.NewLabel("")
+	sb.sched.Importance = widget.LowImportance
 	sb.root = container.NewVBox(widget.NewSeparator(), container.NewHBox(
 		widget.NewIcon(theme.DownloadIcon()), sb.speed,
 		widget.NewSeparator(), sb.counts,
-		layout.NewSpacer(), sb.limit,
+		layout.NewSpacer(), sb.sched, sb.limit,
 	))
 	return sb
 }
@@ -49,3 +52,6 @@ func (sb *statusBar) update(m *taskModel, limit int64) {
 		map[string]any{"Active": active, "Queued": queued, "Paused": paused}))
 	setText(sb.limit, lang.L("Speed limit: {{.Limit}}", map[string]any{"Limit": formatLimit(limit)}))
 }
+
+// setSchedule shows the schedule's state; "" hides it.
+func (sb *statusBar) setSchedule(text string) { setText(sb.sched, text) }

@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
@@ -16,6 +18,8 @@ type tray struct {
 	menu    *fyne.Menu
 	summary *fyne.MenuItem
 	last    string
+	// refreshWhenDone re-checks the "When downloads finish" choices.
+	refreshWhenDone func()
 }
 
 // InstallTray puts Haul in the system tray when the platform has one. It
@@ -39,6 +43,9 @@ func (u *UI) setupTray(desk desktop.App) {
 	quit := fyne.NewMenuItem(lang.L("Quit"), u.quit)
 	quit.IsQuit = true
 	t.menu = fyne.NewMenu("Haul", t.summary, fyne.NewMenuItemSeparator(), show, pause, resume, fyne.NewMenuItemSeparator(), quit)
+	if u.opts.Unattended != nil {
+		t.menu.Items = slices.Insert(t.menu.Items, len(t.menu.Items)-2, u.whenDoneMenu(t))
+	}
 	desk.SetSystemTrayIcon(assets.Icon)
 	desk.SetSystemTrayMenu(t.menu)
 	desk.SetSystemTrayWindow(u.win)

@@ -44,6 +44,9 @@ type Options struct {
 	// Remote, when set, is the host:port whose queue the engine is; a
 	// banner says so (see UIKeyRemoteAddress).
 	Remote string
+	// Unattended, when set, adds when-done and autostart to Settings →
+	// Schedule and the tray (see unattended.go).
+	Unattended Unattended
 }
 
 // UI is Haul's main window and everything in it.
@@ -186,7 +189,8 @@ func (u *UI) apply(batch []downloader.Event) {
 	ch := u.model.apply(batch)
 	u.table.refresh(ch)
 	u.filters.setCounts(u.model.counts)
-	u.status.update(u.model, u.settings.GlobalLimit)
+	u.status.update(u.model, u.limitInForce())
+	u.status.setSchedule(u.scheduleStatus())
 	u.updateTitle()
 
 	if len(u.pendingSelect) > 0 {

@@ -1,0 +1,6 @@
+//go:build !windows && !darwin
+
+package unattended
+
+// SystemAutostart is this system's way to start with the session.
+func SystemAutostart() (Autostart, error) { return NewXDGAutostart() }
