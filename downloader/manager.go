@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -442,9 +441,9 @@ func (m *Manager) Close() error {
 }
 
 // deletePart removes a task's partial file, if any.
-func deletePart(folder, name string) {
+func (m *Manager) deletePart(folder, name string) {
 	if name == "" {
 		return
 	}
-	_ = os.Remove(filepath.Join(folder, name+partSuffix))
+	_ = m.fs.Remove(filepath.Join(folder, name+partSuffix))
 }
