@@ -15,20 +15,6 @@ const oNoFollow = syscall.O_NOFOLLOW
 
 func isLinkError(err error) bool { return errors.Is(err, syscall.ELOOP) }
 
-// fileIdentity is "dev:inode" of path itself (lstat), which a rename keeps
-// and a replacement, even of the same size, does not.
-func fileIdentity(path string) (string, error) {
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return "", err
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return "", nil
-	}
-	return fmt.Sprintf("%d:%d", uint64(st.Dev), uint64(st.Ino)), nil
-}
-
 // syncDir makes the entries of dir (a created or renamed file) durable.
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
