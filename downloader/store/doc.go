@@ -13,9 +13,12 @@
 // Segments change many times a second while downloading, so they live apart
 // from the record and use a compact binary form instead of JSON:
 //
-//	byte     format (1)
+//	byte     format (2)
 //	uvarint  count
 //	count ×  varint Start, varint End, varint Done   (zig-zag, End may be -1)
+//	uint32   CRC-32C of all the bytes before it, big-endian
+//
+// Format 1, written by earlier versions, is the same without the CRC.
 //
 // Segments are validated on both write and read (Start ≥ 0, End = -1 or
 // End ≥ Start, 0 ≤ Done ≤ End-Start), so the store never persists what it
