@@ -1,9 +1,12 @@
 package downloader
 
 import (
+	"bytes"
 	"context"
 	"io/fs"
 	"maps"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -371,5 +374,36 @@ func TestFinishRemoveDeletesPartFirst(t *testing.T) {
 	}
 	if names := dirNames(t, dir); len(names) != 0 {
 		t.Fatalf("folder still holds %v", names)
+	}
+}
+
+// A server that sends no headers to the probe is a stall like any other:
+// the probe is replaced after StallTimeout and retried, not failed.
+func TestProbeStallRetried(t *testing.T) {
+	ftShortStall(t, 300*time.Millisecond)
+	body := []byte("the file after a silent first answer")
+	var mu sync.Mutex
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls++
+		first := calls == 1
+		mu.Unlock()
+		if first {
+			<-r.Context().Done() // silent until the client gives up
+			return
+		}
+		http.ServeContent(w, r, "f.txt", time.Time{}, bytes.NewReader(body))
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	m := openTest(t, newMemStore(), dir, nil)
+	id := addOne(t, m, Request{URL: srv.URL + "/f.txt"})
+	s := waitState(t, m, id, 30*time.Second, StateCompleted, StateFailed)
+	if s.State != StateCompleted {
+		t.Fatalf("state %s: %s", s.State, s.Error)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "f.txt")); !bytes.Equal(b, body) {
+		t.Fatalf("file holds %q", b)
 	}
 }
