@@ -49,7 +49,8 @@ func OpenStore(dir string) (db *store.DB, notice string, err error) {
 		return nil, "", err
 	}
 	if r := db.Recovered(); r != nil {
-		notice = tr("The task database was damaged ({{.Reason}}); it was moved to {{.Path}} and Haul started with an empty one.", map[string]any{"Reason": r.Reason, "Path": r.BrokenPath})
+		notice = tr("The task database was damaged ({{.Reason}}). {{.Kept}} downloads were recovered ({{.FromBackup}} of them from the backup), {{.Lost}} could not be read. The damaged file was kept as {{.Path}}.",
+			map[string]any{"Reason": r.Reason, "Kept": r.Kept, "FromBackup": r.FromBackup, "Lost": r.Lost, "Path": r.BrokenPath})
 	}
 	return db, notice, nil
 }

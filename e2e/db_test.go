@@ -41,7 +41,7 @@ func TestE2EHaulDBDamaged(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, want 0; %s", code, p.output())
 	}
-	if !strings.Contains(p.stderr.String(), "moved") {
+	if !strings.Contains(p.stderr.String(), "damaged") {
 		t.Errorf("no notice that the damaged database was moved aside; %s", p.output())
 	}
 	broken, _ := filepath.Glob(filepath.Join(data, "haul.db.broken-*"))
@@ -56,7 +56,7 @@ func TestE2EHaulDBDamaged(t *testing.T) {
 	}
 	// The new database is a working one: the next run finds the file done.
 	code, p = runHaul(t, 60*time.Second, "get", "--data", data, "-d", out, srv.URL("/small.bin"))
-	if code != 0 || strings.Contains(p.stderr.String(), "moved") {
+	if code != 0 || strings.Contains(p.stderr.String(), "damaged") {
 		t.Errorf("second run: exit %d; %s", code, p.output())
 	}
 }

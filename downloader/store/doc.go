@@ -26,8 +26,14 @@
 //
 // # Damage handling
 //
-// Open moves a file that is not a usable bbolt database aside to
-// "<path>.broken-<UTC time>" and starts a fresh one; DB.Recovered reports it.
+// Open moves a file that is not a usable bbolt database (damaged, or
+// empty) aside to "<path>.broken-<UTC time>" and rebuilds a fresh one from
+// it: a tolerant page-by-page read (salvage.go) follows the tree from the
+// newest valid meta page and skips pages that do not check out, or scans
+// every page when the tree is gone; records it cannot read are taken from
+// the backup "<path>.bak", which is rewritten (Tx.WriteTo, then a rename)
+// every BackupEvery while there are writes, and on Close. DB.Recovered
+// reports what was kept and lost.
 // A locked file (another Haul process) is never touched: Open returns
 // ErrLocked. A single undecodable record comes back from LoadTasks with
 // Broken set instead of failing the load.
