@@ -38,7 +38,7 @@ func (r *run) create(p *probed) error {
 	folder := t.rec.Folder
 	name := t.rec.Name
 	if !t.rec.NameFixed || name == "" {
-		name = p.name
+		name = serverName(p.name)
 	}
 	// A part file this task created but never recorded progress for (a
 	// crash right after creating it) is ours and empty of anything we

@@ -38,6 +38,9 @@ func (s *Server) addURI(ctx callCtx, p args) (any, error) {
 		return nil, err
 	}
 	req.Folder = first(opts["dir"])
+	if err := checkFolder(req.Folder); err != nil {
+		return nil, err
+	}
 	req.Name = first(opts["out"])
 	req.Paused = first(opts["pause"]) == "true"
 	ids, err := s.engine.Add(ctx, req)
@@ -255,6 +258,9 @@ func (s *Server) changeGlobalOption(_ callCtx, p args) (any, error) {
 	st := s.engine.Settings()
 	if v, ok := opts["dir"]; ok {
 		if d := first(v); d != "" {
+			if err := checkFolder(d); err != nil {
+				return nil, err
+			}
 			st.Folder = d
 		}
 	}
