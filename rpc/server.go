@@ -102,6 +102,7 @@ type Server struct {
 	done       chan struct{}
 	wg         sync.WaitGroup
 	instance   string // path of instance.json written, if any
+	handoffLn  net.Listener
 }
 
 // NewSecret returns a random token, for a front end that wants to store a
@@ -150,6 +151,18 @@ func Start(cfg Config) (*Server, error) {
 			return nil, err
 		}
 		s.instance = path
+		// Without the socket a second launch cannot hand over; it then
+		// finds the database in use and says so.
+		if hl, err := listenHandoff(cfg.DataDir); err != nil {
+			s.logf("%v", err)
+		} else {
+			s.handoffLn = hl
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				s.serveHandoff(hl)
+			}()
+		}
 	}
 	s.http = &http.Server{
 		Handler:           s.Handler(),
@@ -229,6 +242,9 @@ func (s *Server) Close() error {
 	close(s.done)
 	if s.instance != "" {
 		removeInstance(s.instance, s.secret)
+	}
+	if s.handoffLn != nil {
+		s.handoffLn.Close() // removes the socket file
 	}
 	var err error
 	if s.http != nil {
