@@ -107,7 +107,8 @@ package-windows:
 # bytes served / size. CHAOS_KILLS, CHAOS_FILES; HAUL_CHAOS_SEED=N repeats a run's random choices.
 chaos: build
 	HAUL_E2E_BIN=$(CURDIR)/$(BIN) HAUL_CHAOS_KILLS=$(or $(CHAOS_KILLS),100) HAUL_CHAOS_FILES=$(or $(CHAOS_FILES),6) \
-		$(GO) test -count=1 -timeout 60m -v -run 'TestE2ECrashLoop' ./e2e/
+		HAUL_CHAOS_FINISH_KILLS=$(or $(CHAOS_FINISH_KILLS),50) \
+		$(GO) test -count=1 -timeout 60m -v -run 'TestE2ECrashLoop|TestE2EFinishKillLoop' ./e2e/
 
 # Haul against curl, aria2c and axel, as ratios (bench/; writes docs/benchmarks.md).
 # BENCH_SIZE (256M), BENCH_ROUNDS (3), BENCH_SCENARIOS (1,2,3a,3b,4,5,5b), BENCH_TOOLS, BENCH_WAN_SIZE.

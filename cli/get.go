@@ -165,6 +165,7 @@ func Get(args []string, stdout, stderr io.Writer) int {
 		DefaultFolder: DefaultDownloads(),
 		Hold:          true,
 		MaxActive:     o.jobs,
+		FS:            testHoldFS(ctx, stderr),
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "haul get:", err)
