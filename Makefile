@@ -105,6 +105,8 @@ package-windows:
 
 # The long crash loop: 100 SIGKILLs over rounds of 6 files; prints kills survived, mismatches,
 # bytes served / size. CHAOS_KILLS, CHAOS_FILES; HAUL_CHAOS_SEED=N repeats a run's random choices.
+# Then CHAOS_FINISH_KILLS (50) kills aimed in turn at probing, transferring, verify, rename and
+# commit, each followed by a rerun, reported per phase apart from the random kills.
 chaos: build
 	HAUL_E2E_BIN=$(CURDIR)/$(BIN) HAUL_CHAOS_KILLS=$(or $(CHAOS_KILLS),100) HAUL_CHAOS_FILES=$(or $(CHAOS_FILES),6) \
 		HAUL_CHAOS_FINISH_KILLS=$(or $(CHAOS_FINISH_KILLS),50) \
