@@ -49,8 +49,8 @@ func OpenStore(dir string) (db *store.DB, notice string, err error) {
 		return nil, "", err
 	}
 	if r := db.Recovered(); r != nil {
-		notice = tr("The task database was damaged ({{.Reason}}). {{.Kept}} downloads were recovered ({{.FromBackup}} of them from the backup), {{.Lost}} could not be read. The damaged file was kept as {{.Path}}.",
-			map[string]any{"Reason": r.Reason, "Kept": r.Kept, "FromBackup": r.FromBackup, "Lost": r.Lost, "Path": r.BrokenPath})
+		notice = trN("The task database was damaged ({{.Reason}}). {{.Count}} downloads were recovered ({{.FromBackup}} of them from the backup), {{.Lost}} could not be read. The damaged file was kept as {{.Path}}.", r.Kept,
+			map[string]any{"Reason": r.Reason, "Count": r.Kept, "FromBackup": r.FromBackup, "Lost": r.Lost, "Path": r.BrokenPath})
 	}
 	return db, notice, nil
 }

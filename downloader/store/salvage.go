@@ -239,24 +239,35 @@ func (r *pageReader) scan(s *salvaged) {
 		if p == nil || le.Uint16(p[8:]) != flagLeaf {
 			continue
 		}
-		r.walk(id, p, func(k, v []byte, flags uint32) {
+		var entry func(k, v []byte, flags uint32)
+		entry = func(k, v []byte, flags uint32) {
 			if flags&flagBucketLeaf != 0 {
-				return
-			}
-			id := string(k)
-			if _, err := decodeRecord(id, v); err == nil {
-				s.tasks[id] = bytes.Clone(v)
-				return
-			}
-			if segs, err := decodeSegments(v); err == nil && len(segs) > 0 {
-				if old, ok := s.segs[id]; ok {
-					if prev, _ := decodeSegments(old); doneOf(prev) >= doneOf(segs) {
-						return
-					}
+				// A small bucket lives inline in its parent's leaf.
+				if len(v) >= bucketHeader+pageHeaderSize && le.Uint64(v) == 0 {
+					r.walk(0, v[bucketHeader:], entry)
 				}
-				s.segs[id] = bytes.Clone(v)
+				return
 			}
-		})
+			s.keep(string(k), v)
+		}
+		r.walk(id, p, entry)
+	}
+}
+
+// keep takes an entry found by scan if it decodes as a task record under
+// its own key, or as segments claiming more than those kept so far.
+func (s *salvaged) keep(id string, v []byte) {
+	if _, err := decodeRecord(id, v); err == nil {
+		s.tasks[id] = bytes.Clone(v)
+		return
+	}
+	if segs, err := decodeSegments(v); err == nil && len(segs) > 0 {
+		if old, ok := s.segs[id]; ok {
+			if prev, _ := decodeSegments(old); doneOf(prev) >= doneOf(segs) {
+				return
+			}
+		}
+		s.segs[id] = bytes.Clone(v)
 	}
 }
 
