@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"haul/downloader"
 	"haul/gui"
@@ -32,7 +33,8 @@ func startService(m *downloader.Manager, dataDir string, fl serviceFlags, onShow
 	if secret == "" {
 		secret = st.UI[gui.UIKeyRPCSecret]
 	}
-	if secret == "" {
+	rotated := secret != "" && fl.secret == "" && rpc.SecretMayHaveLeaked(dataDir, secret)
+	if secret == "" || rotated {
 		secret = rpc.NewSecret()
 		if st.UI == nil {
 			st.UI = map[string]string{}
@@ -70,6 +72,9 @@ func startService(m *downloader.Manager, dataDir string, fl serviceFlags, onShow
 	}
 	if err != nil {
 		return func() {}, fmt.Sprintf("Haul could not start its local service (%v); opening links from other programs will not reach this window.", err)
+	}
+	if rotated {
+		warning = strings.TrimSpace(warning + "\n\nHaul made a new RPC secret: the old one may have reached another program after Haul last stopped unexpectedly. Enter the new secret (Settings) in the browser extension.")
 	}
 	return func() { srv.Close() }, warning
 }

@@ -18,6 +18,24 @@ type Instance struct {
 	Port  int    `json:"port"`
 	Token string `json:"token"`
 	PID   int    `json:"pid"`
+	// Handoff is "socket" from the Haul that hands off over SocketFile;
+	// absent in files of earlier versions, whose hand-off sent Token to
+	// Port.
+	Handoff string `json:"handoff,omitempty"`
+}
+
+// handoffSocket marks instance files of the socket hand-off.
+const handoffSocket = "socket"
+
+// SecretMayHaveLeaked reports whether secret may have been given away: an
+// instance.json left in dataDir by a Haul that did not close (the caller
+// holds the data folder, so any file there is stale) was written by a
+// version whose hand-off sent the secret to the port in the file, where
+// after the crash any local program could have been listening. The
+// caller should replace such a secret with NewSecret and tell the user.
+func SecretMayHaveLeaked(dataDir, secret string) bool {
+	in, err := readInstanceFile(filepath.Join(dataDir, InstanceFile))
+	return err == nil && secret != "" && in.Token == secret && in.Handoff != handoffSocket
 }
 
 func pid() int { return os.Getpid() }

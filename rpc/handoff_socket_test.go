@@ -150,3 +150,30 @@ func TestHandOffSocketMode(t *testing.T) {
 		t.Fatalf("socket left after Close: %v", err)
 	}
 }
+
+// A stale instance file of the token-sending hand-off marks its secret as
+// possibly leaked; one of the socket hand-off, or another secret, does not.
+func TestSecretMayHaveLeaked(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   *Instance
+		want bool
+	}{
+		{"no file", nil, false},
+		{"old hand-off, same secret", &Instance{Port: 6800, Token: "s3cret", PID: 1}, true},
+		{"old hand-off, other secret", &Instance{Port: 6800, Token: "other", PID: 1}, false},
+		{"socket hand-off", &Instance{Port: 6800, Token: "s3cret", PID: 1, Handoff: handoffSocket}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if tc.in != nil {
+				if _, err := writeInstance(dir, *tc.in); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := SecretMayHaveLeaked(dir, "s3cret"); got != tc.want {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

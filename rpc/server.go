@@ -145,7 +145,7 @@ func Start(cfg Config) (*Server, error) {
 	s.ln = ln
 	s.port = ln.Addr().(*net.TCPAddr).Port
 	if cfg.DataDir != "" {
-		path, err := writeInstance(cfg.DataDir, Instance{Port: s.port, Token: s.secret, PID: pid()})
+		path, err := writeInstance(cfg.DataDir, Instance{Port: s.port, Token: s.secret, PID: pid(), Handoff: handoffSocket})
 		if err != nil {
 			ln.Close()
 			return nil, err
