@@ -58,15 +58,9 @@ func TestHandOffCarriesOptions(t *testing.T) {
 	}
 }
 
-// A stale instance.json names a port someone else now listens on: the
-// hand-off sends nothing there, least of all the token.
-func TestHandOffNeverSendsTokenToPort(t *testing.T) {
-	dataDir := t.TempDir()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
+// received is what the first connection to ln sends (nil when ln closes
+// first).
+func received(ln net.Listener) <-chan []byte {
 	got := make(chan []byte, 1)
 	go func() {
 		c, err := ln.Accept()
@@ -79,6 +73,19 @@ func TestHandOffNeverSendsTokenToPort(t *testing.T) {
 		b, _ := io.ReadAll(c)
 		got <- b
 	}()
+	return got
+}
+
+// A stale instance.json names a port someone else now listens on: the
+// hand-off sends nothing there, least of all the token.
+func TestHandOffNeverSendsTokenToPort(t *testing.T) {
+	dataDir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	got := received(ln)
 	port := ln.Addr().(*net.TCPAddr).Port
 	if _, err := writeInstance(dataDir, Instance{Port: port, Token: "secret-of-a-crashed-haul", PID: 1}); err != nil {
 		t.Fatal(err)
@@ -104,18 +111,7 @@ func TestHandOffChecksPeer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	got := make(chan []byte, 1)
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			got <- nil
-			return
-		}
-		defer c.Close()
-		_ = c.SetDeadline(time.Now().Add(2 * time.Second))
-		b, _ := io.ReadAll(c)
-		got <- b
-	}()
+	got := received(ln)
 	// Same user, but not the process the instance file names.
 	if _, err := writeInstance(dataDir, Instance{Port: 1, Token: "t", PID: os.Getpid() + 100000}); err != nil {
 		t.Fatal(err)
