@@ -13,7 +13,7 @@ import (
 // to be killed, so the end-to-end tests (e2e/finishkill_test.go) can kill
 // it exactly there rather than by luck:
 //
-//	verify  every byte is on disk, the part file closed, before the checksum pass
+//	verify  in the checksum pass, after its first read
 //	rename  verified, before the rename to the final name
 //	commit  renamed, before the record says Completed
 //
@@ -49,12 +49,28 @@ func (h *holdFS) hold(point string) error {
 	return fmt.Errorf("held at %s: %w", point, h.ctx.Err())
 }
 
-func (h *holdFS) OpenPart(path string, create bool) (downloader.PartFile, error) {
-	f, err := h.FileSystem.OpenPart(path, create)
+func (h *holdFS) OpenRead(path string) (io.ReadCloser, error) {
+	f, err := h.FileSystem.OpenRead(path)
 	if err != nil {
 		return nil, err
 	}
-	return holdPart{PartFile: f, h: h}, nil
+	return &holdReader{ReadCloser: f, h: h}, nil
+}
+
+// holdReader stops the checksum pass after its first read.
+type holdReader struct {
+	io.ReadCloser
+	h     *holdFS
+	reads int
+}
+
+func (r *holdReader) Read(p []byte) (int, error) {
+	if r.reads++; r.reads == 2 {
+		if err := r.h.hold("verify"); err != nil {
+			return 0, err
+		}
+	}
+	return r.ReadCloser.Read(p)
 }
 
 func (h *holdFS) Rename(from, to string) error {
@@ -65,17 +81,4 @@ func (h *holdFS) Rename(from, to string) error {
 		return err
 	}
 	return h.hold("commit")
-}
-
-type holdPart struct {
-	downloader.PartFile
-	h *holdFS
-}
-
-func (p holdPart) Close() error {
-	err := p.PartFile.Close()
-	if herr := p.h.hold("verify"); herr != nil {
-		return herr
-	}
-	return err
 }

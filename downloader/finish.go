@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 )
 
@@ -73,7 +72,7 @@ func (r *run) finish() error {
 	}
 	r.file = nil
 	if sum != "" {
-		if err := verifyFile(r.part, sum); err != nil {
+		if err := verifyFile(t.m.fs, r.part, sum); err != nil {
 			// Bad bytes are never kept under the final name, nor resumed
 			// from: drop them so a resume downloads afresh.
 			_ = t.m.fs.Remove(r.part)
@@ -167,7 +166,7 @@ func (r *run) adopt(final string) error {
 	t.mu.Unlock()
 	path := filepath.Join(folder, final)
 	if sum != "" {
-		if err := verifyFile(path, sum); err != nil {
+		if err := verifyFile(t.m.fs, path, sum); err != nil {
 			return err
 		}
 	}
@@ -182,12 +181,12 @@ func (r *run) adopt(final string) error {
 }
 
 // verifyFile checks the file at path against "ALGO=HEX".
-func verifyFile(path, sum string) error {
+func verifyFile(fsys FileSystem, path, sum string) error {
 	c, err := ParseChecksum(sum)
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(path)
+	f, err := fsys.OpenRead(path)
 	if err != nil {
 		return fmt.Errorf("open for checksum: %w", err)
 	}

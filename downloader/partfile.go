@@ -3,6 +3,7 @@ package downloader
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 )
@@ -39,6 +40,8 @@ type FileSystem interface {
 	// Rename moves from to to, failing with fs.ErrExist instead of
 	// replacing a file already at to.
 	Rename(from, to string) error
+	// OpenRead opens path for reading (the checksum pass).
+	OpenRead(path string) (io.ReadCloser, error)
 	// Remove deletes path (a link itself, never its target).
 	Remove(path string) error
 	// Stat describes path without following a symbolic link (lstat).
@@ -82,11 +85,12 @@ func (osFS) OpenPart(path string, create bool) (PartFile, error) {
 	return osPart{f}, nil
 }
 
-func (osFS) Rename(from, to string) error          { return renameNoReplace(from, to) }
-func (osFS) Remove(path string) error              { return os.Remove(path) }
-func (osFS) Stat(path string) (fs.FileInfo, error) { return os.Lstat(path) }
-func (osFS) SyncDir(dir string) error              { return syncDir(dir) }
-func (osFS) Identity(path string) (string, error)  { return fileIdentity(path) }
+func (osFS) Rename(from, to string) error                { return renameNoReplace(from, to) }
+func (osFS) OpenRead(path string) (io.ReadCloser, error) { return os.Open(path) }
+func (osFS) Remove(path string) error                    { return os.Remove(path) }
+func (osFS) Stat(path string) (fs.FileInfo, error)       { return os.Lstat(path) }
+func (osFS) SyncDir(dir string) error                    { return syncDir(dir) }
+func (osFS) Identity(path string) (string, error)        { return fileIdentity(path) }
 
 func (p osPart) Sync() error { return datasync(p.File) }
 

@@ -19,9 +19,10 @@ import (
 )
 
 // finishPhases are where a kill is aimed: before the first answer, mid
-// transfer, and the three steps of the finish, which haul get stops at on
-// request (HAUL_TEST_HOLD, cli/testhold.go) so the kill lands exactly
-// there.
+// transfer, and the three steps of the finish — in the checksum pass,
+// before the rename, between the rename and the Completed record — which
+// haul get stops at on request (HAUL_TEST_HOLD, cli/testhold.go) so the
+// kill lands exactly there.
 var finishPhases = []string{"probing", "transferring", "verify", "rename", "commit"}
 
 // finishKill is the outcome of one kill aimed at a phase and the rerun.
