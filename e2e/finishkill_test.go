@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"fmt"
+	"io"
+	"log"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -47,6 +49,7 @@ func killInPhase(t *testing.T, phase string, size int64, seed uint64) finishKill
 	// while probing; later requests pass through.
 	target, _ := url.Parse(srv.URL("/"))
 	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ErrorLog = log.New(io.Discard, "", 0) // a killed client is expected
 	held := make(chan struct{})
 	var once sync.Once
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
