@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -32,7 +33,11 @@ func listenHandoff(dataDir string) (net.Listener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hand-off socket: %w", err)
 	}
-	// The folder is private already; the socket is too, in case it is not.
+	// The folder is private already; the socket is too, in case it is
+	// not. Windows has no modes here: the folder's ACL does it.
+	if runtime.GOOS == "windows" {
+		return ln, nil
+	}
 	if err := os.Chmod(path, 0o600); err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("hand-off socket: %w", err)
