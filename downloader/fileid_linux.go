@@ -1,6 +1,7 @@
 package downloader
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -14,6 +15,10 @@ import (
 func fileIdentity(path string) (string, error) {
 	var st unix.Statx_t
 	err := unix.Statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_INO|unix.STATX_BTIME, &st)
+	if errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EPERM) {
+		// Kernels before 4.11, or a sandbox that filters statx.
+		return lstatIdentity(path)
+	}
 	if err != nil {
 		return "", &os.PathError{Op: "statx", Path: path, Err: err}
 	}

@@ -136,16 +136,18 @@ func (e *spaceError) Detail() string {
 func (e *spaceError) Unwrap() error { return ErrNoSpace }
 
 // samePart reports whether the file at path is still the one whose
-// identity was recorded; true when either identity is unknown.
+// identity was recorded; true when either identity is unknown. Only a
+// missing file is an error: one that cannot be identified (a file system
+// without the call) is resumed as before identities were recorded.
 func samePart(fsys FileSystem, path, recorded string) (bool, error) {
 	if recorded == "" {
 		return true, nil
 	}
 	id, err := fsys.Identity(path)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return false, fmt.Errorf("identify part file: %w", err)
 	}
-	return id == "" || id == recorded, nil
+	return err != nil || id == "" || id == recorded, nil
 }
 
 // exists reports whether path is taken by anything at all.
