@@ -23,6 +23,11 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	if err := d.Sync(); err != nil {
+		if errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOTSUP) {
+			// Some network and FUSE file systems cannot sync a
+			// directory; their entries are as durable as they get.
+			return nil
+		}
 		return fmt.Errorf("sync folder: %w", err)
 	}
 	return nil

@@ -80,11 +80,9 @@ func (r *run) create(p *probed) error {
 			return fmt.Errorf("create part file: %w", err)
 		}
 		r.part = filepath.Join(folder, chosen+partSuffix)
-		id, err := m.fs.Identity(r.part)
-		if err != nil {
-			f.Close()
-			return fmt.Errorf("identify part file: %w", err)
-		}
+		// A file system that cannot tell (id "" or an error) records
+		// no identity: the part is then resumed without that check.
+		id, _ := m.fs.Identity(r.part)
 		t.mu.Lock()
 		if note != "" {
 			t.logLocked(note)
