@@ -64,7 +64,7 @@ $(JSCLIENT)/node_modules/.package-lock.json: $(JSCLIENT)/package.json $(JSCLIENT
 FUZZTIME ?= 20000x
 FUZZ_TARGETS := downloader:FuzzContentDisposition downloader:FuzzSanitizeName downloader:FuzzContentRange \
 	downloader:FuzzParseRate downloader:FuzzParseURL downloader/store:FuzzDecodeRecord \
-	downloader/store:FuzzDecodeSegments downloader/hls:FuzzParse rpc:FuzzDecodeRequest gui:FuzzParseLinks
+	downloader/store:FuzzDecodeSegments downloader/store:FuzzSalvage downloader/hls:FuzzParse rpc:FuzzDecodeRequest gui:FuzzParseLinks
 fuzz-smoke:
 	@mkdir -p bin
 	@for t in $(FUZZ_TARGETS); do \
@@ -137,9 +137,12 @@ package-windows:
 
 # The long crash loop: 100 SIGKILLs over rounds of 6 files; prints kills survived, mismatches,
 # bytes served / size. CHAOS_KILLS, CHAOS_FILES; HAUL_CHAOS_SEED=N repeats a run's random choices.
+# Then CHAOS_FINISH_KILLS (50) kills aimed in turn at probing, transferring, verify, rename and
+# commit, each followed by a rerun, reported per phase apart from the random kills.
 chaos: build
 	HAUL_E2E_BIN=$(CURDIR)/$(BIN) HAUL_CHAOS_KILLS=$(or $(CHAOS_KILLS),100) HAUL_CHAOS_FILES=$(or $(CHAOS_FILES),6) \
-		$(GO) test -count=1 -timeout 60m -v -run 'TestE2ECrashLoop' ./e2e/
+		HAUL_CHAOS_FINISH_KILLS=$(or $(CHAOS_FINISH_KILLS),50) \
+		$(GO) test -count=1 -timeout 60m -v -run 'TestE2ECrashLoop|TestE2EFinishKillLoop' ./e2e/
 
 # hauld for servers: static (CGO_ENABLED=0) release builds for linux/amd64, linux/arm64 and
 # windows/amd64 into bin/headless/, and their sizes.

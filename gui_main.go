@@ -163,7 +163,7 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	// Worded here, after gui.New loaded the window's language.
 	var notice string
 	if recovered != nil {
-		notice = lang.L("The task database was damaged ({{.Reason}}); it was moved to {{.Path}} and Haul started with an empty one.", map[string]any{"Reason": recovered.Reason, "Path": recovered.BrokenPath})
+		notice = lang.N(plumbing.RecoveryNoticeKey, recovered.Kept, plumbing.RecoveryNoticeData(recovered))
 	}
 	if remoteErr != nil {
 		notice = strings.TrimSpace(notice + "\n\n" + gui.RemoteUnreachable(remoteAddr, remoteErr))

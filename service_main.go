@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"strings"
 
 	"haul/downloader"
 	"haul/internal/plumbing"
@@ -48,6 +49,9 @@ func startService(eng engine, dataDir string, fl serviceFlags, onShow, onQuit, o
 	}
 	if err != nil {
 		return func() {}, fmt.Sprintf("Haul could not start its local service (%v); opening links from other programs will not reach this window.", err)
+	}
+	if svc.Rotated {
+		warning = strings.TrimSpace(warning + "\n\nHaul made a new RPC secret: the old one may have reached another program after Haul last stopped unexpectedly. Enter the new secret (Settings) in the browser extension.")
 	}
 	return func() { svc.Close() }, warning
 }

@@ -167,6 +167,7 @@ func Get(args []string, stdout, stderr io.Writer) int {
 		DefaultFolder: DefaultDownloads(),
 		Hold:          true,
 		MaxActive:     o.jobs,
+		FS:            testHoldFS(ctx, stderr),
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "haul get:", err)
@@ -350,6 +351,15 @@ func summarize(stdout, stderr io.Writer, m *downloader.Manager, ids, already []s
 		switch s.State {
 		case downloader.StateCompleted:
 			fmt.Fprintln(stdout, tr("Saved {{.Path}} ({{.Size}})", map[string]any{"Path": s.Path(), "Size": downloader.FormatBytes(s.Size)}))
+		case downloader.StatePaused:
+			// Paused with its bytes kept (a full disk): not a failure,
+			// though not done either; the sentence says how to go on.
+			status = ExitFailed
+			msg := s.Error
+			if msg == "" {
+				msg = tr("Stopped before it finished.")
+			}
+			fmt.Fprintln(stderr, tr("Paused {{.URL}}: {{.Error}}", map[string]any{"URL": s.URL, "Error": msg}))
 		default:
 			status = ExitFailed
 			msg := s.Error

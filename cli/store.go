@@ -16,7 +16,7 @@ func openStore(dataDir string, stderr io.Writer) (*store.DB, error) {
 		return nil, err
 	}
 	if recovered != nil {
-		fmt.Fprintln(stderr, tr("The task database was damaged ({{.Reason}}); it was moved to {{.Path}} and Haul started with an empty one.", map[string]any{"Reason": recovered.Reason, "Path": recovered.BrokenPath}))
+		fmt.Fprintln(stderr, trN(plumbing.RecoveryNoticeKey, recovered.Kept, plumbing.RecoveryNoticeData(recovered)))
 	}
 	return db, nil
 }

@@ -1,8 +1,9 @@
 package downloader
 
 import (
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 )
 
@@ -113,7 +114,7 @@ func (m *Manager) Cancel(id string) error {
 		t.mu.Unlock()
 		return nil
 	}
-	deletePart(t.rec.Folder, t.rec.Name)
+	m.deletePart(t.rec.Folder, t.rec.Name)
 	t.resetLocked()
 	t.rec.State = StateFailed
 	t.setErrorLocked(errCanceled)
@@ -147,20 +148,23 @@ func (m *Manager) Remove(id string, deleteFile bool) error {
 	if _, ok := m.tasks[id]; !ok {
 		return nil // removed concurrently
 	}
-	if err := m.store.DeleteTask(id); err != nil {
-		return fmt.Errorf("remove task %s: %w", id, err)
-	}
 	t.mu.Lock()
 	folder, name, state := t.rec.Folder, t.rec.Name, t.rec.State
 	t.mu.Unlock()
+	// The files go before the record: a crash in between leaves a record
+	// without a part file (which restarts cleanly), never a part file no
+	// record owns.
 	if state != StateCompleted {
-		deletePart(folder, name)
+		m.deletePart(folder, name)
 	} else if deleteFile && name != "" {
-		if err := os.Remove(filepath.Join(folder, name)); err != nil && !os.IsNotExist(err) {
+		if err := m.fs.Remove(filepath.Join(folder, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			t.mu.Lock()
 			t.logLocked("Could not delete the file: " + err.Error())
 			t.mu.Unlock()
 		}
+	}
+	if err := m.store.DeleteTask(id); err != nil {
+		return fmt.Errorf("remove task %s: %w", id, err)
 	}
 	delete(m.tasks, id)
 	delete(m.names, joinPath(folder, name))

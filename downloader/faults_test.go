@@ -746,7 +746,7 @@ func (s ftIvals) cut(size int64) ftIvals {
 // ftRecFS records, per part file, which bytes were written and which of
 // those a completed Sync made durable.
 type ftRecFS struct {
-	inner FileSystem
+	FileSystem
 	mu    sync.Mutex
 	files map[string]*ftRecState
 	syncs int
@@ -763,7 +763,7 @@ type ftRecFile struct {
 }
 
 func (r *ftRecFS) OpenPart(path string, create bool) (PartFile, error) {
-	f, err := r.inner.OpenPart(path, create)
+	f, err := r.FileSystem.OpenPart(path, create)
 	if err != nil {
 		return nil, err
 	}
@@ -835,7 +835,7 @@ func TestFaultPowerLossOrder(t *testing.T) {
 				testserver.WithReset(testserver.Reset{After: 400 << 10, Every: 2}))
 			defer srv.Close()
 			dir := t.TempDir()
-			rfs := &ftRecFS{inner: osFS{}, files: map[string]*ftRecState{}}
+			rfs := &ftRecFS{FileSystem: osFS{}, files: map[string]*ftRecState{}}
 			st := newMemStore()
 			var mu sync.Mutex
 			var bad []string

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 )
 
@@ -36,7 +35,9 @@ func (r *run) checkpoint() error {
 	return nil
 }
 
-// finish verifies the file and gives it its final name.
+// finish verifies the file and gives it its final name. Once it returns
+// nil the download is complete whatever stopped the run meanwhile: the
+// caller records it so (see Manager.finished).
 func (r *run) finish() error {
 	t := r.t
 	t.setPhase(PhaseVerifying, "")
@@ -44,7 +45,6 @@ func (r *run) finish() error {
 	size := t.rec.Size
 	done := doneBytes(t.segmentsLocked())
 	sum := t.rec.Options.Checksum
-	folder, name := t.rec.Folder, t.rec.Name
 	t.mu.Unlock()
 	if size < 0 {
 		// Unknown length: the stream's end decided the size.
@@ -72,28 +72,52 @@ func (r *run) finish() error {
 	}
 	r.file = nil
 	if sum != "" {
-		if err := verifyFile(r.part, sum); err != nil {
+		if err := verifyFile(t.m.fs, r.part, sum); err != nil {
 			// Bad bytes are never kept under the final name, nor resumed
 			// from: drop them so a resume downloads afresh.
-			_ = os.Remove(r.part)
+			_ = t.m.fs.Remove(r.part)
 			t.mu.Lock()
 			t.resetLocked()
 			t.mu.Unlock()
 			return err
 		}
 	}
+	return r.rename()
+}
+
+// rename gives the verified part file its final name. The name is
+// recorded first (Target), and the folder synced after, so that whatever
+// happens between the rename and the Completed record, the next run finds
+// the file under a name the record knows and adopts it (see adopt).
+func (r *run) rename() error {
+	t := r.t
+	m := t.m
+	t.mu.Lock()
+	folder, name := t.rec.Folder, t.rec.Name
+	t.mu.Unlock()
 	// A file may appear under the chosen name at any moment: never
 	// replace it, take the next free name instead.
 	var final, note string
 	for tries := 0; ; tries++ {
-		final, note = t.m.finalName(t.id, folder, name)
-		err := renameNoReplace(r.part, filepath.Join(folder, final))
+		final, note = m.finalName(t.id, folder, name)
+		t.mu.Lock()
+		t.rec.Target = final
+		rec := t.recordLocked()
+		t.mu.Unlock()
+		if err := m.store.PutTask(rec); err != nil {
+			return fmt.Errorf("save task: %w", err)
+		}
+		err := m.fs.Rename(r.part, filepath.Join(folder, final))
 		if err == nil {
 			break
 		}
 		if !errors.Is(err, fs.ErrExist) || tries >= 100 {
 			return fmt.Errorf("rename to final name: %w", err)
 		}
+	}
+	// The Completed record must not reach the disk before the new name.
+	if err := m.fs.SyncDir(folder); err != nil {
+		return err
 	}
 	t.mu.Lock()
 	if note != "" {
@@ -104,13 +128,65 @@ func (r *run) finish() error {
 	return nil
 }
 
+// adoptable reports whether a run whose part file is gone finds the
+// finished file instead: the record says every byte is done and the
+// recorded final name holds a regular file of the recorded size that is
+// the part file renamed (same identity), when identities are known.
+func (r *run) adoptable() (string, bool) {
+	t := r.t
+	t.mu.Lock()
+	folder, name, target, size := t.rec.Folder, t.rec.Name, t.rec.Target, t.rec.Size
+	segs, id := t.rec.Segments, t.rec.PartID
+	t.mu.Unlock()
+	if size < 0 || doneBytes(segs) != size || !validSegments(segs, size) {
+		return "", false
+	}
+	if target == "" {
+		target = name
+	}
+	path := filepath.Join(folder, target)
+	fi, err := t.m.fs.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != size {
+		return "", false
+	}
+	if same, err := samePart(t.m.fs, path, id); err != nil || !same {
+		return "", false
+	}
+	return target, true
+}
+
+// adopt completes a run whose file was renamed by an earlier run that
+// stopped before recording it: re-verified when a checksum is known,
+// never downloaded again.
+func (r *run) adopt(final string) error {
+	t := r.t
+	t.setPhase(PhaseVerifying, "")
+	t.mu.Lock()
+	folder, sum := t.rec.Folder, t.rec.Options.Checksum
+	t.mu.Unlock()
+	path := filepath.Join(folder, final)
+	if sum != "" {
+		if err := verifyFile(t.m.fs, path, sum); err != nil {
+			return err
+		}
+	}
+	if err := t.m.fs.SyncDir(folder); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	t.logLocked("The file was already complete; it was kept, not downloaded again.")
+	t.rec.Name = final
+	t.mu.Unlock()
+	return nil
+}
+
 // verifyFile checks the file at path against "ALGO=HEX".
-func verifyFile(path, sum string) error {
+func verifyFile(fsys FileSystem, path, sum string) error {
 	c, err := ParseChecksum(sum)
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(path)
+	f, err := fsys.OpenRead(path)
 	if err != nil {
 		return fmt.Errorf("open for checksum: %w", err)
 	}

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 )
 
 // The staging folder of a video task and its finish: the units joined in
@@ -126,7 +125,7 @@ func (r *run) finishVideo() error {
 		return err
 	}
 	if sum != "" {
-		if err := verifyFile(joined, sum); err != nil {
+		if err := verifyFile(m.fs, joined, sum); err != nil {
 			// Bad bytes are never kept nor resumed from.
 			removeStaging(dir)
 			t.mu.Lock()
@@ -216,18 +215,4 @@ func appendFile(out *os.File, path string) (int64, error) {
 		return n, diskError("join segments", err)
 	}
 	return n, nil
-}
-
-// syncDir makes the names in dir durable (a rename, a new file). Windows
-// cannot sync a folder and does not need to.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

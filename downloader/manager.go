@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -467,10 +466,10 @@ func (m *Manager) Close() error {
 }
 
 // deletePart removes a task's partial file, if any.
-func deletePart(folder, name string) {
+func (m *Manager) deletePart(folder, name string) {
 	if name == "" {
 		return
 	}
-	_ = os.Remove(filepath.Join(folder, name+partSuffix))
+	_ = m.fs.Remove(filepath.Join(folder, name+partSuffix))
 	removeStaging(filepath.Join(folder, name+partSuffix))
 }

@@ -42,6 +42,8 @@ func Sentence(err error) string {
 		return "This is not a valid http or https link: " + detail(err) + "."
 	case errors.Is(err, ErrPartMissing):
 		return "The partial file is gone; the download starts over."
+	case errors.Is(err, ErrPartReplaced):
+		return "The partial file was replaced by another file or a link, so its bytes were not used; the download starts over."
 	case errors.Is(err, ErrBrokenRecord):
 		return "This task's saved record is damaged and cannot be resumed. Remove it and add the link again."
 	case errors.Is(err, ErrBadResponse):

@@ -38,7 +38,7 @@ func (r *run) create(p *probed) error {
 	folder := t.rec.Folder
 	name := t.rec.Name
 	if !t.rec.NameFixed || name == "" {
-		name = p.name
+		name = serverName(p.name)
 	}
 	// A part file this task created but never recorded progress for (a
 	// crash right after creating it) is ours and empty of anything we
@@ -49,7 +49,7 @@ func (r *run) create(p *probed) error {
 	}
 	t.mu.Unlock()
 	if stale != "" {
-		if err := os.Remove(stale); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := m.fs.Remove(stale); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("remove stale part file: %w", err)
 		}
 	}
@@ -79,23 +79,33 @@ func (r *run) create(p *probed) error {
 		if err != nil {
 			return fmt.Errorf("create part file: %w", err)
 		}
+		r.part = filepath.Join(folder, chosen+partSuffix)
+		// A file system that cannot tell (id "" or an error) records
+		// no identity: the part is then resumed without that check.
+		id, _ := m.fs.Identity(r.part)
 		t.mu.Lock()
 		if note != "" {
 			t.logLocked(note)
 		}
-		t.rec.Name = chosen
+		t.rec.Name, t.rec.PartID, t.rec.Target = chosen, id, ""
 		t.mu.Unlock()
-		r.part = filepath.Join(folder, chosen+partSuffix)
 		break
 	}
 	r.file = f
+	// The record about to claim this file must not outlive its entry.
+	if err := m.fs.SyncDir(folder); err != nil {
+		r.file = nil
+		f.Close()
+		m.fs.Remove(r.part)
+		return err
+	}
 	if err := preallocate(f, folder, p.size); err != nil {
 		// The file was created just now and holds nothing: leave no
 		// empty part behind, or the retry would see its own leftover as
 		// a collision and save under "name (1)".
 		r.file = nil
 		f.Close()
-		os.Remove(r.part)
+		m.fs.Remove(r.part)
 		return err
 	}
 	t.mu.Lock()
@@ -124,7 +134,7 @@ func (r *run) reopen() (bool, error) {
 	t.mu.Lock()
 	folder, name, size := t.rec.Folder, t.rec.Name, t.rec.Size
 	segs := t.rec.Segments
-	resumable := t.rec.Resumable
+	resumable, partID := t.rec.Resumable, t.rec.PartID
 	t.mu.Unlock()
 	path := filepath.Join(folder, name+partSuffix)
 	restart := func(why string) (bool, error) {
@@ -132,7 +142,7 @@ func (r *run) reopen() (bool, error) {
 		t.logLocked(why)
 		t.resetLocked()
 		t.mu.Unlock()
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := t.m.fs.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return false, fmt.Errorf("remove stale part file: %w", err)
 		}
 		return false, nil
@@ -145,13 +155,27 @@ func (r *run) reopen() (bool, error) {
 	}
 	f, err := t.m.fs.OpenPart(path, false)
 	if errors.Is(err, fs.ErrNotExist) {
+		if final, ok := r.adoptable(); ok {
+			r.adopted = final
+			return true, nil
+		}
 		if doneBytes(segs) > 0 {
 			return restart(Sentence(ErrPartMissing))
 		}
 		return restart("Starting.")
 	}
+	if errors.Is(err, ErrPartReplaced) {
+		return restart(Sentence(ErrPartReplaced))
+	}
 	if err != nil {
 		return false, fmt.Errorf("open part file: %w", err)
+	}
+	if same, err := samePart(t.m.fs, path, partID); err != nil || !same {
+		f.Close()
+		if err != nil {
+			return false, err
+		}
+		return restart(Sentence(ErrPartReplaced))
 	}
 	st, err := f.Stat()
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // probed is what the first answer taught us about the remote file.
@@ -39,9 +40,14 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 		return nil, err
 	}
 	req.Header.Set("Range", "bytes=0-")
+	// Silent headers are a stall like a silent body, under the same rule
+	// as every other request: replaced after StallTimeout and retried,
+	// not failed by the transport's ResponseHeaderTimeout.
+	watchdog := time.AfterFunc(StallTimeout, func() { cancel(ErrNoProgress) })
 	resp, err := c.Do(req)
+	watchdog.Stop()
 	if err != nil {
-		return nil, err
+		return nil, causeOf(ctx, err)
 	}
 	p := &probed{
 		finalURL:     resp.Request.URL.String(),

@@ -74,7 +74,9 @@ func (m *Manager) startLocked(t *task) {
 	go func() {
 		defer m.wg.Done()
 		err := t.execute(ctx)
-		if ctx.Err() != nil {
+		// A run that finished is complete whatever stopped it meanwhile
+		// (pause or quit while verifying): only a failure takes the cause.
+		if err != nil && ctx.Err() != nil {
 			if cause := context.Cause(ctx); cause != nil {
 				err = cause
 			}
@@ -122,7 +124,7 @@ func (m *Manager) finished(t *task, err error) {
 	case errors.Is(err, errRequeue):
 		t.rec.State = StateQueued
 	case errors.Is(err, errCanceled):
-		deletePart(t.rec.Folder, t.rec.Name)
+		m.deletePart(t.rec.Folder, t.rec.Name)
 		t.resetLocked()
 		t.rec.State = StateFailed
 		t.setErrorLocked(errCanceled)

@@ -39,6 +39,9 @@ type run struct {
 	cancel context.CancelCauseFunc
 	file   PartFile
 	part   string // path of the part file
+	// adopted is the final name of a file an earlier run finished and
+	// renamed but did not record; set by reopen.
+	adopted string
 
 	client *http.Client
 	hdr    http.Header
@@ -85,7 +88,7 @@ func (t *task) execute(ctx context.Context) error {
 		t.mu.Lock()
 		t.logLocked(why)
 		// The old bytes go, so the new file takes the same name.
-		deletePart(t.rec.Folder, t.rec.Name)
+		t.m.deletePart(t.rec.Folder, t.rec.Name)
 		t.resetLocked()
 		t.mu.Unlock()
 	}
@@ -161,6 +164,9 @@ func (t *task) attempt(parent context.Context) (err error) {
 			return err
 		}
 		resume = ok
+		if r.adopted != "" {
+			return r.adopt(r.adopted)
+		}
 	}
 	if !resume {
 		p, err := r.probe()
@@ -237,6 +243,11 @@ func (r *run) loop(first io.ReadCloser) error {
 	defer rampTicker.Stop()
 	rampC := rampTicker.C
 	var end error
+	if r.complete() {
+		// Every byte is on disk already (a resume after the rename
+		// failed, or a stop while verifying): no worker will ever signal.
+		end = errDone
+	}
 	for end == nil {
 		select {
 		case now := <-rampC:
@@ -250,6 +261,10 @@ func (r *run) loop(first io.ReadCloser) error {
 		case now := <-tick.C:
 			if err := r.checkpoint(); err != nil {
 				end = err
+				break
+			}
+			if r.complete() {
+				end = errDone
 				break
 			}
 			r.replaceStragglers(now)

@@ -18,7 +18,15 @@ type TaskRecord struct {
 	NameFixed bool   `json:"nameFixed,omitempty"` // the user chose the name
 	// PartOwned says the part file of Name was created by this task, so
 	// one found without recorded progress may be deleted.
-	PartOwned    bool       `json:"partOwned,omitempty"`
+	PartOwned bool `json:"partOwned,omitempty"`
+	// PartID is the identity of the part file when it was created (see
+	// FileSystem.Identity): a different file or a link at name.part is
+	// never resumed from. Empty when unknown.
+	PartID string `json:"partId,omitempty"`
+	// Target is the final name chosen for the finished file, recorded
+	// before the rename so a run stopped between the rename and the
+	// Completed record finds the file and adopts it.
+	Target       string     `json:"target,omitempty"`
 	Options      Options    `json:"options"`
 	Size         int64      `json:"size"`
 	ETag         string     `json:"etag,omitempty"`

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -41,7 +42,7 @@ func TestE2EHaulDBDamaged(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, want 0; %s", code, p.output())
 	}
-	if !strings.Contains(p.stderr.String(), "moved") {
+	if !strings.Contains(p.stderr.String(), "damaged") {
 		t.Errorf("no notice that the damaged database was moved aside; %s", p.output())
 	}
 	broken, _ := filepath.Glob(filepath.Join(data, "haul.db.broken-*"))
@@ -56,7 +57,7 @@ func TestE2EHaulDBDamaged(t *testing.T) {
 	}
 	// The new database is a working one: the next run finds the file done.
 	code, p = runHaul(t, 60*time.Second, "get", "--data", data, "-d", out, srv.URL("/small.bin"))
-	if code != 0 || strings.Contains(p.stderr.String(), "moved") {
+	if code != 0 || strings.Contains(p.stderr.String(), "damaged") {
 		t.Errorf("second run: exit %d; %s", code, p.output())
 	}
 }
@@ -108,4 +109,60 @@ func TestE2EHaulDBLocked(t *testing.T) {
 	if got, want := fileSHA256(t, filepath.Join(base, "out1", "slow.bin")), testserver.SHA256(seed, size); got != want {
 		t.Errorf("SHA-256 %s, want %s", got, want)
 	}
+}
+
+// TestE2EHaulDBSalvageResumes kills a download midway, damages both meta
+// pages of haul.db (bbolt refuses the file), and runs the same command:
+// the record is salvaged from the damaged file, its part file adopted, and
+// the download resumes without fetching again what was on record.
+func TestE2EHaulDBSalvageResumes(t *testing.T) {
+	needHaul(t)
+	const size, seed = 16 << 20, 77
+	srv := testserver.New(testserver.WithFile("/s.bin", testserver.File{Size: size, Seed: seed}), testserver.WithPerConnRate(2<<20))
+	defer srv.Close()
+	base := t.TempDir()
+	data, out := filepath.Join(base, "data"), filepath.Join(base, "out")
+	url := srv.URL("/s.bin")
+	args := []string{"get", "--data", data, "-d", out, "-q", "-x", "4", url}
+	p := startHaul(t, args...)
+	if !waitUntil(p, 60*time.Second, func() bool {
+		return time.Since(p.started) > 1500*time.Millisecond && srv.Stats().BytesServed >= size/2
+	}) || !p.kill(t) {
+		t.Fatalf("the kill missed; %s", p.output())
+	}
+	before := readDurable(t, data)[url]
+	if before.Done() == 0 {
+		t.Fatal("nothing on record before the damage")
+	}
+	path := filepath.Join(data, "haul.db")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The checksum of each meta page (bbolt: 16-byte page header, then
+	// 56 bytes of meta before its checksum).
+	ps := int(binary.LittleEndian.Uint32(b[16+8:]))
+	b[16+56] ^= 0xff
+	b[ps+16+56] ^= 0xff
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv.ResetStats()
+	code, p2 := runHaul(t, 2*time.Minute, args...)
+	if code != 0 {
+		t.Fatalf("rerun exit %d; %s", code, p2.output())
+	}
+	if !strings.Contains(p2.stderr.String(), "1 download was recovered") {
+		t.Errorf("no notice of what was recovered; %s", p2.output())
+	}
+	if bad := refetched(srv.Stats().Ranges, before); len(bad) > 0 {
+		t.Errorf("the rerun fetched again bytes the salvaged record had: %v", bad)
+	}
+	if got := fileSHA256(t, filepath.Join(out, "s.bin")); got != testserver.SHA256(seed, size) {
+		t.Error("s.bin is not byte-exact")
+	}
+	if names := dirList(t, out); len(names) != 1 {
+		t.Errorf("folder holds %v, want one file", names)
+	}
+	t.Logf("on record before the damage %s of %s; the rerun fetched %s", mib(before.Done()), mib(size), mib(srv.Stats().BytesServed))
 }

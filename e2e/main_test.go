@@ -141,9 +141,15 @@ func childEnv() []string {
 // still running.
 func startHaul(t *testing.T, args ...string) *proc {
 	t.Helper()
+	return startHaulEnv(t, nil, args...)
+}
+
+// startHaulEnv is startHaul with env ("K=V") added to the child's.
+func startHaulEnv(t *testing.T, env []string, args ...string) *proc {
+	t.Helper()
 	p := &proc{args: args, done: make(chan struct{})}
 	p.cmd = exec.Command(haulBin, args...)
-	p.cmd.Env = childEnv()
+	p.cmd.Env = append(childEnv(), env...)
 	p.cmd.Stdout = &p.stdout
 	p.cmd.Stderr = &p.stderr
 	p.started = time.Now()

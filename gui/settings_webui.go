@@ -28,7 +28,6 @@ const (
 	UIKeyRPCHosts = plumbing.KeyRPCHosts
 )
 
-
 // checkOrigin and checkHost validate one line of the lists, with a
 // translated sentence (rpc.ParseAllowedOrigin and ParseAllowedHost decide).
 // AllowedOrigins is the list stored under UIKeyRPCOrigins.

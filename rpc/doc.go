@@ -39,9 +39,13 @@
 // # Hand-off
 //
 // While it runs, a server started with Config.DataDir writes
-// <data dir>/instance.json (mode 0600: port, token, pid). HandOff reads it
-// and gives URLs to the running instance and asks it to show its window
-// (the Haul-specific method haul.show).
+// <data dir>/instance.json (mode 0600: port, token, pid) and listens on
+// the Unix-domain socket <data dir>/haul.sock (0600). Send gives a Handoff
+// (downloads with their headers, cookies, name, folder; show the window)
+// to the running instance over that socket after checking that the
+// listener is this user's process named in instance.json; no token
+// travels on it (handoff_client.go explains the design). HandOff is the
+// URLs-only shorthand.
 //
 // # Mapping onto Haul
 //

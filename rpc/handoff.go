@@ -1,27 +1,41 @@
 package rpc
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
-	"time"
 )
 
 // InstanceFile is the name of the file in the data folder that tells a
 // second Haul where the running one listens.
 const InstanceFile = "instance.json"
 
-// Instance is the content of InstanceFile.
+// Instance is the content of InstanceFile. The hand-off needs only PID
+// (to check the socket's peer); Port and Token are for local tools that
+// use the RPC.
 type Instance struct {
 	Port  int    `json:"port"`
 	Token string `json:"token"`
 	PID   int    `json:"pid"`
+	// Handoff is "socket" from the Haul that hands off over SocketFile;
+	// absent in files of earlier versions, whose hand-off sent Token to
+	// Port.
+	Handoff string `json:"handoff,omitempty"`
+}
+
+// handoffSocket marks instance files of the socket hand-off.
+const handoffSocket = "socket"
+
+// SecretMayHaveLeaked reports whether secret may have been given away: an
+// instance.json left in dataDir by a Haul that did not close (the caller
+// holds the data folder, so any file there is stale) was written by a
+// version whose hand-off sent the secret to the port in the file, where
+// after the crash any local program could have been listening. The
+// caller should replace such a secret with NewSecret and tell the user.
+func SecretMayHaveLeaked(dataDir, secret string) bool {
+	in, err := readInstanceFile(filepath.Join(dataDir, InstanceFile))
+	return err == nil && secret != "" && in.Token == secret && in.Handoff != handoffSocket
 }
 
 func pid() int { return os.Getpid() }
@@ -77,67 +91,4 @@ func readInstanceFile(path string) (Instance, error) {
 		return in, fmt.Errorf("%s is incomplete", path)
 	}
 	return in, nil
-}
-
-// handoffTimeout bounds a hand-off: a stale file pointing at a port
-// another program now uses must not hang Haul's start.
-const handoffTimeout = 3 * time.Second
-
-// HandOff gives urls to the Haul running on dataDir, if one answers, and
-// asks it to show its window. handled is false when no instance answers
-// (no instance.json, a stale one, or someone else on its port): then the
-// caller carries on itself. err, with handled true, says which URLs the
-// running Haul rejected.
-func HandOff(dataDir string, urls []string) (handled bool, err error) {
-	in, err := readInstanceFile(filepath.Join(dataDir, InstanceFile))
-	if err != nil {
-		return false, nil
-	}
-	token := "token:" + in.Token
-	type mc struct {
-		MethodName string `json:"methodName"`
-		Params     []any  `json:"params"`
-	}
-	calls := make([]mc, 0, len(urls)+1)
-	for _, u := range urls {
-		calls = append(calls, mc{"aria2.addUri", []any{token, []string{u}}})
-	}
-	calls = append(calls, mc{"haul.show", []any{token}})
-	body, _ := json.Marshal(map[string]any{
-		"jsonrpc": "2.0", "id": "handoff", "method": "system.multicall", "params": []any{calls},
-	})
-	client := &http.Client{
-		Timeout:   handoffTimeout,
-		Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true},
-	}
-	url := "http://127.0.0.1:" + strconv.Itoa(in.Port) + Path
-	resp, err := client.Post(url, "application/json", bytes.NewReader(body))
-	if err != nil {
-		return false, nil
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return false, nil
-	}
-	var reply struct {
-		Result []json.RawMessage `json:"result"`
-		Error  *Error            `json:"error"`
-	}
-	if json.Unmarshal(raw, &reply) != nil || reply.Error != nil || len(reply.Result) != len(calls) {
-		return false, nil // not a Haul that knows this token
-	}
-	// haul.show answering ["OK"] proves it is Haul.
-	var shown []string
-	if json.Unmarshal(reply.Result[len(urls)], &shown) != nil || len(shown) != 1 || shown[0] != "OK" {
-		return false, nil
-	}
-	var errs []error
-	for i, u := range urls {
-		var e Error
-		if json.Unmarshal(reply.Result[i], &e) == nil && e.Message != "" {
-			errs = append(errs, fmt.Errorf("%s: %s", u, e.Message))
-		}
-	}
-	return true, errors.Join(errs...)
 }

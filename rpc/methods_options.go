@@ -41,6 +41,9 @@ func (s *Server) addURI(ctx callCtx, p args) (any, error) {
 		return nil, err
 	}
 	base := first(opts["dir"])
+	if err := checkFolder(base); err != nil {
+		return nil, err
+	}
 	if base == "" {
 		base = s.engine.Settings().Folder
 	}
@@ -286,6 +289,9 @@ func (s *Server) changeGlobalOption(_ callCtx, p args) (any, error) {
 	st := s.engine.Settings()
 	if v, ok := opts["dir"]; ok {
 		if d := first(v); d != "" {
+			if err := checkFolder(d); err != nil {
+				return nil, err
+			}
 			st.Folder = d
 		}
 	}

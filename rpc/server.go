@@ -107,6 +107,7 @@ type Server struct {
 	done       chan struct{}
 	wg         sync.WaitGroup
 	instance   string // path of instance.json written, if any
+	handoffLn  net.Listener
 }
 
 // NewSecret returns a random token, for a front end that wants to store a
@@ -146,12 +147,24 @@ func Start(cfg Config) (*Server, error) {
 	}
 	s.port = lns[0].Addr().(*net.TCPAddr).Port
 	if cfg.DataDir != "" {
-		path, err := writeInstance(cfg.DataDir, Instance{Port: s.port, Token: s.secret, PID: pid()})
+		path, err := writeInstance(cfg.DataDir, Instance{Port: s.port, Token: s.secret, PID: pid(), Handoff: handoffSocket})
 		if err != nil {
 			closeAll()
 			return nil, err
 		}
 		s.instance = path
+		// Without the socket a second launch cannot hand over; it then
+		// finds the database in use and says so.
+		if hl, err := listenHandoff(cfg.DataDir); err != nil {
+			s.logf("%v", err)
+		} else {
+			s.handoffLn = hl
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				s.serveHandoff(hl)
+			}()
+		}
 	}
 	s.http = &http.Server{
 		Handler:           s.Handler(),
@@ -234,6 +247,9 @@ func (s *Server) Close() error {
 	close(s.done)
 	if s.instance != "" {
 		removeInstance(s.instance, s.secret)
+	}
+	if s.handoffLn != nil {
+		s.handoffLn.Close() // removes the socket file
 	}
 	var err error
 	if s.http != nil {

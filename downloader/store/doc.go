@@ -13,9 +13,12 @@
 // Segments change many times a second while downloading, so they live apart
 // from the record and use a compact binary form instead of JSON:
 //
-//	byte     format (1)
+//	byte     format (2)
 //	uvarint  count
 //	count ×  varint Start, varint End, varint Done   (zig-zag, End may be -1)
+//	uint32   CRC-32C of all the bytes before it, big-endian
+//
+// Format 1, written by earlier versions, is the same without the CRC.
 //
 // Segments are validated on both write and read (Start ≥ 0, End = -1 or
 // End ≥ Start, 0 ≤ Done ≤ End-Start), so the store never persists what it
@@ -23,8 +26,14 @@
 //
 // # Damage handling
 //
-// Open moves a file that is not a usable bbolt database aside to
-// "<path>.broken-<UTC time>" and starts a fresh one; DB.Recovered reports it.
+// Open moves a file that is not a usable bbolt database (damaged, or
+// empty) aside to "<path>.broken-<UTC time>" and rebuilds a fresh one from
+// it: a tolerant page-by-page read (salvage.go) follows the tree from the
+// newest valid meta page and skips pages that do not check out, or scans
+// every page when the tree is gone; records it cannot read are taken from
+// the backup "<path>.bak", which is rewritten (Tx.WriteTo, then a rename)
+// every BackupEvery while there are writes, and on Close. DB.Recovered
+// reports what was kept and lost.
 // A locked file (another Haul process) is never touched: Open returns
 // ErrLocked. A single undecodable record comes back from LoadTasks with
 // Broken set instead of failing the load.

@@ -5,13 +5,23 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 
 	"haul/downloader"
 )
 
 // segFormat is the first byte of an encoded segment list, so the encoding
-// can change without a schema bump.
-const segFormat = 1
+// can change without a schema bump. Format 2 is format 1 followed by a
+// CRC-32C of everything before it: the counters say which bytes of a part
+// file are trusted, so a flipped bit must not pass as progress. Format 1
+// (no checksum) is still read.
+const (
+	segFormat       = 2
+	segFormatNoCRC  = 1
+	segChecksumSize = 4
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // encodeRecord stamps the current RecordVersion: the store owns the format,
 // so whatever it writes is by definition the current version.
@@ -89,7 +99,7 @@ func encodeSegments(segs []downloader.Segment) ([]byte, error) {
 		b = binary.AppendVarint(b, s.End)
 		b = binary.AppendVarint(b, s.Done)
 	}
-	return b, nil
+	return binary.BigEndian.AppendUint32(b, crc32.Checksum(b, castagnoli)), nil
 }
 
 // decodeSegments parses the output of encodeSegments. Its errors are
@@ -98,7 +108,18 @@ func decodeSegments(b []byte) ([]downloader.Segment, error) {
 	if len(b) == 0 {
 		return nil, errors.New("empty progress data")
 	}
-	if b[0] != segFormat {
+	switch b[0] {
+	case segFormat:
+		if len(b) < 1+segChecksumSize {
+			return nil, errors.New("damaged progress data (too short)")
+		}
+		body, sum := b[:len(b)-segChecksumSize], b[len(b)-segChecksumSize:]
+		if crc32.Checksum(body, castagnoli) != binary.BigEndian.Uint32(sum) {
+			return nil, errors.New("damaged progress data (checksum mismatch)")
+		}
+		b = body
+	case segFormatNoCRC:
+	default:
 		return nil, fmt.Errorf("unknown progress format %d", b[0])
 	}
 	b = b[1:]

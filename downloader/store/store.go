@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -60,14 +61,6 @@ type Options struct {
 	Timeout time.Duration
 }
 
-// Recovery describes a file Open could not use and moved aside.
-type Recovery struct {
-	// BrokenPath is where the unusable file now is, next to the new one.
-	BrokenPath string
-	// Reason is why it was unusable.
-	Reason error
-}
-
 // DB is a downloader.Store backed by one bbolt file. It is safe for
 // concurrent use.
 type DB struct {
@@ -75,14 +68,23 @@ type DB struct {
 	group     grouper
 	path      string
 	recovered *Recovery
+
+	// dirty: written since the last backup.
+	dirty      atomic.Bool
+	stopBackup chan struct{}
+	backupDone chan struct{}
+	closeOnce  sync.Once
 }
 
 var _ downloader.Store = (*DB)(nil)
 
 // Open opens or creates the database at path, creating its directory
-// (0700) if needed. A file that is not a usable database is moved aside
-// (see Recovered) and replaced by an empty one. A file locked by another
-// process yields ErrLocked after opts.Timeout.
+// (0700) if needed. A file that is not a usable database (damaged, or
+// empty) is moved aside and replaced by one rebuilt from every record
+// that can still be read from it, and from the backup "<path>.bak" for
+// the rest (see Recovered). A file locked by another process yields
+// ErrLocked after opts.Timeout. While open, the database is copied to its
+// backup every BackupEvery and on Close.
 func Open(path string, opts Options) (*DB, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
@@ -100,15 +102,22 @@ func Open(path string, opts Options) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	_, statErr := os.Lstat(path)
+	fi, statErr := os.Lstat(path)
 	created := errors.Is(statErr, os.ErrNotExist)
 
-	bdb, damage, err := tryOpen(path, bopts)
-	if err != nil {
+	var bdb *bolt.DB
+	var damage, err error
+	if statErr == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
+		// bbolt would quietly make an empty file a new database: a list
+		// lost to a crash mid-write would go unnoticed.
+		damage = errors.New("the file is empty")
+	} else if bdb, damage, err = tryOpen(path, bopts); err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	var rec *Recovery
+	var salv *salvaged
 	if damage != nil {
+		salv = salvage(path)
 		broken, err := moveAside(path, time.Now())
 		if err != nil {
 			return nil, fmt.Errorf("store: open %s: file is unusable (%v) and could not be moved aside: %w", path, damage, err)
@@ -136,6 +145,15 @@ func Open(path string, opts Options) (*DB, error) {
 		bdb.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	if salv != nil {
+		if err := db.rebuild(salv, rec); err != nil {
+			bdb.Close()
+			return nil, fmt.Errorf("store: open %s: rebuild from the damaged file: %w", path, err)
+		}
+	}
+	db.dirty.Store(salv != nil)
+	db.stopBackup, db.backupDone = make(chan struct{}), make(chan struct{})
+	go db.backups(db.stopBackup, db.backupDone)
 	return db, nil
 }
 
@@ -185,12 +203,21 @@ func (db *DB) Recovered() *Recovery { return db.recovered }
 // Path returns the database file's path.
 func (db *DB) Path() string { return db.path }
 
-// Close releases the file and its lock. Later calls return ErrClosed.
+// Close copies the database to its backup if it changed, then releases
+// the file and its lock. Later calls return ErrClosed.
 func (db *DB) Close() error {
+	var berr error
+	db.closeOnce.Do(func() {
+		close(db.stopBackup)
+		<-db.backupDone
+		if db.dirty.Load() {
+			berr = db.Backup()
+		}
+	})
 	if err := db.bolt.Close(); err != nil {
 		return fmt.Errorf("store: close: %w", err)
 	}
-	return nil
+	return berr
 }
 
 // LoadTasks implements downloader.Store. Records come back ordered by Order,
@@ -306,6 +333,7 @@ func (db *DB) PutTask(rec downloader.TaskRecord) error {
 		return wrap(op, err)
 	}
 	key := []byte(rec.ID)
+	db.dirty.Store(true)
 	return wrap(op, db.bolt.Update(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketTasks).Put(key, rv); err != nil {
 			return err
@@ -330,6 +358,7 @@ func (db *DB) PutSegments(id string, segs []downloader.Segment) error {
 		return wrap(op, err)
 	}
 	key := []byte(id)
+	db.dirty.Store(true)
 	return wrap(op, db.group.do(db.bolt, func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketTasks).Get(key) == nil {
 			return downloader.ErrNotFound
@@ -342,6 +371,7 @@ func (db *DB) PutSegments(id string, segs []downloader.Segment) error {
 // an error, so a retried delete succeeds.
 func (db *DB) DeleteTask(id string) error {
 	key := []byte(id)
+	db.dirty.Store(true)
 	return wrap("delete task "+id, db.bolt.Update(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketTasks).Delete(key); err != nil {
 			return err
@@ -381,6 +411,7 @@ func (db *DB) PutSettings(s downloader.Settings) error {
 	if err != nil {
 		return wrap("put settings", err)
 	}
+	db.dirty.Store(true)
 	return wrap("put settings", db.bolt.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketSettings).Put(keySettings, v)
 	}))

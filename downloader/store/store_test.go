@@ -223,7 +223,7 @@ func TestBrokenRecords(t *testing.T) {
 		{"no id", "tasks", []byte(`{"v":1,"url":"https://x"}`), "no task ID"},
 		{"someone else's id", "tasks", []byte(`{"v":1,"id":"other"}`), "another task"},
 		{"bad segments", "segments", []byte{1, 200}, "progress"},
-		{"segments claim too much", "segments", mustSegs(t, []downloader.Segment{sg(0, 10, 5)}, func(b []byte) { b[len(b)-1] = 40 }), "claims"},
+		{"segments claim too much", "segments", []byte{segFormatNoCRC, 1, 0, 20, 40}, "claims"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -285,6 +285,16 @@ func mustSegs(t *testing.T, s []downloader.Segment, mutate func([]byte)) []byte 
 	return b
 }
 
+// populated is record i as populate writes it.
+func populated(id string, i int64) downloader.TaskRecord {
+	r := sampleRecord(id, i)
+	r.Segments = make([]downloader.Segment, 16)
+	for j := range r.Segments {
+		r.Segments[j] = downloader.Segment{Start: int64(j) << 26, End: int64(j+1) << 26, Done: int64(j) << 20}
+	}
+	return r
+}
+
 // populate fills a fresh store at path with n records in one transaction.
 func populate(t testing.TB, path string, n int) {
 	t.Helper()
@@ -295,11 +305,7 @@ func populate(t testing.TB, path string, n int) {
 	defer db.Close()
 	err = db.bolt.Update(func(tx *bolt.Tx) error {
 		for i := range n {
-			r := sampleRecord(fmt.Sprintf("task-%06d", i), int64(i))
-			r.Segments = make([]downloader.Segment, 16)
-			for j := range r.Segments {
-				r.Segments[j] = downloader.Segment{Start: int64(j) << 26, End: int64(j+1) << 26, Done: int64(j) << 20}
-			}
+			r := populated(fmt.Sprintf("task-%06d", i), int64(i))
 			rv, _ := encodeRecord(r)
 			sv, _ := encodeSegments(r.Segments)
 			if err := tx.Bucket(bucketTasks).Put([]byte(r.ID), rv); err != nil {
@@ -323,40 +329,42 @@ func TestDamagedFileMovedAside(t *testing.T) {
 		// damage gets the file and facts about it: bbolt preallocates, so
 		// only cuts below the high-water mark lose data.
 		damage func(b []byte, f facts) []byte
+		// minKept is how many of the 300 records salvage must keep.
+		minKept int
 	}{
-		{"truncated to half", func(b []byte, f facts) []byte { return b[:f.hwm/2] }},
-		{"truncated to meta pages", func(b []byte, _ facts) []byte { return b[:2*pageSize] }},
-		{"truncated mid-page", func(b []byte, f facts) []byte { return b[:f.hwm-pageSize-100] }},
-		{"truncated by one page", func(b []byte, f facts) []byte { return b[:f.hwm-pageSize] }},
-		{"truncated tiny", func(b []byte, _ facts) []byte { return b[:100] }},
-		{"zeroed", func(b []byte, _ facts) []byte { return make([]byte, len(b)) }},
+		{"truncated to half", func(b []byte, f facts) []byte { return b[:f.hwm/2] }, 0},
+		{"truncated to meta pages", func(b []byte, _ facts) []byte { return b[:2*pageSize] }, 0},
+		{"truncated mid-page", func(b []byte, f facts) []byte { return b[:f.hwm-pageSize-100] }, 290},
+		{"truncated by one page", func(b []byte, f facts) []byte { return b[:f.hwm-pageSize] }, 290},
+		{"truncated tiny", func(b []byte, _ facts) []byte { return b[:100] }, 0},
+		{"zeroed", func(b []byte, _ facts) []byte { return make([]byte, len(b)) }, 0},
 		{"garbage", func(b []byte, _ facts) []byte {
 			for i := range b {
 				b[i] = byte(i*7919 + i>>8)
 			}
 			return b
-		}},
-		{"short garbage", func([]byte, facts) []byte { return []byte("this is not a database\n") }},
+		}, 0},
+		{"short garbage", func([]byte, facts) []byte { return []byte("this is not a database\n") }, 0},
 		{"data pages garbage", func(b []byte, _ facts) []byte {
 			// Valid meta pages, rubbish behind them: opens, fails on read.
 			for i := 2 * pageSize; i < len(b); i++ {
 				b[i] = byte(i*31 + 7)
 			}
 			return b
-		}},
+		}, 0},
 		{"data pages zeroed", func(b []byte, _ facts) []byte {
 			clear(b[2*pageSize:])
 			return b
-		}},
+		}, 0},
 		{"one leaf page's type damaged", func(b []byte, f facts) []byte {
 			// Freelist and meta intact: Open succeeds, only the walk sees it.
 			b[f.leaf*pageSize+8] = 0x99
 			return b
-		}},
+		}, 290},
 		{"one leaf page zeroed", func(b []byte, f facts) []byte {
 			clear(b[f.leaf*pageSize : (f.leaf+1)*pageSize])
 			return b
-		}},
+		}, 290},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -393,10 +401,25 @@ func TestDamagedFileMovedAside(t *testing.T) {
 			if got, err := os.ReadFile(rec.BrokenPath); err != nil || !bytes.Equal(got, damaged) {
 				t.Errorf("broken file not preserved byte for byte (err %v)", err)
 			}
-			// The fresh database works and is empty.
-			if recs, err := db.LoadTasks(); err != nil || len(recs) != 0 {
-				t.Fatalf("fresh LoadTasks = %d, %v", len(recs), err)
+			// The rebuilt database holds exactly what was salvaged, each
+			// record as it was written.
+			recs, err := db.LoadTasks()
+			if err != nil || len(recs) != rec.Kept {
+				t.Fatalf("rebuilt LoadTasks = %d, %v; Recovery says %d kept", len(recs), err, rec.Kept)
 			}
+			for _, r := range recs {
+				want := populated(r.ID, r.Order)
+				if r.Segments == nil {
+					want.Segments = nil // the record survived, its progress did not
+				}
+				if !reflect.DeepEqual(r, want) {
+					t.Fatalf("salvaged record %s differs from the one written", r.ID)
+				}
+			}
+			if rec.Kept < tt.minKept || rec.Kept+rec.Lost > 300 {
+				t.Errorf("kept %d, lost %d of 300; want at least %d kept", rec.Kept, rec.Lost, tt.minKept)
+			}
+			t.Logf("kept %d, lost %d, unreadable pages: %v — %s", rec.Kept, rec.Lost, rec.Unreadable, rec.Summary())
 			if err := db.PutTask(sampleRecord("new", 0)); err != nil {
 				t.Fatal(err)
 			}
@@ -405,7 +428,7 @@ func TestDamagedFileMovedAside(t *testing.T) {
 			if db.Recovered() != nil {
 				t.Error("healthy reopen reported a recovery")
 			}
-			if recs, err := db.LoadTasks(); err != nil || len(recs) != 1 {
+			if recs, err := db.LoadTasks(); err != nil || len(recs) != rec.Kept+1 {
 				t.Errorf("after reopen: %d records, %v", len(recs), err)
 			}
 		})

@@ -47,6 +47,10 @@ type Service struct {
 	// NewSecret is true when this start made the secret and saved it in
 	// the settings (haul.db, mode 0600): the caller may show it once.
 	NewSecret bool
+	// Rotated is true when the stored secret was replaced because it may
+	// have leaked (rpc.SecretMayHaveLeaked): clients must be given the new
+	// one, and the caller says so.
+	Rotated bool
 }
 
 // StartService starts the aria2-compatible RPC (or, when it is off, the
@@ -61,7 +65,10 @@ func StartService(eng rpc.Engine, dataDir string, o ServiceOptions) (*Service, e
 	st := eng.Settings()
 	prefs := RPCPrefsOf(st)
 	svc := &Service{}
-	if prefs.Secret == "" && o.Secret == "" {
+	// A stale instance file of the old hand-off, which sent the token to
+	// whatever listened on its port, may have given the secret away.
+	svc.Rotated = prefs.Secret != "" && o.Secret == "" && rpc.SecretMayHaveLeaked(dataDir, prefs.Secret)
+	if (prefs.Secret == "" || svc.Rotated) && o.Secret == "" {
 		prefs.Secret = rpc.NewSecret()
 		prefs.Put(&st)
 		// A failed save costs only a new secret at the next start.
@@ -73,11 +80,11 @@ func StartService(eng rpc.Engine, dataDir string, o ServiceOptions) (*Service, e
 		secret = o.Secret
 	}
 	cfg := rpc.Config{
-		Engine:         eng,
-		Port:           prefs.Port,
-		Secret:         secret,
-		DataDir:        dataDir,
-		Version:        downloader.Version,
+		Engine:            eng,
+		Port:              prefs.Port,
+		Secret:            secret,
+		DataDir:           dataDir,
+		Version:           downloader.Version,
 		AllowedOrigins:    append(prefs.AllowedOrigins(), o.AllowedOrigins...),
 		AllowedHosts:      append(prefs.AllowedHosts(), o.AllowedHosts...),
 		OnShow:            o.OnShow,
