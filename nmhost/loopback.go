@@ -1,16 +1,12 @@
 package nmhost
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -123,62 +119,25 @@ func readInstance(path string) (rpc.Instance, error) {
 	return in, nil
 }
 
-// addURI calls aria2.addUri on the running Haul. errNoInstance: nobody
-// (or not Haul) answered; ErrRefused: Haul answered with an error.
+// addURI gives req to the running Haul through the single-instance
+// hand-off (rpc.Send: a socket in the data folder whose listener is
+// proven to be this user's Haul before anything is sent; no token
+// travels). errNoInstance: nobody (or not Haul) answered; ErrRefused:
+// Haul answered with a reason.
 func (l Loopback) addURI(ctx context.Context, req downloader.Request) (string, error) {
-	in, err := readInstance(filepath.Join(l.DataDir, rpc.InstanceFile))
+	d := rpc.HandoffDownload{URL: req.URL, Name: req.Name, Folder: req.Folder,
+		Checksum: req.Options.Checksum, Paused: req.Paused}
+	if len(req.Headers) > 0 {
+		d.Headers = req.Headers.Clone()
+		d.Cookies = d.Headers.Get("Cookie")
+		d.Headers.Del("Cookie")
+	}
+	res, err := rpc.Send(ctx, l.DataDir, rpc.Handoff{Downloads: []rpc.HandoffDownload{d}})
 	if err != nil {
 		return "", errNoInstance
 	}
-	opts := map[string]any{}
-	var headers []string
-	for name, vs := range req.Headers {
-		for _, v := range vs {
-			headers = append(headers, name+": "+v)
-		}
+	if res.Errors[0] != "" {
+		return "", fmt.Errorf("%w: %s", ErrRefused, res.Errors[0])
 	}
-	if len(headers) > 0 {
-		opts["header"] = headers
-	}
-	if req.Name != "" {
-		opts["out"] = req.Name
-	}
-	if req.Folder != "" {
-		opts["dir"] = req.Folder
-	}
-	body, _ := json.Marshal(map[string]any{
-		"jsonrpc": "2.0", "id": "nmhost", "method": "aria2.addUri",
-		"params": []any{"token:" + in.Token, []string{req.URL}, opts},
-	})
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	hreq, _ := http.NewRequestWithContext(ctx, http.MethodPost,
-		"http://127.0.0.1:"+strconv.Itoa(in.Port)+rpc.Path, bytes.NewReader(body))
-	hreq.Header.Set("Content-Type", "application/json")
-	client := &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}
-	resp, err := client.Do(hreq)
-	if err != nil {
-		return "", errNoInstance
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return "", errNoInstance
-	}
-	var reply struct {
-		Result *string `json:"result"`
-		Error  *struct {
-			Code    int    `json:"code"`
-			Message string `json:"message"`
-		} `json:"error"`
-	}
-	switch {
-	case json.Unmarshal(raw, &reply) != nil:
-		return "", errNoInstance // someone else on a stale port
-	case reply.Error != nil:
-		return "", fmt.Errorf("%w: %s", ErrRefused, reply.Error.Message)
-	case reply.Result == nil:
-		return "", errNoInstance
-	}
-	return *reply.Result, nil
+	return res.IDs[0], nil
 }

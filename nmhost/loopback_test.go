@@ -10,47 +10,33 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"haul/downloader"
+	"haul/downloader/store"
 	"haul/rpc"
 )
 
-// fakeHaul answers aria2.addUri like Haul's RPC and records the calls.
-type fakeHaul struct {
-	srv    *httptest.Server
-	refuse string
-	mu     sync.Mutex
-	calls  [][]json.RawMessage
-}
-
-func newFakeHaul(t *testing.T) *fakeHaul {
-	f := &fakeHaul{}
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req struct {
-			Method string            `json:"method"`
-			Params []json.RawMessage `json:"params"`
-		}
-		json.NewDecoder(r.Body).Decode(&req)
-		f.mu.Lock()
-		f.calls = append(f.calls, req.Params)
-		f.mu.Unlock()
-		if f.refuse != "" {
-			json.NewEncoder(w).Encode(map[string]any{"id": "x", "error": map[string]any{"code": 1, "message": f.refuse}})
-			return
-		}
-		json.NewEncoder(w).Encode(map[string]any{"id": "x", "result": "2089b05ecca3d829"})
-	}))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-func (f *fakeHaul) port() int {
-	_, p, _ := net.SplitHostPort(f.srv.Listener.Addr().String())
-	n, _ := strconv.Atoi(p)
-	return n
+// runHaul starts a real hand-off service (rpc.Start, hand-off only) on
+// dir over an engine that never downloads, as a running Haul would; it
+// writes dir's instance file and socket.
+func runHaul(t *testing.T, dir string) *downloader.Manager {
+	t.Helper()
+	db, err := store.Open(filepath.Join(dir, "haul.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := downloader.Open(context.Background(), downloader.Config{Store: db, DefaultFolder: t.TempDir(), NoStart: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := rpc.Start(rpc.Config{Engine: m, Port: rpc.AnyPort, HandoffOnly: true, Secret: "tok", DataDir: dir, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close(); m.Close(); db.Close() })
+	return m
 }
 
 func writeInstance(t *testing.T, dir string, port int) {
@@ -61,44 +47,36 @@ func writeInstance(t *testing.T, dir string, port int) {
 	}
 }
 
-var sample = downloader.Request{URL: "http://e.com/f.iso", Name: "f.iso", Folder: "/dl",
+var sample = downloader.Request{URL: "http://e.com/f.iso", Name: "f.iso", Folder: os.TempDir(),
 	Options: downloader.Options{Headers: map[string][]string{"Cookie": {"sid=abc"}, "Referer": {"http://e.com/"}}}}
 
 func TestLoopbackRunning(t *testing.T) {
 	dir := t.TempDir()
-	f := newFakeHaul(t)
-	writeInstance(t, dir, f.port())
+	m := runHaul(t, dir)
 	id, queued, err := Loopback{DataDir: dir}.Submit(context.Background(), sample)
-	if err != nil || queued || id != "2089b05ecca3d829" {
+	if err != nil || queued || id == "" {
 		t.Fatalf("Submit = %q, %v, %v", id, queued, err)
 	}
-	var token string
-	var uris []string
-	var opts struct {
-		Header []string `json:"header"`
-		Out    string   `json:"out"`
-		Dir    string   `json:"dir"`
+	snap, err := m.Get(id)
+	if err != nil {
+		t.Fatal(err)
 	}
-	c := f.calls[0]
-	json.Unmarshal(c[0], &token)
-	json.Unmarshal(c[1], &uris)
-	json.Unmarshal(c[2], &opts)
-	if token != "token:tok" || len(uris) != 1 || uris[0] != sample.URL || opts.Out != "f.iso" || opts.Dir != "/dl" {
-		t.Errorf("addUri params: %s", c)
+	if snap.URL != sample.URL || snap.Name != "f.iso" || snap.Folder != sample.Folder {
+		t.Errorf("task %+v, want %s as f.iso in %s", snap, sample.URL, sample.Folder)
 	}
-	if len(opts.Header) != 2 {
-		t.Errorf("headers %q, want Cookie and Referer", opts.Header)
+	if got := snap.Options.Headers; got.Get("Cookie") != "sid=abc" || got.Get("Referer") != "http://e.com/" {
+		t.Errorf("headers %v, want the Cookie and the Referer", got)
 	}
 }
 
 func TestLoopbackRefused(t *testing.T) {
 	dir := t.TempDir()
-	f := newFakeHaul(t)
-	f.refuse = "The folder /dl cannot be written."
-	writeInstance(t, dir, f.port())
+	runHaul(t, dir)
 	queuedCalls := 0
 	l := Loopback{DataDir: dir, Queue: func(context.Context, downloader.Request) (string, error) { queuedCalls++; return "q", nil }}
-	_, _, err := l.Submit(context.Background(), sample)
+	bad := sample
+	bad.Folder = "relative/dl" // the hand-off refuses a relative folder
+	_, _, err := l.Submit(context.Background(), bad)
 	if !errors.Is(err, ErrRefused) || queuedCalls != 0 {
 		t.Errorf("err = %v, queued %d times; want ErrRefused and no queueing", err, queuedCalls)
 	}
@@ -134,7 +112,7 @@ func TestLoopbackNotRunning(t *testing.T) {
 			if tt.instance != 0 {
 				writeInstance(t, dir, tt.instance)
 			}
-			f := newFakeHaul(t)
+			var m *downloader.Manager
 			starts := 0
 			l := Loopback{DataDir: dir, StartTimeout: 10 * time.Second,
 				Start: func() (<-chan error, error) {
@@ -142,7 +120,7 @@ func TestLoopbackNotRunning(t *testing.T) {
 					exited := make(chan error, 1)
 					if tt.startOK {
 						// Haul writes its instance file once it listens.
-						go writeInstanceLater(dir, f.port())
+						m = runHaul(t, dir)
 					} else {
 						exited <- errors.New("exit status 1")
 					}
@@ -154,25 +132,14 @@ func TestLoopbackNotRunning(t *testing.T) {
 			if err != nil || queued != tt.wantQueued || starts != 1 {
 				t.Fatalf("Submit = %q, queued %v, %v; starts %d", id, queued, err, starts)
 			}
-			if tt.wantQueued && id != "queued-id" || !tt.wantQueued && (id != "2089b05ecca3d829" || len(f.calls) != 1) {
-				t.Errorf("id %q, calls %d", id, len(f.calls))
+			if tt.wantQueued && id != "queued-id" {
+				t.Errorf("id %q, want queued-id", id)
+			}
+			if !tt.wantQueued {
+				if _, err := m.Get(id); err != nil {
+					t.Errorf("task %q not in the started Haul: %v", id, err)
+				}
 			}
 		})
-	}
-}
-
-func writeInstanceLater(dir string, port int) {
-	b, _ := json.Marshal(rpc.Instance{Port: port, Token: "tok", PID: 43})
-	tmp := filepath.Join(dir, ".instance-tmp")
-	os.WriteFile(tmp, b, 0o600)
-	os.Rename(tmp, filepath.Join(dir, rpc.InstanceFile))
-}
-
-func TestLoopbackNothingWorks(t *testing.T) {
-	_, _, err := Loopback{DataDir: t.TempDir(),
-		Queue: func(context.Context, downloader.Request) (string, error) { return "", errors.New("locked") },
-	}.Submit(context.Background(), sample)
-	if !errors.Is(err, ErrUnavailable) {
-		t.Errorf("err = %v, want ErrUnavailable", err)
 	}
 }
