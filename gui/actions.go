@@ -75,7 +75,7 @@ func (u *UI) resync() {
 	for i, s := range list {
 		evs[i] = downloader.Event{Kind: downloader.EventChanged, Task: s}
 	}
-	u.apply(evs)
+	u.apply(batch{events: evs})
 }
 
 func (u *UI) each(f func(*downloader.Snapshot) error) {

@@ -29,8 +29,8 @@ func (u *UI) Pump() {
 			drained = true
 		}
 	}
-	if batch := u.bridge.take(); len(batch) > 0 {
-		u.apply(batch)
+	if q := u.bridge.take(); len(q.events) > 0 || len(q.finished) > 0 {
+		u.apply(q)
 	}
 }
 

@@ -137,11 +137,12 @@ func newUI(a fyne.App, eng Engine, opts Options) *UI {
 	u.unsubscribe = unsubscribe
 	u.bridge = newBridge(events, u.apply)
 	list := eng.List()
+	u.bridge.seed(list)
 	initial := make([]downloader.Event, len(list))
 	for i, s := range list {
 		initial[i] = downloader.Event{Kind: downloader.EventAdded, Task: s}
 	}
-	u.apply(initial)
+	u.apply(batch{events: initial})
 	u.table.updateHeader()
 	return u
 }
@@ -173,8 +174,8 @@ func (u *UI) Close() {
 }
 
 // apply runs on the UI goroutine with one coalesced batch of events.
-func (u *UI) apply(batch []downloader.Event) {
-	ch := u.model.apply(batch)
+func (u *UI) apply(b batch) {
+	ch := u.model.apply(b.events)
 	u.table.refresh(ch)
 	u.filters.setCounts(u.model.counts)
 	u.status.update(u.model, u.settings.GlobalLimit)
@@ -194,18 +195,18 @@ func (u *UI) apply(batch []downloader.Event) {
 	}
 
 	touched := ch.rebuilt
-	for i := 0; !touched && i < len(batch); i++ {
-		touched = u.table.isSelected(batch[i].Task.ID)
+	for i := 0; !touched && i < len(b.events); i++ {
+		touched = u.table.isSelected(b.events[i].Task.ID)
 	}
 	if touched {
 		u.selectionChanged()
 	}
 	if u.opts.OnTaskFinished != nil {
-		for _, s := range ch.finished {
+		for _, s := range b.finished {
 			u.opts.OnTaskFinished(s)
 		}
 	}
-	u.notifyFinished(ch.finished)
+	u.notifyFinished(b.finished)
 	if u.tray != nil {
 		u.tray.update(u.model)
 	}

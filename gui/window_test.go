@@ -368,3 +368,31 @@ func TestNewAndCloseOwnTheBridge(t *testing.T) {
 	}
 	u.Close() // twice is fine
 }
+
+// TestFastFinishNotifiesOnce: a task added and finished within one tick
+// (a 404, a tiny file) gives exactly one notification; a later change to
+// the finished task gives none.
+func TestFastFinishNotifiesOnce(t *testing.T) {
+	a := test.NewTempApp(t)
+	eng := fakeengine.New(settings())
+	var sent []*fyne.Notification
+	u := gui.NewManual(a, eng, gui.Options{Notify: func(n *fyne.Notification) { sent = append(sent, n) }})
+	t.Cleanup(u.Close)
+
+	s := task("tiny", downloader.StateQueued, 0)
+	eng.Emit(downloader.EventAdded, s)
+	s.State = downloader.StateActive
+	eng.Emit(downloader.EventChanged, s)
+	s.State, s.Done = downloader.StateCompleted, s.Size
+	eng.Emit(downloader.EventChanged, s)
+	u.Pump()
+	if len(sent) != 1 {
+		t.Fatalf("%d notifications for one fast finish, want 1", len(sent))
+	}
+	s.Position = 3
+	eng.Emit(downloader.EventChanged, s)
+	u.Pump()
+	if len(sent) != 1 {
+		t.Errorf("a change to a finished task notified again (%d)", len(sent))
+	}
+}
