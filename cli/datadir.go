@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"haul/downloader/store"
+	"haul/userdirs"
 )
 
 // ErrInUse means another Haul process has the data folder open.
@@ -25,14 +26,13 @@ func DataDir(flagValue string) (string, error) {
 	return filepath.Join(base, "Haul"), nil
 }
 
-// DefaultDownloads is the folder new downloads go to when none is set.
+// DefaultDownloads is the folder new downloads go to when none is set:
+// the desktop's download folder (see userdirs.Downloads).
 func DefaultDownloads() string {
-	if home, err := os.UserHomeDir(); err == nil {
-		d := filepath.Join(home, "Downloads")
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
-			return d
-		}
-		return home
+	// A folder that could not be created is still the right answer: the
+	// engine reports it with a sentence when a download starts.
+	if d, _ := userdirs.Downloads(); d != "" {
+		return d
 	}
 	wd, _ := os.Getwd()
 	return wd
