@@ -118,15 +118,11 @@ func (d *detailsPane) show(s *downloader.Snapshot) {
 
 	setText(d.title, displayName(s))
 	d.segments.Set(s.Size, s.Segments, s.State == downloader.StateCompleted)
-	setText(d.summary, detailsSummary(s))
-	imp := statusImportance(s) // errors and warnings stand out; the rest stays quiet
+	imp := lookOf(s).importance // errors and warnings stand out; the rest stays quiet
 	if imp == widget.MediumImportance {
 		imp = widget.LowImportance
 	}
-	if imp != d.summary.Importance {
-		d.summary.Importance = imp
-		d.summary.Refresh()
-	}
+	setLabel(d.summary, detailsSummary(s), imp)
 	setText(d.url, s.URL)
 	setText(d.finalURL, orDash(s.FinalURL))
 	path := ""

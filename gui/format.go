@@ -6,9 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/theme"
 
 	"haul/downloader"
 )
@@ -126,26 +124,6 @@ func displayName(s *downloader.Snapshot) string {
 		return b
 	}
 	return s.URL
-}
-
-// fileIcon picks a theme icon from the extension so a glance tells a
-// video from an archive.
-func fileIcon(name string) fyne.Resource {
-	switch strings.ToLower(path.Ext(name)) {
-	case ".mp4", ".mkv", ".avi", ".mov", ".webm", ".wmv", ".flv", ".m4v":
-		return theme.FileVideoIcon()
-	case ".mp3", ".flac", ".wav", ".ogg", ".m4a", ".aac", ".opus":
-		return theme.FileAudioIcon()
-	case ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".bmp", ".tiff":
-		return theme.FileImageIcon()
-	case ".txt", ".md", ".pdf", ".doc", ".docx", ".odt", ".csv", ".json", ".xml", ".html", ".epub":
-		return theme.FileTextIcon()
-	case ".exe", ".msi", ".deb", ".rpm", ".dmg", ".pkg", ".appimage", ".apk", ".iso", ".img":
-		return theme.FileApplicationIcon()
-	case ".zip", ".gz", ".tgz", ".xz", ".bz2", ".zst", ".7z", ".rar", ".tar":
-		return theme.StorageIcon()
-	}
-	return theme.FileIcon()
 }
 
 // formatTime is a short local time, blank for the zero time.

@@ -277,8 +277,7 @@ type taskRow struct {
 	icon     *widget.Icon
 	name     *widget.Label
 	size     *widget.Label
-	progress *widget.ProgressBar
-	percent  string
+	progress *stateBar
 	speed    *widget.Label
 	eta      *widget.Label
 	status   *widget.Label
@@ -291,11 +290,10 @@ type taskRow struct {
 func newTaskRow(t *taskTable) *taskRow {
 	r := &taskRow{t: t, row: -1}
 	r.bg = canvas.NewRectangle(color.Transparent)
-	r.icon = widget.NewIcon(theme.FileIcon())
+	r.icon = widget.NewIcon(nil)
 	r.name = truncLabel(fyne.TextAlignLeading)
 	r.size = truncLabel(fyne.TextAlignTrailing)
-	r.progress = widget.NewProgressBar()
-	r.progress.TextFormatter = func() string { return r.percent }
+	r.progress = newStateBar()
 	r.speed = truncLabel(fyne.TextAlignTrailing)
 	r.eta = truncLabel(fyne.TextAlignTrailing)
 	r.status = truncLabel(fyne.TextAlignLeading)
@@ -335,25 +333,27 @@ func (r *taskRow) show(row int) {
 		r.id = s.ID
 		r.t.shown[s.ID] = r
 	}
+	r.paint(s)
+}
+
+// paint sets every visual property of the row from s, every time: a
+// recycled row must not keep a colour, icon or bar from its last task.
+func (r *taskRow) paint(s *downloader.Snapshot) {
 	if r.t.isSelected(s.ID) {
 		setFill(r.bg, theme.Color(theme.ColorNameSelection))
 	} else {
 		setFill(r.bg, color.Transparent)
 	}
-	name := displayName(s)
-	if r.name.Text != name {
-		r.icon.SetResource(fileIcon(name))
+	lk := lookOf(s)
+	if r.icon.Resource == nil || r.icon.Resource.Name() != lk.icon.Name() {
+		r.icon.SetResource(lk.icon)
 	}
-	setText(r.name, name)
+	setText(r.name, displayName(s))
 	setText(r.size, formatSize(s))
 	setText(r.speed, formatSpeed(s))
 	setText(r.eta, formatETA(s))
-	setText(r.status, statusText(s))
-	r.status.Importance = statusImportance(s)
-	if pct, v := progressText(s), s.Progress(); pct != r.percent || v != r.progress.Value {
-		r.percent = pct
-		r.progress.SetValue(v)
-	}
+	setLabel(r.status, statusText(s), lk.importance)
+	r.progress.set(s.Progress(), progressText(s), lk.bar)
 }
 
 // redraw shows the row's task again if the row still holds it; a row
@@ -364,23 +364,20 @@ func (r *taskRow) redraw() {
 	}
 }
 
-func statusImportance(s *downloader.Snapshot) widget.Importance {
-	switch {
-	case s.Broken || s.State == downloader.StateFailed:
-		return widget.DangerImportance
-	case s.State == downloader.StateCompleted:
-		return widget.SuccessImportance
-	case s.State == downloader.StatePaused && s.Error != "", s.Phase == downloader.PhaseRetrying, s.Phase == downloader.PhaseWaitingNetwork:
-		return widget.WarningImportance
-	}
-	return widget.MediumImportance
-}
-
 // setText avoids a redraw when nothing changed, which is most cells on
 // most ticks.
 func setText(l *widget.Label, s string) {
 	if l.Text != s {
 		l.SetText(s)
+	}
+}
+
+// setLabel sets text and importance together, redrawing once when either
+// changed: an importance set after an unchanged text would never show.
+func setLabel(l *widget.Label, s string, imp widget.Importance) {
+	if l.Text != s || l.Importance != imp {
+		l.Text, l.Importance = s, imp
+		l.Refresh()
 	}
 }
 

@@ -92,6 +92,7 @@ func New(a fyne.App, eng Engine, opts Options) *UI {
 func newUI(a fyne.App, eng Engine, opts Options) *UI {
 	u := &UI{app: a, eng: eng, opts: opts, done: make(chan struct{}), cancel: func() {}}
 	u.settings = eng.Settings()
+	useHaulTheme(a)
 	LoadTranslations(u.settings.UI[UIKeyLanguage])
 
 	u.win = a.NewWindow("Haul")
