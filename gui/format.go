@@ -1,10 +1,12 @@
 package gui
 
 import (
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2/lang"
 
@@ -121,6 +123,10 @@ func displayName(s *downloader.Snapshot) string {
 		u = u[:i]
 	}
 	if b := path.Base(u); b != "" && b != "/" && b != "." && !strings.HasSuffix(u, "//"+b) {
+		// Shown as the file will be named, not as the URL escapes it.
+		if d, err := url.PathUnescape(b); err == nil && d != "" && utf8.ValidString(d) {
+			return d
+		}
 		return b
 	}
 	return s.URL
