@@ -86,3 +86,28 @@ func TestBridgeCarriesFinishes(t *testing.T) {
 		})
 	}
 }
+
+// TestFinishedNotificationWording: grouped notifications count in the
+// singular and plural as English needs, and say which part failed.
+func TestFinishedNotificationWording(t *testing.T) {
+	LoadTranslations("en")
+	c := downloader.Snapshot{ID: "c", Name: "a b.iso", State: downloader.StateCompleted, Size: 2048, Folder: "/home/me/Downloads"}
+	f := downloader.Snapshot{ID: "f", URL: "https://example.com/x%20y.bin", State: downloader.StateFailed, Error: "The server says the file does not exist."}
+	cases := []struct {
+		done        []downloader.Snapshot
+		title, body string
+	}{
+		{[]downloader.Snapshot{c}, "a b.iso", "Downloaded 2.0 KiB to Downloads"},
+		{[]downloader.Snapshot{f}, "Download failed: x y.bin", f.Error},
+		{[]downloader.Snapshot{c, c}, "Haul", "2 downloads finished"},
+		{[]downloader.Snapshot{f, f, f}, "Haul", "3 downloads failed"},
+		{[]downloader.Snapshot{c, f}, "Haul", "1 download finished, 1 failed"},
+		{[]downloader.Snapshot{c, c, f}, "Haul", "2 downloads finished, 1 failed"},
+	}
+	for _, tc := range cases {
+		n := finishedNotification(tc.done)
+		if n.Title != tc.title || n.Body != tc.body {
+			t.Errorf("%d finishes: %q / %q, want %q / %q", len(tc.done), n.Title, n.Body, tc.title, tc.body)
+		}
+	}
+}

@@ -57,5 +57,5 @@ func (u *UI) pasteLinks() {
 }
 
 func (u *UI) dialogOpen() bool {
-	return u.add != nil || u.remove != nil || u.settingsDlg != nil
+	return u.add != nil || u.remove != nil || u.settingsDlg != nil || u.closeAsk != nil
 }

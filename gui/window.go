@@ -12,6 +12,7 @@ import (
 
 	"haul/assets"
 	"haul/downloader"
+	"haul/notify"
 )
 
 // Options are the hooks main.go (and the tray and notification code)
@@ -36,8 +37,8 @@ type Options struct {
 	// saved, for what main.go owns (the RPC service).
 	OnSettingsSaved func(downloader.Settings)
 	// Notify sends a desktop notification; nil sends none. main.go passes
-	// App.SendNotification; tests pass a recorder.
-	Notify func(*fyne.Notification)
+	// a DesktopNotifier through AsyncNotifier; tests pass a recorder.
+	Notify func(notify.Notification)
 }
 
 // UI is Haul's main window and everything in it.
@@ -68,6 +69,7 @@ type UI struct {
 	settingsDlg   *settingsDialog
 	clip          clipWatch
 	tray          *tray
+	closeAsk      *askDialog // the question closing without a tray asks
 }
 
 // New builds the main window for eng and starts following its events.
@@ -243,11 +245,14 @@ func (u *UI) updateTitle() {
 }
 
 func (u *UI) closeRequested() {
-	if u.opts.Tray && CloseToTray(u.settings) {
+	switch {
+	case !CloseToTray(u.settings):
+		u.quit()
+	case u.opts.Tray:
 		u.win.Hide()
-		return
+	default:
+		u.closeWithoutTray()
 	}
-	u.quit()
 }
 
 func (u *UI) quit() {

@@ -16,6 +16,7 @@ import (
 	"haul/downloader"
 	"haul/gui"
 	"haul/gui/internal/fakeengine"
+	"haul/notify"
 )
 
 func settings() downloader.Settings {
@@ -375,8 +376,8 @@ func TestNewAndCloseOwnTheBridge(t *testing.T) {
 func TestFastFinishNotifiesOnce(t *testing.T) {
 	a := test.NewTempApp(t)
 	eng := fakeengine.New(settings())
-	var sent []*fyne.Notification
-	u := gui.NewManual(a, eng, gui.Options{Notify: func(n *fyne.Notification) { sent = append(sent, n) }})
+	var sent []notify.Notification
+	u := gui.NewManual(a, eng, gui.Options{Notify: func(n notify.Notification) { sent = append(sent, n) }})
 	t.Cleanup(u.Close)
 
 	s := task("tiny", downloader.StateQueued, 0)
@@ -388,6 +389,13 @@ func TestFastFinishNotifiesOnce(t *testing.T) {
 	u.Pump()
 	if len(sent) != 1 {
 		t.Fatalf("%d notifications for one fast finish, want 1", len(sent))
+	}
+	var labels []string
+	for _, a := range sent[0].Actions {
+		labels = append(labels, a.Label)
+	}
+	if !slices.Equal(labels, []string{"Open", "Show in folder"}) {
+		t.Errorf("a finished download's notification offers %q", labels)
 	}
 	s.Position = 3
 	eng.Emit(downloader.EventChanged, s)
