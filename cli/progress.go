@@ -104,8 +104,11 @@ const (
 // in at most cols columns: the name and the bar shrink first, then the
 // end of the line is cut.
 func barLine(s downloader.Snapshot, cols int) string {
-	stats := statsText(s)
 	nameW := min(maxNameColumns, max(minNameColumns, cols/3))
+	stats := statsText(s, false)
+	if nameW+1+columns(stats) > cols {
+		stats = statsText(s, true)
+	}
 	barW := min(maxBarColumns, cols-nameW-columns(stats)-4) // 4: the spaces and brackets
 	var b strings.Builder
 	b.WriteString(fit(taskName(s), nameW, true) + " ")
@@ -120,7 +123,7 @@ func barLine(s downloader.Snapshot, cols int) string {
 // plainLine is a line for logs and pipes, where nothing is redrawn and no
 // width applies.
 func plainLine(s downloader.Snapshot) string {
-	return fit(taskName(s), maxNameColumns, true) + " " + statsText(s)
+	return fit(taskName(s), maxNameColumns, true) + " " + statsText(s, false)
 }
 
 func taskName(s downloader.Snapshot) string {
@@ -131,15 +134,20 @@ func taskName(s downloader.Snapshot) string {
 }
 
 // statsText is "42%  12.0 MiB of 28.5 MiB  3.1 MiB/s  ETA 5s  16 conn", or
-// the state and its reason.
-func statsText(s downloader.Snapshot) string {
+// the state and its reason; compact leaves out the total and the
+// connections for narrow terminals.
+func statsText(s downloader.Snapshot, compact bool) string {
 	var b strings.Builder
 	size := "?"
 	if s.Size >= 0 {
 		size = downloader.FormatBytes(s.Size)
 		fmt.Fprintf(&b, "%3.0f%%  ", s.Progress()*100)
 	}
-	fmt.Fprintf(&b, "%s of %s  ", downloader.FormatBytes(s.Done), size)
+	if compact {
+		b.WriteString(downloader.FormatBytes(s.Done) + "  ")
+	} else {
+		fmt.Fprintf(&b, "%s of %s  ", downloader.FormatBytes(s.Done), size)
+	}
 	switch s.State {
 	case downloader.StateActive:
 		if s.Phase != downloader.PhaseDownloading && s.Phase != downloader.PhaseNone {
@@ -148,7 +156,10 @@ func statsText(s downloader.Snapshot) string {
 				b.WriteString(": " + s.Error)
 			}
 		} else {
-			fmt.Fprintf(&b, "%s  ETA %s  %d conn", downloader.FormatRate(s.Speed), downloader.FormatETA(s.ETA), s.Connections)
+			fmt.Fprintf(&b, "%s  ETA %s", downloader.FormatRate(s.Speed), downloader.FormatETA(s.ETA))
+			if !compact {
+				fmt.Fprintf(&b, "  %d conn", s.Connections)
+			}
 		}
 	case downloader.StateFailed, downloader.StatePaused:
 		b.WriteString(string(s.State))
