@@ -223,6 +223,7 @@ func (u *UI) confirmRemove(deleteFile bool) {
 }
 
 func (u *UI) removeIDs(ids []string, deleteFile bool) {
+	u.noteRemoval(ids)
 	var errs []error
 	for _, id := range ids {
 		if err := u.eng.Remove(id, deleteFile); err != nil {

@@ -64,6 +64,7 @@ type UI struct {
 
 	title         string
 	pendingSelect []string   // ids just added, selected once they appear
+	removing      removal    // tasks being removed and the row to select after
 	add           *addDialog // the open add dialog, if any
 	remove        *removeDialog
 	settingsDlg   *settingsDialog
@@ -147,6 +148,7 @@ func newUI(a fyne.App, eng Engine, opts Options) *UI {
 	}
 	u.apply(batch{events: initial})
 	u.table.updateHeader()
+	u.selectionChanged() // the toolbar starts with only what applies
 	return u
 }
 
@@ -184,18 +186,8 @@ func (u *UI) apply(b batch) {
 	u.status.update(u.model, u.settings.GlobalLimit)
 	u.updateTitle()
 
-	if len(u.pendingSelect) > 0 {
-		present := u.pendingSelect[:0:0]
-		for _, id := range u.pendingSelect {
-			if _, ok := u.model.index[id]; ok {
-				present = append(present, id)
-			}
-		}
-		if len(present) > 0 {
-			u.pendingSelect = nil
-			u.table.selectIDs(present...)
-		}
-	}
+	u.selectAdded()
+	u.selectAfterRemove()
 
 	touched := ch.rebuilt
 	for i := 0; !touched && i < len(b.events); i++ {
