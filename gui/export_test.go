@@ -72,7 +72,7 @@ func (u *UI) AddForm() *AddForm {
 	if d == nil {
 		return nil
 	}
-	return &AddForm{d.urls, d.folder, d.name, d.limit, d.checksum, d.referer, d.cookie, d.agent,
+	return &AddForm{&d.urls.Entry, d.folder, d.name, d.limit, d.checksum, d.referer, d.cookie, d.agent,
 		d.conns, d.start, d.summary, d.ok, d.cancel}
 }
 

@@ -26,7 +26,7 @@ func (u *UI) addShortcuts() {
 	c.AddShortcut(&fyne.ShortcutSelectAll{}, func(fyne.Shortcut) { u.table.selectAll() })
 
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if u.dialogOpen() {
+		if u.dialogKey(ev.Name) || u.listKey(ev.Name) {
 			return
 		}
 		switch ev.Name {

@@ -38,6 +38,7 @@ type taskTable struct {
 	onOpen      func(*downloader.Snapshot)       // double tap
 	onSort      func(sortKey)                    // header tapped
 	empty       *widget.Label
+	pitch       float32 // row height plus the gap, once measured
 }
 
 func newTaskTable(m *taskModel) *taskTable {

@@ -256,12 +256,21 @@ func (u *UI) quit() {
 }
 
 func (u *UI) mainMenu() *fyne.MainMenu {
-	quit := fyne.NewMenuItem(lang.L("Quit"), u.quit)
+	item := func(label string, key fyne.KeyName, f func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, f)
+		if key != "" { // shown in the menu; the window's shortcuts run them
+			it.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}
+		}
+		return it
+	}
+	quit := item(lang.L("Quit"), fyne.KeyQ, u.quit)
 	quit.IsQuit = true
+	selectAll := fyne.NewMenuItem(lang.L("Select all"), u.selectAllFocused)
+	selectAll.Shortcut = &fyne.ShortcutSelectAll{}
 	return fyne.NewMainMenu(
 		fyne.NewMenu(lang.L("File"),
-			fyne.NewMenuItem(lang.L("Add downloads…"), func() { u.showAdd("") }),
-			fyne.NewMenuItem(lang.L("Settings…"), u.showSettings),
+			item(lang.L("Add downloads…"), fyne.KeyN, func() { u.showAdd("") }),
+			item(lang.L("Settings…"), fyne.KeyComma, u.showSettings),
 			fyne.NewMenuItemSeparator(),
 			quit,
 		),
@@ -269,12 +278,22 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 			fyne.NewMenuItem(lang.L("Resume all"), u.eng.ResumeAll),
 			fyne.NewMenuItem(lang.L("Pause all"), u.eng.PauseAll),
 			fyne.NewMenuItemSeparator(),
-			fyne.NewMenuItem(lang.L("Select all"), u.table.selectAll),
+			selectAll,
 		),
 		fyne.NewMenu(lang.L("Help"),
 			fyne.NewMenuItem(lang.L("About Haul"), u.showAbout),
 		),
 	)
+}
+
+// selectAllFocused is Ctrl+A: the menu's shortcut runs before any field
+// sees the key, so a focused text field gets its own select-all.
+func (u *UI) selectAllFocused() {
+	if f, ok := u.win.Canvas().Focused().(fyne.Shortcutable); ok {
+		f.TypedShortcut(&fyne.ShortcutSelectAll{})
+		return
+	}
+	u.table.selectAll()
 }
 
 // openPath hands a file or folder to the desktop.
