@@ -41,6 +41,7 @@ func newDetailsPane() *detailsPane {
 	d.segments = NewSegmentMap()
 	d.summary = widget.NewLabel("")
 	d.summary.Importance = widget.LowImportance
+	d.summary.Wrapping = fyne.TextWrapWord // the whole reason, which the Status column may cut
 
 	value := func() *widget.Label {
 		l := widget.NewLabel("")

@@ -39,10 +39,15 @@ type taskTable struct {
 	onSort      func(sortKey)                    // header tapped
 	empty       *widget.Label
 	pitch       float32 // row height plus the gap, once measured
+
+	cols      *columnWidths
+	colGen    int // bumped on every resize, so recycled rows lay out again
+	headerRow *fyne.Container
+	onColumns func() // the columns were resized by the user
 }
 
 func newTaskTable(m *taskModel) *taskTable {
-	t := &taskTable{model: m, selected: make(map[string]struct{}), shown: make(map[string]*taskRow)}
+	t := &taskTable{model: m, selected: make(map[string]struct{}), shown: make(map[string]*taskRow), cols: newColumnWidths()}
 	t.list = widget.NewList(
 		func() int { return len(t.model.view) },
 		func() fyne.CanvasObject { return newTaskRow(t) },
@@ -74,7 +79,15 @@ func newTaskTable(m *taskModel) *taskTable {
 		t.header[c] = b
 		cells[c] = b
 	}
-	header := container.New(columnsLayout{}, cells...)
+	for c := range colCount - 1 {
+		cells = append(cells, newColumnDivider(c, t.resizeColumn, func() {
+			if t.onColumns != nil {
+				t.onColumns()
+			}
+		}))
+	}
+	header := container.New(headerLayout{columnsLayout{t.cols}}, cells...)
+	t.headerRow = header
 	t.empty = widget.NewLabel(lang.L("No downloads here. Press Add or Ctrl+N, or paste links with Ctrl+V."))
 	t.empty.Alignment = fyne.TextAlignCenter
 	t.empty.Importance = widget.LowImportance
@@ -83,6 +96,25 @@ func newTaskTable(m *taskModel) *taskTable {
 		container.NewStack(t.list, container.NewCenter(t.empty)),
 	)
 	return t
+}
+
+// resizeColumn widens col by dx and lays the header and the rows on
+// screen out again.
+func (t *taskTable) resizeColumn(col int, dx float32) {
+	t.cols.resize(col, dx, t.headerRow.Size().Width)
+	t.colGen++
+	t.relayout()
+}
+
+// relayout applies the column widths to the header and the visible rows.
+func (t *taskTable) relayout() {
+	t.headerRow.Refresh()
+	for _, r := range t.shown {
+		if r.cols != nil {
+			r.colGen = t.colGen
+			r.cols.Refresh()
+		}
+	}
 }
 
 func (t *taskTable) sortBy(k sortKey) {
@@ -275,6 +307,8 @@ type taskRow struct {
 	id  string // the task drawn, "" before the first show
 
 	bg       *canvas.Rectangle
+	cols     *fyne.Container
+	colGen   int
 	icon     *widget.Icon
 	name     *widget.Label
 	size     *widget.Label
@@ -311,8 +345,8 @@ func truncLabel(a fyne.TextAlign) *widget.Label {
 
 func (r *taskRow) CreateRenderer() fyne.WidgetRenderer {
 	name := container.NewBorder(nil, nil, r.icon, nil, r.name)
-	cols := container.New(columnsLayout{}, name, r.size, r.progress, r.speed, r.eta, r.status)
-	return widget.NewSimpleRenderer(container.NewStack(r.bg, cols))
+	r.cols = container.New(columnsLayout{r.t.cols}, name, r.size, r.progress, r.speed, r.eta, r.status)
+	return widget.NewSimpleRenderer(container.NewStack(r.bg, r.cols))
 }
 
 // show fills the row from the model; it is called for visible rows only.
@@ -333,6 +367,10 @@ func (r *taskRow) show(row int) {
 		}
 		r.id = s.ID
 		r.t.shown[s.ID] = r
+	}
+	if r.colGen != r.t.colGen && r.cols != nil {
+		r.colGen = r.t.colGen
+		r.cols.Refresh()
 	}
 	r.paint(s)
 }

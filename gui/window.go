@@ -71,6 +71,7 @@ type UI struct {
 	clip          clipWatch
 	tray          *tray
 	closeAsk      *askDialog // the question closing without a tray asks
+	layout        layoutState
 }
 
 // New builds the main window for eng and starts following its events.
@@ -121,11 +122,14 @@ func newUI(a fyne.App, eng Engine, opts Options) *UI {
 
 	split := container.NewVSplit(u.table.root, u.details.root)
 	split.Offset = 0.5 // the details pane shows the map, the summary and the address, path and size rows
-	body := container.NewHSplit(u.filters.list, split)
-	body.Offset = 0.16
-	u.win.SetContent(container.NewBorder(u.tools.root, u.status.root, nil, nil, body))
+	u.layout.split = split
+	u.layout.main = container.NewStack(u.table.root)
+	u.layout.body = container.NewHSplit(u.filters.list, u.layout.main)
+	u.layout.body.Offset = 0.16
+	u.table.onColumns = u.saveGeometry
+	u.win.SetContent(container.NewBorder(u.tools.root, u.status.root, nil, nil, u.layout.body))
 	u.win.SetMainMenu(u.mainMenu())
-	u.win.Resize(fyne.NewSize(1180, 720))
+	u.restoreGeometry()
 	u.win.SetCloseIntercept(u.closeRequested)
 	u.win.SetOnDropped(u.dropped)
 	u.addShortcuts()
@@ -211,6 +215,7 @@ func (u *UI) apply(b batch) {
 func (u *UI) selectionChanged() {
 	sel := u.table.selection()
 	u.tools.update(sel)
+	u.showDetails(len(sel) > 0)
 	if len(sel) == 1 {
 		u.details.show(sel[0])
 		return
@@ -241,6 +246,7 @@ func (u *UI) closeRequested() {
 	case !CloseToTray(u.settings):
 		u.quit()
 	case u.opts.Tray:
+		u.saveGeometry()
 		u.win.Hide()
 	default:
 		u.closeWithoutTray()
@@ -248,6 +254,7 @@ func (u *UI) closeRequested() {
 }
 
 func (u *UI) quit() {
+	u.saveGeometry()
 	if u.opts.OnQuit != nil {
 		u.opts.OnQuit()
 		return
