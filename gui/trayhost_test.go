@@ -3,6 +3,7 @@ package gui
 import (
 	"bufio"
 	"context"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -23,6 +24,9 @@ func privateBus(t *testing.T) string {
 		t.Skip("dbus-daemon is not installed (scripts/deps.sh gui-test installs it)")
 	}
 	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1")
+	// No activation files: a notification daemon installed on this machine
+	// must not be started on the test's bus.
+	cmd.Env = append(os.Environ(), "XDG_DATA_DIRS="+t.TempDir(), "XDG_DATA_HOME="+t.TempDir())
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,9 +46,12 @@ func NewFreedesktop(ctx context.Context, conn *dbus.Conn, app, icon string) (*Fr
 	var caps []string
 	err := conn.Object(fdoName, fdoPath).CallWithContext(ctx, fdoInterface+".GetCapabilities", 0).Store(&caps)
 	if err != nil {
+		// Nothing owns the name, or the bus could not start the daemon
+		// its activation file names (one that needs a display, say).
 		var derr dbus.Error
-		if errors.As(err, &derr) && derr.Name == "org.freedesktop.DBus.Error.ServiceUnknown" {
-			return nil, ErrNoServer
+		if errors.As(err, &derr) && (derr.Name == "org.freedesktop.DBus.Error.ServiceUnknown" ||
+			strings.HasPrefix(derr.Name, "org.freedesktop.DBus.Error.Spawn.")) {
+			return nil, fmt.Errorf("%w (%s)", ErrNoServer, derr.Name)
 		}
 		return nil, fmt.Errorf("notification server capabilities: %w", err)
 	}
@@ -72,9 +76,10 @@ func NewFreedesktop(ctx context.Context, conn *dbus.Conn, app, icon string) (*Fr
 }
 
 // ConnectFreedesktop opens a private connection to the session bus for
-// NewFreedesktop.
+// NewFreedesktop; ctx bounds the set-up only, the connection lives until
+// Close.
 func ConnectFreedesktop(ctx context.Context, app, icon string) (*Freedesktop, error) {
-	conn, err := dbus.ConnectSessionBus(dbus.WithContext(ctx))
+	conn, err := dbus.ConnectSessionBus() // dbus.WithContext would close it with ctx
 	if err != nil {
 		return nil, fmt.Errorf("connect to the session bus: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -21,6 +22,9 @@ func privateBus(t *testing.T) string {
 		t.Skip("dbus-daemon is not installed (scripts/deps.sh gui-test installs it)")
 	}
 	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1")
+	// No activation files: a notification daemon installed on this machine
+	// must not be started on the test's bus.
+	cmd.Env = append(os.Environ(), "XDG_DATA_DIRS="+t.TempDir(), "XDG_DATA_HOME="+t.TempDir())
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -214,5 +218,29 @@ func TestFreedesktopNoServer(t *testing.T) {
 	_, err := NewFreedesktop(context.Background(), connect(t, addr), "Haul", "")
 	if !errors.Is(err, ErrNoServer) {
 		t.Errorf("err = %v, want ErrNoServer", err)
+	}
+}
+
+// TestConnectFreedesktopOutlivesSetupContext: the context that bounds
+// connecting does not bound the connection; a notification sent after it
+// ended still arrives.
+func TestConnectFreedesktopOutlivesSetupContext(t *testing.T) {
+	addr := privateBus(t)
+	srv := startServer(t, addr, "body")
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	f, err := ConnectFreedesktop(ctx, "Haul", "")
+	cancel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Send(context.Background(), Notification{Title: "later"}); err != nil {
+		t.Fatalf("send after the set-up context ended: %v", err)
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if len(srv.calls) != 1 {
+		t.Errorf("%d notifications arrived, want 1", len(srv.calls))
 	}
 }

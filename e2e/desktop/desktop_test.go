@@ -122,6 +122,9 @@ func TestDesktopDownload(t *testing.T) {
 	if note.AppIcon == "" {
 		t.Error("notification has no icon")
 	}
+	if note.AppName != "Haul" {
+		t.Errorf("notification from %q, want Haul", note.AppName)
+	}
 	if n := len(fake.Notes()); n != 1 {
 		t.Errorf("%d notifications, want 1: %+v", n, fake.Notes())
 	}
