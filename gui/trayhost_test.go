@@ -1,10 +1,7 @@
 package gui
 
 import (
-	"bufio"
 	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -14,32 +11,14 @@ import (
 
 	"haul/downloader"
 	"haul/gui/internal/fakeengine"
+	"haul/internal/testbus"
 )
 
 // privateBus starts a session bus of the test's own and points
 // DBUS_SESSION_BUS_ADDRESS at it.
 func privateBus(t *testing.T) string {
 	t.Helper()
-	if _, err := exec.LookPath("dbus-daemon"); err != nil {
-		t.Skip("dbus-daemon is not installed (scripts/deps.sh gui-test installs it)")
-	}
-	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1")
-	// No activation files: a notification daemon installed on this machine
-	// must not be started on the test's bus.
-	cmd.Env = append(os.Environ(), "XDG_DATA_DIRS="+t.TempDir(), "XDG_DATA_HOME="+t.TempDir())
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("read the bus address: %v", err)
-	}
-	addr := strings.TrimSpace(line)
+	addr := testbus.Start(t)
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
 	return addr
 }

@@ -1,44 +1,19 @@
 package notify
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"haul/internal/testbus"
 )
 
-// privateBus starts a session bus of the test's own and returns its
-// address.
-func privateBus(t *testing.T) string {
-	t.Helper()
-	if _, err := exec.LookPath("dbus-daemon"); err != nil {
-		t.Skip("dbus-daemon is not installed (scripts/deps.sh gui-test installs it)")
-	}
-	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1")
-	// No activation files: a notification daemon installed on this machine
-	// must not be started on the test's bus.
-	cmd.Env = append(os.Environ(), "XDG_DATA_DIRS="+t.TempDir(), "XDG_DATA_HOME="+t.TempDir())
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("read the bus address: %v", err)
-	}
-	return strings.TrimSpace(line)
-}
+func privateBus(t *testing.T) string { return testbus.Start(t) }
 
 func connect(t *testing.T, addr string) *dbus.Conn {
 	t.Helper()
