@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"sync"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -19,25 +21,55 @@ type look struct {
 	importance widget.Importance
 }
 
+// lookKind names the looks; a task has exactly one.
+type lookKind int
+
+const (
+	lookDownloading lookKind = iota
+	lookFailed
+	lookCompleted
+	lookPaused
+	lookPausedWithError
+	lookWaiting
+	lookQueued
+	lookCount
+)
+
+// looks are built once, when first drawn (the theme's icons need the
+// app): a row compares them by identity on every tick.
+var looks = sync.OnceValue(func() [lookCount]*look {
+	mk := func(icon fyne.Resource, c fyne.ThemeColorName, imp widget.Importance) *look {
+		return &look{theme.NewColoredResource(icon, c), c, imp}
+	}
+	return [lookCount]*look{
+		lookDownloading:     mk(theme.DownloadIcon(), theme.ColorNamePrimary, widget.MediumImportance),
+		lookFailed:          mk(theme.ErrorIcon(), theme.ColorNameError, widget.DangerImportance),
+		lookCompleted:       mk(theme.ConfirmIcon(), theme.ColorNameSuccess, widget.SuccessImportance),
+		lookPaused:          mk(theme.MediaPauseIcon(), theme.ColorNameWarning, widget.MediumImportance),
+		lookPausedWithError: mk(theme.MediaPauseIcon(), theme.ColorNameWarning, widget.WarningImportance),
+		lookWaiting:         mk(theme.ViewRefreshIcon(), colorNameWaiting, widget.WarningImportance),
+		lookQueued:          mk(theme.HistoryIcon(), colorNameQueued, widget.MediumImportance),
+	}
+})
+
 // lookOf is the look of s.
-func lookOf(s *downloader.Snapshot) look {
+func lookOf(s *downloader.Snapshot) *look {
+	looks := looks()
 	switch {
 	case s.Broken || s.State == downloader.StateFailed:
-		return look{theme.NewColoredResource(theme.ErrorIcon(), theme.ColorNameError), theme.ColorNameError, widget.DangerImportance}
+		return looks[lookFailed]
 	case s.State == downloader.StateCompleted:
-		return look{theme.NewColoredResource(theme.ConfirmIcon(), theme.ColorNameSuccess), theme.ColorNameSuccess, widget.SuccessImportance}
+		return looks[lookCompleted]
+	case s.State == downloader.StatePaused && s.Error != "":
+		return looks[lookPausedWithError]
 	case s.State == downloader.StatePaused:
-		imp := widget.MediumImportance
-		if s.Error != "" {
-			imp = widget.WarningImportance
-		}
-		return look{theme.NewColoredResource(theme.MediaPauseIcon(), theme.ColorNameWarning), theme.ColorNameWarning, imp}
+		return looks[lookPaused]
 	case isWaiting(s):
-		return look{theme.NewColoredResource(theme.ViewRefreshIcon(), colorNameWaiting), colorNameWaiting, widget.WarningImportance}
+		return looks[lookWaiting]
 	case s.State == downloader.StateQueued:
-		return look{theme.NewColoredResource(theme.HistoryIcon(), colorNameQueued), colorNameQueued, widget.MediumImportance}
+		return looks[lookQueued]
 	}
-	return look{theme.NewColoredResource(theme.DownloadIcon(), theme.ColorNamePrimary), theme.ColorNamePrimary, widget.MediumImportance}
+	return looks[lookDownloading]
 }
 
 // isWaiting tells whether s is held back by something other than its turn

@@ -384,7 +384,7 @@ func (r *taskRow) paint(s *downloader.Snapshot) {
 		setFill(r.bg, color.Transparent)
 	}
 	lk := lookOf(s)
-	if r.icon.Resource == nil || r.icon.Resource.Name() != lk.icon.Name() {
+	if r.icon.Resource != lk.icon {
 		r.icon.SetResource(lk.icon)
 	}
 	setText(r.name, displayName(s))
