@@ -104,6 +104,9 @@ func statusText(s *downloader.Snapshot) string {
 		case downloader.PhaseVerifying:
 			return lang.L("Verifying…")
 		}
+		if isWaiting(s) {
+			return lang.L("Waiting…") // a wait this window has no sentence for yet
+		}
 		if s.Connections > 0 {
 			return lang.N("Downloading · {{.Count}} connections", s.Connections, map[string]any{"Count": s.Connections})
 		}

@@ -26,3 +26,13 @@ func TestDisplayNameDecoded(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownWaitIsNotDownloading: a wait phase this window has no
+// sentence for reads as waiting, never as downloading.
+func TestUnknownWaitIsNotDownloading(t *testing.T) {
+	LoadTranslations("en")
+	s := downloader.Snapshot{State: downloader.StateActive, Phase: downloader.Phase("waiting for a fresh link")}
+	if got := statusText(&s); got != "Waiting…" {
+		t.Errorf("status %q, want Waiting…", got)
+	}
+}
