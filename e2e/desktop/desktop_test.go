@@ -139,6 +139,12 @@ func TestDesktopDownload(t *testing.T) {
 	if note.AppName != "Haul" {
 		t.Errorf("notification from %q, want Haul", note.AppName)
 	}
+	if note.Timeout != -1 {
+		t.Errorf("notification timeout %d, want -1 (the desktop's default)", note.Timeout)
+	}
+	if got := strings.Join(note.Actions, "|"); got != "open|Open|folder|Show in folder" {
+		t.Errorf("notification actions %q, want Open and Show in folder", got)
+	}
 	if n := len(fake.Notes()); n != 1 {
 		t.Errorf("%d notifications, want 1: %+v", n, fake.Notes())
 	}
