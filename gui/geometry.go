@@ -88,9 +88,12 @@ func (u *UI) showDetails(on bool) {
 	if len(m.Objects) == 1 && m.Objects[0] == want {
 		return
 	}
-	if on {
-		u.layout.split.Leading = u.table.root
-	}
 	m.Objects = []fyne.CanvasObject{want}
 	m.Refresh()
+	if on {
+		// The list was laid out alone meanwhile; at an unchanged size the
+		// split would not lay it out again.
+		u.layout.split.Leading = u.table.root
+		u.layout.split.Refresh()
+	}
 }

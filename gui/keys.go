@@ -70,7 +70,13 @@ func (u *UI) dialogKey(k fyne.KeyName) bool {
 			u.settingsDlg.dlg.Hide()
 		}
 	default:
-		return false
+		// A message (dialog.ShowInformation, ShowError) has one button:
+		// Esc and Enter both close it.
+		top := u.win.Canvas().Overlays().Top()
+		if top == nil {
+			return false
+		}
+		top.Hide()
 	}
 	return true
 }

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
@@ -131,5 +132,26 @@ func TestMenusShowShortcuts(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("menu items missing: %v", want)
+	}
+}
+
+// TestEscClosesMessages: Esc and Enter close a message box, and while one
+// is open the list's keys do not act behind it.
+func TestEscClosesMessages(t *testing.T) {
+	u := keysUI(t, 2)
+	u.table.click(0, 0)
+	for _, k := range []fyne.KeyName{fyne.KeyEscape, fyne.KeyReturn} {
+		u.report([]error{errors.New("something went wrong")})
+		if u.win.Canvas().Overlays().Top() == nil {
+			t.Fatal("no message box")
+		}
+		typeKey(u, fyne.KeyDelete) // behind the box: must not ask to remove
+		if u.remove != nil {
+			t.Fatal("Delete acted on the list behind a message box")
+		}
+		typeKey(u, k)
+		if u.win.Canvas().Overlays().Top() != nil {
+			t.Errorf("%s did not close the message box", k)
+		}
 	}
 }

@@ -57,5 +57,6 @@ func (u *UI) pasteLinks() {
 }
 
 func (u *UI) dialogOpen() bool {
-	return u.add != nil || u.remove != nil || u.settingsDlg != nil || u.closeAsk != nil
+	return u.add != nil || u.remove != nil || u.settingsDlg != nil || u.closeAsk != nil ||
+		u.win.Canvas().Overlays().Top() != nil // a message box or a menu
 }
