@@ -66,7 +66,9 @@ func (u *UI) dialogKey(k fyne.KeyName) bool {
 			u.add.close()
 		}
 	case u.settingsDlg != nil:
-		if esc {
+		if save := u.settingsDlg.save; enter && !save.Disabled() && save.OnTapped != nil {
+			save.OnTapped()
+		} else if esc {
 			u.settingsDlg.dlg.Hide()
 		}
 	default:

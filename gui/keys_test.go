@@ -155,3 +155,20 @@ func TestEscClosesMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestSettingsKeys: Esc closes Settings unsaved, Enter saves.
+func TestSettingsKeys(t *testing.T) {
+	u := keysUI(t, 0)
+	u.showSettings()
+	typeKey(u, fyne.KeyEscape)
+	if u.settingsDlg != nil {
+		t.Fatal("Esc did not close Settings")
+	}
+	u.showSettings()
+	u.settingsDlg.maxActive.SetText("5")
+	u.win.Canvas().Unfocus()
+	typeKey(u, fyne.KeyReturn)
+	if u.settingsDlg != nil || u.eng.Settings().MaxActive != 5 {
+		t.Errorf("Enter: open %v, max active %d, want closed and 5", u.settingsDlg != nil, u.eng.Settings().MaxActive)
+	}
+}
