@@ -100,7 +100,7 @@ test-browser: deps-browser build
 # and docs/notification.png (drawn by dunst) from the real app.
 docs-shots: deps-docs build
 	HAUL_E2E_BIN=$(CURDIR)/$(BIN) HAUL_DOCS_SHOTS=$(CURDIR)/docs \
-		$(GO) test -count=1 -timeout 3m -v -run 'TestDocs' ./e2e/desktop/
+		$(GO) test -count=1 -timeout 3m -v -run 'TestDocs|TestDesktopNoTray' ./e2e/desktop/
 
 # Linux bundle: bin/Haul.tar.xz (usr/local/bin/haul, the .desktop entry, the icon, and a Makefile
 # to install them). fyne package reads FyneApp.toml and bumps its Build number on every run:

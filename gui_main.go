@@ -101,14 +101,18 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 		browsers = h
 	}
 
+	// `go build` embeds no FyneApp.toml metadata: without a name the tray
+	// and Fyne's notifications would call Haul by its ID.
+	app.SetMetadata(fyne.AppMetadata{ID: appID, Name: "Haul", Version: downloader.Version, Icon: assets.Icon})
 	a := app.NewWithID(appID)
-	// `go build` embeds no FyneApp.toml metadata, so set the icon here:
-	// the tray falls back to it and notifications carry it.
+	// The tray falls back to the app icon and notifications carry it.
 	a.SetIcon(assets.Icon)
-	desk, _ := gui.InstallTray(a)
+	desk, _ := gui.InstallTray(ctx, a)
 	// Notifications are D-Bus calls on Linux that wait for the server's
 	// answer; they are sent off the UI goroutine.
-	notify, stopNotify := gui.AsyncNotifier(a.SendNotification)
+	sendNote, closeNotes := gui.DesktopNotifier(ctx, a)
+	defer closeNotes()
+	notify, stopNotify := gui.AsyncNotifier(sendNote)
 	defer stopNotify()
 	stopService := func() {}
 	quit := func() {

@@ -2,17 +2,17 @@ package cli
 
 import (
 	"os"
-	"path/filepath"
+
+	"haul/userdirs"
 )
 
-// DefaultDownloads is the folder new downloads go to when none is set.
+// DefaultDownloads is the folder new downloads go to when none is set:
+// the desktop's download folder (see userdirs.Downloads).
 func DefaultDownloads() string {
-	if home, err := os.UserHomeDir(); err == nil {
-		d := filepath.Join(home, "Downloads")
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
-			return d
-		}
-		return home
+	// A folder that could not be created is still the right answer: the
+	// engine reports it with a sentence when a download starts.
+	if d, _ := userdirs.Downloads(); d != "" {
+		return d
 	}
 	wd, _ := os.Getwd()
 	return wd

@@ -15,6 +15,7 @@ import (
 type progressView struct {
 	w       io.Writer
 	tty     bool
+	cols    func() int // the terminal's width, asked at each redraw
 	quiet   bool
 	order   []string
 	last    map[string]downloader.Snapshot
@@ -26,7 +27,12 @@ type progressView struct {
 }
 
 func newProgressView(w io.Writer, tty, quiet bool) *progressView {
-	return &progressView{w: w, tty: tty, quiet: quiet, last: map[string]downloader.Snapshot{}, printed: map[string]time.Time{}}
+	v := &progressView{w: w, tty: tty, quiet: quiet, last: map[string]downloader.Snapshot{}, printed: map[string]time.Time{}}
+	v.cols = func() int { return defaultColumns }
+	if f, ok := w.(*os.File); ok && tty {
+		v.cols = func() int { return terminalColumns(f) }
+	}
+	return v
 }
 
 func isTerminal(w io.Writer) bool {
@@ -59,7 +65,7 @@ func (v *progressView) update(ev downloader.Event) {
 	changed := prev.State != s.State || prev.Phase != s.Phase || prev.Error != s.Error
 	if changed || time.Since(v.printed[s.ID]) >= 5*time.Second {
 		v.printed[s.ID] = time.Now()
-		fmt.Fprintln(v.w, line(s, 0))
+		fmt.Fprintln(v.w, plainLine(s))
 	}
 }
 
@@ -68,9 +74,12 @@ func (v *progressView) redraw() {
 	if v.drawn > 0 {
 		fmt.Fprintf(&b, "\x1b[%dF", v.drawn) // back to the first line we drew
 	}
+	// A line as wide as the terminal wraps, and the cursor-up above would
+	// then leave its first part behind: every line stays a column short.
+	cols := v.cols() - 1
 	for _, id := range v.order {
 		b.WriteString("\x1b[2K")
-		b.WriteString(line(v.last[id], 30))
+		b.WriteString(barLine(v.last[id], cols))
 		b.WriteByte('\n')
 	}
 	v.drawn = len(v.order)
@@ -85,25 +94,62 @@ func (v *progressView) clear() {
 	}
 }
 
-// line is "name  [#####.....]  42%  12.0 MiB of 28.5 MiB  3.1 MiB/s  ETA 5s".
-func line(s downloader.Snapshot, barWidth int) string {
-	name := s.Name
-	if name == "" {
-		name = s.URL
+// Widths of a terminal line's parts, in columns.
+const (
+	maxNameColumns = 40
+	minNameColumns = 16
+	maxBarColumns  = 30
+	minBarColumns  = 8
+)
+
+// barLine is "name  [#####.....]  42%  12.0 MiB of 28.5 MiB  3.1 MiB/s  ETA 5s"
+// in at most cols columns: the name and the bar shrink first, then the
+// end of the line is cut.
+func barLine(s downloader.Snapshot, cols int) string {
+	nameW := min(maxNameColumns, max(minNameColumns, cols/3))
+	stats := statsText(s, false)
+	if nameW+1+columns(stats) > cols {
+		stats = statsText(s, true)
 	}
-	if r := []rune(name); len(r) > 40 {
-		name = string(r[:39]) + "…"
-	}
+	barW := min(maxBarColumns, cols-nameW-columns(stats)-4) // 4: the spaces and brackets
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-40s ", name)
-	if barWidth > 0 {
-		filled := int(s.Progress() * float64(barWidth))
-		b.WriteString("[" + strings.Repeat("#", filled) + strings.Repeat(".", barWidth-filled) + "] ")
+	b.WriteString(fit(taskName(s), nameW, true) + " ")
+	if barW >= minBarColumns {
+		filled := int(s.Progress() * float64(barW))
+		b.WriteString("[" + strings.Repeat("#", filled) + strings.Repeat(".", barW-filled) + "] ")
 	}
-	if s.Kind == downloader.KindVideo && s.State != downloader.StateCompleted {
+	b.WriteString(stats)
+	return fit(b.String(), cols, false)
+}
+
+// plainLine is a line for logs and pipes, where nothing is redrawn and no
+// width applies.
+func plainLine(s downloader.Snapshot) string {
+	return fit(taskName(s), maxNameColumns, true) + " " + statsText(s, false)
+}
+
+func taskName(s downloader.Snapshot) string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return s.URL
+}
+
+// statsText is "42%  12.0 MiB of 28.5 MiB  3.1 MiB/s  ETA 5s  16 conn", or
+// the state and its reason; compact leaves out the total and the
+// connections for narrow terminals.
+func statsText(s downloader.Snapshot, compact bool) string {
+	var b strings.Builder
+	switch {
+	case s.Kind == downloader.KindVideo && s.State != downloader.StateCompleted:
 		// The size is known only at the end: segments say how far it is.
 		fmt.Fprintf(&b, "%3.0f%%  %s  %s  ", s.Progress()*100, videoSegments(s), downloader.FormatBytes(s.Done))
-	} else {
+	case compact:
+		if s.Size >= 0 {
+			fmt.Fprintf(&b, "%3.0f%%  ", s.Progress()*100)
+		}
+		b.WriteString(downloader.FormatBytes(s.Done) + "  ")
+	default:
 		size := "?"
 		if s.Size >= 0 {
 			size = downloader.FormatBytes(s.Size)
@@ -119,7 +165,10 @@ func line(s downloader.Snapshot, barWidth int) string {
 				b.WriteString(": " + s.Error)
 			}
 		} else {
-			fmt.Fprintf(&b, "%s  ETA %s  %d conn", downloader.FormatRate(s.Speed), downloader.FormatETA(s.ETA), s.Connections)
+			fmt.Fprintf(&b, "%s  ETA %s", downloader.FormatRate(s.Speed), downloader.FormatETA(s.ETA))
+			if !compact {
+				fmt.Fprintf(&b, "  %d conn", s.Connections)
+			}
 		}
 	case downloader.StateFailed, downloader.StatePaused:
 		b.WriteString(string(s.State))

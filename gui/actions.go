@@ -76,7 +76,7 @@ func (u *UI) resync() {
 	for i, s := range list {
 		evs[i] = downloader.Event{Kind: downloader.EventChanged, Task: s}
 	}
-	u.apply(evs)
+	u.apply(batch{events: evs})
 }
 
 func (u *UI) each(f func(*downloader.Snapshot) error) {
@@ -227,6 +227,7 @@ func (u *UI) confirmRemove(deleteFile bool) {
 }
 
 func (u *UI) removeIDs(ids []string, deleteFile bool) {
+	u.noteRemoval(ids)
 	var errs []error
 	for _, id := range ids {
 		if err := u.eng.Remove(id, deleteFile); err != nil {

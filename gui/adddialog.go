@@ -31,7 +31,7 @@ type addDialog struct {
 	u   *UI
 	dlg *dialog.CustomDialog
 
-	urls     *widget.Entry
+	urls     *escEntry
 	summary  *widget.Label
 	folder   *widget.Entry
 	name     *widget.Entry
@@ -116,10 +116,9 @@ func (u *UI) newAddDialog(text string) *addDialog {
 	set := u.settings
 	d := &addDialog{u: u}
 
-	d.urls = widget.NewMultiLineEntry()
+	d.urls = newEscEntry(true, d.close)
 	d.urls.SetPlaceHolder(lang.L("One link per line: https://example.com/file.zip"))
 	d.urls.SetMinRowsVisible(5)
-	d.urls.Wrapping = fyne.TextWrapOff
 	d.summary = widget.NewLabel("")
 	d.summary.Wrapping = fyne.TextWrapWord
 
@@ -176,10 +175,21 @@ func (u *UI) newAddDialog(text string) *addDialog {
 	})
 	d.dlg.Resize(fyne.NewSize(640, d.dlg.MinSize().Height))
 
+	// Enter in a one-line field adds, as the default button would.
+	for _, e := range []*widget.Entry{d.folder, d.name, d.limit, d.checksum, d.referer, d.cookie, d.agent, &d.conns.Entry} {
+		e.OnSubmitted = func(string) { d.submitDefault() }
+	}
 	d.urls.OnChanged = func(string) { d.linksChanged() }
 	d.urls.SetText(text)
 	d.linksChanged()
 	return d
+}
+
+// submitDefault adds when the Add button would.
+func (d *addDialog) submitDefault() {
+	if !d.ok.Disabled() {
+		d.submit()
+	}
 }
 
 // folderField is entry with a button beside it that picks a folder into

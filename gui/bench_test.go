@@ -23,17 +23,17 @@ func BenchmarkApplyProgress10k(b *testing.B) {
 	test.RenderToMarkup(u.win.Canvas()) // lay out, so visible rows exist
 
 	rng := rand.New(rand.NewPCG(1, 2))
-	batch := make([]downloader.Event, 100)
+	evs := make([]downloader.Event, 100)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
-		for j := range batch {
+		for j := range evs {
 			s := tasks[rng.IntN(len(tasks))] // progress moves counters, never the state
 			s.Done, s.Speed, s.ETA = int64(i*1000+j), 1<<20, time.Minute
 			s.Connections = 8
-			batch[j] = downloader.Event{Kind: downloader.EventProgress, Task: s}
+			evs[j] = downloader.Event{Kind: downloader.EventProgress, Task: s}
 		}
-		u.apply(batch)
+		u.apply(batch{events: evs})
 	}
 }
 
@@ -51,23 +51,23 @@ func BenchmarkApplyProgressVisible10k(b *testing.B) {
 	u.win.Resize(fyne.NewSize(1400, 900))
 	test.RenderToMarkup(u.win.Canvas())
 
-	batch := make([]downloader.Event, 100)
+	evs := make([]downloader.Event, 100)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
-		for j := range batch {
+		for j := range evs {
 			s := tasks[j]
 			s.Done, s.Speed, s.ETA = int64(i*1000+j), 1<<20, time.Minute
 			s.Phase, s.Connections = downloader.PhaseDownloading, 8
-			batch[j] = downloader.Event{Kind: downloader.EventProgress, Task: s}
+			evs[j] = downloader.Event{Kind: downloader.EventProgress, Task: s}
 		}
-		u.apply(batch)
+		u.apply(batch{events: evs})
 	}
 }
 
 // BenchmarkBridgePut measures the engine-facing side: merging one event.
 func BenchmarkBridgePut(b *testing.B) {
-	br := newBridge(nil, func([]downloader.Event) {})
+	br := newBridge(nil, func(batch) {})
 	tasks := benchTasks(10000)
 	b.ReportAllocs()
 	b.ResetTimer()

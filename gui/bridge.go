@@ -14,6 +14,17 @@ import (
 // flushInterval paces UI updates: 6 Hz looks live and costs little.
 const flushInterval = 160 * time.Millisecond
 
+// batch is what one tick hands the UI: the newest event per task, and
+// every finish that happened since the last tick.
+type batch struct {
+	events []downloader.Event
+	// finished holds a snapshot for each time a task reached completed or
+	// failed, in order. It is recorded as the events arrive, before they
+	// are merged, so a task added and finished within one tick still
+	// counts: a finish is an event, never inferred from two snapshots.
+	finished []downloader.Snapshot
+}
+
 // bridge is the only path from engine goroutines into widgets.
 //
 // Its goroutine drains the subscription at once (the engine must never
@@ -23,22 +34,58 @@ const flushInterval = 160 * time.Millisecond
 // collecting and go with the next tick.
 type bridge struct {
 	events <-chan downloader.Event
-	apply  func([]downloader.Event) // runs on the UI goroutine
-	do     func(func())             // fyne.Do; tests substitute
+	apply  func(batch)  // runs on the UI goroutine
+	do     func(func()) // fyne.Do; tests substitute
 
-	mu      sync.Mutex
-	pending map[string]int // task id → index in queue
-	queue   []downloader.Event
+	mu       sync.Mutex
+	pending  map[string]int // task id → index in queue
+	queue    []downloader.Event
+	finished []downloader.Snapshot
+	// ended holds the tasks last seen completed or failed, so only the
+	// step into that state counts as a finish.
+	ended map[string]struct{}
 
 	inFlight atomic.Bool
 }
 
-func newBridge(events <-chan downloader.Event, apply func([]downloader.Event)) *bridge {
+func newBridge(events <-chan downloader.Event, apply func(batch)) *bridge {
 	return &bridge{
 		events:  events,
 		apply:   apply,
 		do:      fyne.Do,
 		pending: make(map[string]int),
+		ended:   make(map[string]struct{}),
+	}
+}
+
+// seed tells the bridge which tasks had already ended when the window
+// listed them, so a later change to one of them is not taken for a finish.
+// Call it before run.
+func (b *bridge) seed(list []downloader.Snapshot) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, s := range list {
+		if isFinished(s.State) {
+			b.ended[s.ID] = struct{}{}
+		}
+	}
+}
+
+// noteFinish records ev as a finish when it carries a task into completed
+// or failed. Called with mu held.
+func (b *bridge) noteFinish(ev *downloader.Event) {
+	id := ev.Task.ID
+	if ev.Kind == downloader.EventRemoved {
+		delete(b.ended, id)
+		return
+	}
+	_, was := b.ended[id]
+	switch {
+	case !isFinished(ev.Task.State):
+		delete(b.ended, id)
+	case !was:
+		b.ended[id] = struct{}{}
+		b.finished = append(b.finished, ev.Task)
 	}
 }
 
@@ -68,6 +115,7 @@ func (b *bridge) run(ctx context.Context, tick <-chan time.Time) {
 func (b *bridge) put(ev downloader.Event) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.noteFinish(&ev)
 	i, ok := b.pending[ev.Task.ID]
 	if !ok {
 		b.pending[ev.Task.ID] = len(b.queue)
@@ -86,11 +134,11 @@ func (b *bridge) put(ev downloader.Event) {
 }
 
 // take removes and returns the pending batch.
-func (b *bridge) take() []downloader.Event {
+func (b *bridge) take() batch {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	q := b.queue
-	b.queue = nil
+	q := batch{events: b.queue, finished: b.finished}
+	b.queue, b.finished = nil, nil
 	clear(b.pending)
 	return q
 }
@@ -98,7 +146,7 @@ func (b *bridge) take() []downloader.Event {
 func (b *bridge) hasPending() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return len(b.queue) > 0
+	return len(b.queue) > 0 || len(b.finished) > 0
 }
 
 // flush sends the pending batch to the UI goroutine, unless one is
@@ -109,8 +157,8 @@ func (b *bridge) flush() {
 	}
 	b.do(func() {
 		defer b.inFlight.Store(false)
-		if batch := b.take(); len(batch) > 0 {
-			b.apply(batch)
+		if q := b.take(); len(q.events) > 0 || len(q.finished) > 0 {
+			b.apply(q)
 		}
 	})
 }

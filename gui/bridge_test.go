@@ -13,7 +13,7 @@ import (
 func TestBridgeCoalesces(t *testing.T) {
 	events := make(chan downloader.Event, 1000)
 	var batches [][]downloader.Event
-	b := newBridge(events, func(batch []downloader.Event) { batches = append(batches, batch) })
+	b := newBridge(events, func(q batch) { batches = append(batches, q.events) })
 	dos := 0
 	b.do = func(f func()) { dos++; f() }
 
@@ -63,7 +63,7 @@ func TestBridgeOneBatchInFlight(t *testing.T) {
 	events := make(chan downloader.Event)
 	tick := make(chan time.Time)
 	applied := 0
-	b := newBridge(events, func(batch []downloader.Event) { applied += len(batch) })
+	b := newBridge(events, func(q batch) { applied += len(q.events) })
 	var queued []func()
 	b.do = func(f func()) { queued = append(queued, f) }
 
@@ -98,7 +98,7 @@ func TestBridgeOneBatchInFlight(t *testing.T) {
 // draining the engine's channel.
 func TestBridgeNeverBlocksEngine(t *testing.T) {
 	events := make(chan downloader.Event) // unbuffered: a send waits for the bridge
-	b := newBridge(events, func([]downloader.Event) {})
+	b := newBridge(events, func(batch) {})
 	b.do = func(func()) {} // a UI that never runs anything
 	tick := make(chan time.Time, 1)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -41,6 +41,7 @@ func newDetailsPane() *detailsPane {
 	d.segments = NewSegmentMap()
 	d.summary = widget.NewLabel("")
 	d.summary.Importance = widget.LowImportance
+	d.summary.Wrapping = fyne.TextWrapWord // the whole reason, which the Status column may cut
 
 	value := func() *widget.Label {
 		l := widget.NewLabel("")
@@ -118,15 +119,11 @@ func (d *detailsPane) show(s *downloader.Snapshot) {
 
 	setText(d.title, displayName(s))
 	d.segments.Set(segmentMapOf(s))
-	setText(d.summary, detailsSummary(s))
-	imp := statusImportance(s) // errors and warnings stand out; the rest stays quiet
+	imp := lookOf(s).importance // errors and warnings stand out; the rest stays quiet
 	if imp == widget.MediumImportance {
 		imp = widget.LowImportance
 	}
-	if imp != d.summary.Importance {
-		d.summary.Importance = imp
-		d.summary.Refresh()
-	}
+	setLabel(d.summary, detailsSummary(s), imp)
 	setText(d.url, s.URL)
 	setText(d.finalURL, orDash(s.FinalURL))
 	path := ""

@@ -29,8 +29,8 @@ func (u *UI) Pump() {
 			drained = true
 		}
 	}
-	if batch := u.bridge.take(); len(batch) > 0 {
-		u.apply(batch)
+	if q := u.bridge.take(); len(q.events) > 0 || len(q.finished) > 0 {
+		u.apply(q)
 	}
 }
 
@@ -72,7 +72,7 @@ func (u *UI) AddForm() *AddForm {
 	if d == nil {
 		return nil
 	}
-	return &AddForm{d.urls, d.folder, d.name, d.limit, d.checksum, d.referer, d.cookie, d.agent,
+	return &AddForm{&d.urls.Entry, d.folder, d.name, d.limit, d.checksum, d.referer, d.cookie, d.agent,
 		d.conns, d.start, d.summary, d.ok, d.cancel}
 }
 

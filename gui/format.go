@@ -1,14 +1,14 @@
 package gui
 
 import (
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/theme"
 
 	"haul/downloader"
 )
@@ -107,6 +107,9 @@ func statusText(s *downloader.Snapshot) string {
 		case downloader.PhaseVerifying:
 			return lang.L("Verifying…")
 		}
+		if isWaiting(s) {
+			return lang.L("Waiting…") // a wait this window has no sentence for yet
+		}
 		if s.Connections > 0 {
 			return lang.N("Downloading · {{.Count}} connections", s.Connections, map[string]any{"Count": s.Connections})
 		}
@@ -126,29 +129,13 @@ func displayName(s *downloader.Snapshot) string {
 		u = u[:i]
 	}
 	if b := path.Base(u); b != "" && b != "/" && b != "." && !strings.HasSuffix(u, "//"+b) {
+		// Shown as the file will be named, not as the URL escapes it.
+		if d, err := url.PathUnescape(b); err == nil && d != "" && utf8.ValidString(d) {
+			return d
+		}
 		return b
 	}
 	return s.URL
-}
-
-// fileIcon picks a theme icon from the extension so a glance tells a
-// video from an archive.
-func fileIcon(name string) fyne.Resource {
-	switch strings.ToLower(path.Ext(name)) {
-	case ".mp4", ".mkv", ".avi", ".mov", ".webm", ".wmv", ".flv", ".m4v":
-		return theme.FileVideoIcon()
-	case ".mp3", ".flac", ".wav", ".ogg", ".m4a", ".aac", ".opus":
-		return theme.FileAudioIcon()
-	case ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".bmp", ".tiff":
-		return theme.FileImageIcon()
-	case ".txt", ".md", ".pdf", ".doc", ".docx", ".odt", ".csv", ".json", ".xml", ".html", ".epub":
-		return theme.FileTextIcon()
-	case ".exe", ".msi", ".deb", ".rpm", ".dmg", ".pkg", ".appimage", ".apk", ".iso", ".img":
-		return theme.FileApplicationIcon()
-	case ".zip", ".gz", ".tgz", ".xz", ".bz2", ".zst", ".7z", ".rar", ".tar":
-		return theme.StorageIcon()
-	}
-	return theme.FileIcon()
 }
 
 // formatTime is a short local time, blank for the zero time.

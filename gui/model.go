@@ -79,8 +79,6 @@ func newTaskModel() *taskModel {
 type modelChange struct {
 	rebuilt bool     // the view was rebuilt: refresh the whole table
 	ids     []string // otherwise, the tasks in view whose rows may need a redraw
-	// finished holds tasks that just completed or failed.
-	finished []downloader.Snapshot
 }
 
 func (m *taskModel) apply(batch []downloader.Event) modelChange {
@@ -106,9 +104,6 @@ func (m *taskModel) apply(batch []downloader.Event) modelChange {
 			continue
 		}
 		m.account(old, -1)
-		if isFinished(s.State) && !isFinished(old.State) {
-			ch.finished = append(ch.finished, snap)
-		}
 		if m.reorders(old, s) {
 			ch.rebuilt = true
 		} else if _, ok := m.index[id]; ok {

@@ -39,8 +39,8 @@ func TestModelRebuildsOnlyWhenOrderCanChange(t *testing.T) {
 
 	b.State = downloader.StateCompleted
 	ch = m.apply([]downloader.Event{ev(downloader.EventChanged, b)})
-	if !ch.rebuilt || len(ch.finished) != 1 || ch.finished[0].ID != "b" {
-		t.Errorf("completion: rebuilt %v finished %v", ch.rebuilt, ch.finished)
+	if !ch.rebuilt {
+		t.Errorf("completion did not rebuild the view")
 	}
 	if m.speed != 0 || m.counts[FilterCompleted] != 2 || m.counts[FilterDownloading] != 0 || m.counts[FilterAll] != 3 {
 		t.Errorf("counts %v speed %d after completion", m.counts, m.speed)

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"haul/downloader"
+	"haul/notify"
 )
 
 // notifyFinished tells the user about downloads that just completed or
@@ -21,22 +22,40 @@ func (u *UI) notifyFinished(done []downloader.Snapshot) {
 	if u.opts.Notify == nil {
 		return
 	}
-	u.opts.Notify(finishedNotification(done))
+	n := finishedNotification(done)
+	if len(done) == 1 && done[0].State == downloader.StateCompleted {
+		n.Actions = u.finishedActions(done[0])
+	}
+	u.opts.Notify(n)
+}
+
+// finishedActions are the buttons on a completed download's notification.
+// They run on the notifier's goroutine and hand the work to the UI's.
+func (u *UI) finishedActions(s downloader.Snapshot) []notify.Action {
+	open := func(p string) func() {
+		return func() {
+			fyne.Do(func() {
+				if err := u.openPath(p); err != nil {
+					u.report([]error{couldNotOpen(p, err)})
+				}
+			})
+		}
+	}
+	return []notify.Action{
+		{Key: "open", Label: lang.L("Open"), Run: open(s.Path())},
+		{Key: "folder", Label: lang.L("Show in folder"), Run: open(s.Folder)},
+	}
 }
 
 // finishedNotification words the notification for a batch of finishes.
-func finishedNotification(done []downloader.Snapshot) *fyne.Notification {
+func finishedNotification(done []downloader.Snapshot) notify.Notification {
 	if len(done) == 1 {
 		s := done[0]
 		if s.State == downloader.StateCompleted {
-			return fyne.NewNotification(s.Name, lang.L("Downloaded {{.Size}} to {{.Folder}}",
-				map[string]any{"Size": downloader.FormatBytes(s.Size), "Folder": filepath.Base(s.Folder)}))
+			return notify.Notification{Title: displayName(&s), Body: lang.L("Downloaded {{.Size}} to {{.Folder}}",
+				map[string]any{"Size": downloader.FormatBytes(s.Size), "Folder": filepath.Base(s.Folder)})}
 		}
-		name := s.Name
-		if name == "" {
-			name = s.URL
-		}
-		return fyne.NewNotification(lang.L("Download failed: {{.Name}}", map[string]any{"Name": name}), errorText(s))
+		return notify.Notification{Title: lang.L("Download failed: {{.Name}}", map[string]any{"Name": displayName(&s)}), Body: errorText(s)}
 	}
 	var ok, failed int
 	for _, s := range done {
@@ -46,8 +65,16 @@ func finishedNotification(done []downloader.Snapshot) *fyne.Notification {
 			failed++
 		}
 	}
-	return fyne.NewNotification(lang.L("Haul"), lang.L("{{.Done}} downloads finished, {{.Failed}} failed",
-		map[string]any{"Done": ok, "Failed": failed}))
+	var body string
+	switch {
+	case failed == 0:
+		body = lang.N("{{.Count}} downloads finished", ok, map[string]any{"Count": ok})
+	case ok == 0:
+		body = lang.N("{{.Count}} downloads failed", failed, map[string]any{"Count": failed})
+	default:
+		body = lang.N("{{.Count}} downloads finished, {{.Failed}} failed", ok, map[string]any{"Count": ok, "Failed": failed})
+	}
+	return notify.Notification{Title: lang.L("Haul"), Body: body}
 }
 
 // notifyQueue bounds the notifications waiting for the desktop; beyond it
@@ -58,13 +85,13 @@ const notifyQueue = 16
 const stopWait = 2 * time.Second
 
 // AsyncNotifier returns a Notify hook that hands notifications to send on
-// one background goroutine, in order. On Linux App.SendNotification is a
+// one background goroutine, in order. On Linux a notification is a
 // blocking D-Bus call that waits for the notification server's reply; made
 // on the UI goroutine, a slow or hung server would freeze the window.
 // stop ends the goroutine after what is queued has been sent, waiting
 // stopWait at most.
-func AsyncNotifier(send func(*fyne.Notification)) (notify func(*fyne.Notification), stop func()) {
-	ch := make(chan *fyne.Notification, notifyQueue)
+func AsyncNotifier(send func(notify.Notification)) (post func(notify.Notification), stop func()) {
+	ch := make(chan notify.Notification, notifyQueue)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -76,7 +103,7 @@ func AsyncNotifier(send func(*fyne.Notification)) (notify func(*fyne.Notificatio
 		mu      sync.Mutex
 		stopped bool
 	)
-	notify = func(n *fyne.Notification) {
+	post = func(n notify.Notification) {
 		mu.Lock()
 		defer mu.Unlock()
 		if stopped {
@@ -100,5 +127,5 @@ func AsyncNotifier(send func(*fyne.Notification)) (notify func(*fyne.Notificatio
 			// A hung notification server must not keep Haul from exiting.
 		}
 	}
-	return notify, stop
+	return post, stop
 }

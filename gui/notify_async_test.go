@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
+	"haul/notify"
 )
 
 func TestAsyncNotifierDoesNotBlock(t *testing.T) {
@@ -13,7 +13,7 @@ func TestAsyncNotifierDoesNotBlock(t *testing.T) {
 	took := make(chan struct{}, 100)
 	var mu sync.Mutex
 	var got []string
-	notify, stop := AsyncNotifier(func(n *fyne.Notification) {
+	post, stop := AsyncNotifier(func(n notify.Notification) {
 		took <- struct{}{}
 		<-release // a notification server that does not answer
 		mu.Lock()
@@ -21,17 +21,17 @@ func TestAsyncNotifierDoesNotBlock(t *testing.T) {
 		mu.Unlock()
 	})
 	start := time.Now()
-	notify(fyne.NewNotification("a", ""))
+	post(notify.Notification{Title: "a"})
 	<-took
 	for i := 1; i < notifyQueue+5; i++ {
-		notify(fyne.NewNotification(string(rune('a'+i)), ""))
+		post(notify.Notification{Title: string(rune('a' + i))})
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Fatalf("notify blocked for %v", d)
 	}
 	close(release)
 	stop()
-	notify(fyne.NewNotification("late", "")) // after stop: ignored, no panic
+	post(notify.Notification{Title: "late"}) // after stop: ignored, no panic
 	mu.Lock()
 	defer mu.Unlock()
 	// The first is held by the sender, notifyQueue wait; the rest are dropped.

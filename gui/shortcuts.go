@@ -26,7 +26,7 @@ func (u *UI) addShortcuts() {
 	c.AddShortcut(&fyne.ShortcutSelectAll{}, func(fyne.Shortcut) { u.table.selectAll() })
 
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if u.dialogOpen() {
+		if u.dialogKey(ev.Name) || u.listKey(ev.Name) {
 			return
 		}
 		switch ev.Name {
@@ -57,5 +57,6 @@ func (u *UI) pasteLinks() {
 }
 
 func (u *UI) dialogOpen() bool {
-	return u.add != nil || u.remove != nil || u.settingsDlg != nil
+	return u.add != nil || u.remove != nil || u.settingsDlg != nil || u.closeAsk != nil ||
+		u.win.Canvas().Overlays().Top() != nil // a message box or a menu
 }

@@ -38,10 +38,16 @@ type taskTable struct {
 	onOpen      func(*downloader.Snapshot)       // double tap
 	onSort      func(sortKey)                    // header tapped
 	empty       *widget.Label
+	pitch       float32 // row height plus the gap, once measured
+
+	cols      *columnWidths
+	colGen    int // bumped on every resize, so recycled rows lay out again
+	headerRow *fyne.Container
+	onColumns func() // the columns were resized by the user
 }
 
 func newTaskTable(m *taskModel) *taskTable {
-	t := &taskTable{model: m, selected: make(map[string]struct{}), shown: make(map[string]*taskRow)}
+	t := &taskTable{model: m, selected: make(map[string]struct{}), shown: make(map[string]*taskRow), cols: newColumnWidths()}
 	t.list = widget.NewList(
 		func() int { return len(t.model.view) },
 		func() fyne.CanvasObject { return newTaskRow(t) },
@@ -73,7 +79,15 @@ func newTaskTable(m *taskModel) *taskTable {
 		t.header[c] = b
 		cells[c] = b
 	}
-	header := container.New(columnsLayout{}, cells...)
+	for c := range colCount - 1 {
+		cells = append(cells, newColumnDivider(c, t.resizeColumn, func() {
+			if t.onColumns != nil {
+				t.onColumns()
+			}
+		}))
+	}
+	header := container.New(headerLayout{columnsLayout{t.cols}}, cells...)
+	t.headerRow = header
 	t.empty = widget.NewLabel(lang.L("No downloads here. Press Add or Ctrl+N, or paste links with Ctrl+V."))
 	t.empty.Alignment = fyne.TextAlignCenter
 	t.empty.Importance = widget.LowImportance
@@ -82,6 +96,25 @@ func newTaskTable(m *taskModel) *taskTable {
 		container.NewStack(t.list, container.NewCenter(t.empty)),
 	)
 	return t
+}
+
+// resizeColumn widens col by dx and lays the header and the rows on
+// screen out again.
+func (t *taskTable) resizeColumn(col int, dx float32) {
+	t.cols.resize(col, dx, t.headerRow.Size().Width)
+	t.colGen++
+	t.relayout()
+}
+
+// relayout applies the column widths to the header and the visible rows.
+func (t *taskTable) relayout() {
+	t.headerRow.Refresh()
+	for _, r := range t.shown {
+		if r.cols != nil {
+			r.colGen = t.colGen
+			r.cols.Refresh()
+		}
+	}
 }
 
 func (t *taskTable) sortBy(k sortKey) {
@@ -274,11 +307,12 @@ type taskRow struct {
 	id  string // the task drawn, "" before the first show
 
 	bg       *canvas.Rectangle
+	cols     *fyne.Container
+	colGen   int
 	icon     *widget.Icon
 	name     *widget.Label
 	size     *widget.Label
-	progress *widget.ProgressBar
-	percent  string
+	progress *stateBar
 	speed    *widget.Label
 	eta      *widget.Label
 	status   *widget.Label
@@ -291,11 +325,10 @@ type taskRow struct {
 func newTaskRow(t *taskTable) *taskRow {
 	r := &taskRow{t: t, row: -1}
 	r.bg = canvas.NewRectangle(color.Transparent)
-	r.icon = widget.NewIcon(theme.FileIcon())
+	r.icon = widget.NewIcon(nil)
 	r.name = truncLabel(fyne.TextAlignLeading)
 	r.size = truncLabel(fyne.TextAlignTrailing)
-	r.progress = widget.NewProgressBar()
-	r.progress.TextFormatter = func() string { return r.percent }
+	r.progress = newStateBar()
 	r.speed = truncLabel(fyne.TextAlignTrailing)
 	r.eta = truncLabel(fyne.TextAlignTrailing)
 	r.status = truncLabel(fyne.TextAlignLeading)
@@ -312,8 +345,8 @@ func truncLabel(a fyne.TextAlign) *widget.Label {
 
 func (r *taskRow) CreateRenderer() fyne.WidgetRenderer {
 	name := container.NewBorder(nil, nil, r.icon, nil, r.name)
-	cols := container.New(columnsLayout{}, name, r.size, r.progress, r.speed, r.eta, r.status)
-	return widget.NewSimpleRenderer(container.NewStack(r.bg, cols))
+	r.cols = container.New(columnsLayout{r.t.cols}, name, r.size, r.progress, r.speed, r.eta, r.status)
+	return widget.NewSimpleRenderer(container.NewStack(r.bg, r.cols))
 }
 
 // show fills the row from the model; it is called for visible rows only.
@@ -335,25 +368,31 @@ func (r *taskRow) show(row int) {
 		r.id = s.ID
 		r.t.shown[s.ID] = r
 	}
+	if r.colGen != r.t.colGen && r.cols != nil {
+		r.colGen = r.t.colGen
+		r.cols.Refresh()
+	}
+	r.paint(s)
+}
+
+// paint sets every visual property of the row from s, every time: a
+// recycled row must not keep a colour, icon or bar from its last task.
+func (r *taskRow) paint(s *downloader.Snapshot) {
 	if r.t.isSelected(s.ID) {
 		setFill(r.bg, theme.Color(theme.ColorNameSelection))
 	} else {
 		setFill(r.bg, color.Transparent)
 	}
-	name := displayName(s)
-	if r.name.Text != name {
-		r.icon.SetResource(fileIcon(name))
+	lk := lookOf(s)
+	if r.icon.Resource != lk.icon {
+		r.icon.SetResource(lk.icon)
 	}
-	setText(r.name, name)
+	setText(r.name, displayName(s))
 	setText(r.size, formatSize(s))
 	setText(r.speed, formatSpeed(s))
 	setText(r.eta, formatETA(s))
-	setText(r.status, statusText(s))
-	r.status.Importance = statusImportance(s)
-	if pct, v := progressText(s), s.Progress(); pct != r.percent || v != r.progress.Value {
-		r.percent = pct
-		r.progress.SetValue(v)
-	}
+	setLabel(r.status, statusText(s), lk.importance)
+	r.progress.set(s.Progress(), progressText(s), lk.bar)
 }
 
 // redraw shows the row's task again if the row still holds it; a row
@@ -364,23 +403,20 @@ func (r *taskRow) redraw() {
 	}
 }
 
-func statusImportance(s *downloader.Snapshot) widget.Importance {
-	switch {
-	case s.Broken || s.State == downloader.StateFailed:
-		return widget.DangerImportance
-	case s.State == downloader.StateCompleted:
-		return widget.SuccessImportance
-	case s.State == downloader.StatePaused && s.Error != "", s.Phase == downloader.PhaseRetrying, s.Phase == downloader.PhaseWaitingNetwork:
-		return widget.WarningImportance
-	}
-	return widget.MediumImportance
-}
-
 // setText avoids a redraw when nothing changed, which is most cells on
 // most ticks.
 func setText(l *widget.Label, s string) {
 	if l.Text != s {
 		l.SetText(s)
+	}
+}
+
+// setLabel sets text and importance together, redrawing once when either
+// changed: an importance set after an unchanged text would never show.
+func setLabel(l *widget.Label, s string, imp widget.Importance) {
+	if l.Text != s || l.Importance != imp {
+		l.Text, l.Importance = s, imp
+		l.Refresh()
 	}
 }
 

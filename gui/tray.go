@@ -1,11 +1,14 @@
 package gui
 
 import (
+	"context"
 	"slices"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/systray"
 
 	"haul/assets"
 	"haul/downloader"
@@ -20,18 +23,33 @@ type tray struct {
 	last    string
 	// refreshWhenDone re-checks the "When downloads finish" choices.
 	refreshWhenDone func()
+
+	// setTooltip shows the tray icon's tooltip: systray.SetTooltip, since
+	// Fyne 2.7's desktop.App has no call for it; tests substitute.
+	setTooltip  func(string)
+	lastTooltip string
+	tooltipAt   time.Time
 }
 
-// InstallTray puts Haul in the system tray when the platform has one. It
-// reports whether it did; main.go passes that as Options.Tray.
-func InstallTray(a fyne.App) (desktop.App, bool) {
+// tooltipEvery paces tooltip updates: each is a D-Bus property change the
+// tray host redraws.
+const tooltipEvery = time.Second
+
+// InstallTray returns what puts Haul in the system tray when the desktop
+// really draws one (see TrayHostPresent), and false otherwise: an icon
+// registered with no tray host is invisible, and a window hidden to it
+// could not be found again. main.go passes it as Options.Desktop.
+func InstallTray(ctx context.Context, a fyne.App) (desktop.App, bool) {
 	desk, ok := a.(desktop.App)
-	return desk, ok
+	if !ok || !TrayHostPresent(ctx) {
+		return nil, false
+	}
+	return desk, true
 }
 
 // setupTray builds the tray menu for u. Called by New when Options.Tray.
 func (u *UI) setupTray(desk desktop.App) {
-	t := &tray{desk: desk}
+	t := &tray{desk: desk, setTooltip: systray.SetTooltip}
 	t.summary = fyne.NewMenuItem(lang.L("Idle"), nil)
 	t.summary.Disabled = true
 	show := fyne.NewMenuItem(lang.L("Show Haul"), func() {
@@ -49,6 +67,9 @@ func (u *UI) setupTray(desk desktop.App) {
 	desk.SetSystemTrayIcon(assets.Icon)
 	desk.SetSystemTrayMenu(t.menu)
 	desk.SetSystemTrayWindow(u.win)
+	// SetSystemTrayWindow makes closing always hide; Haul's own close
+	// handling honours the close-to-tray setting.
+	u.win.SetCloseIntercept(u.closeRequested)
 	u.tray = t
 }
 
@@ -59,6 +80,7 @@ func (u *UI) setupTray(desk desktop.App) {
 // in a menu the panel opened a moment earlier go nowhere ("no menu item
 // with ID"). The speed is in the window title and the status bar.
 func (t *tray) update(m *taskModel) {
+	t.updateTooltip(m.speed, time.Now())
 	active := m.states[downloader.StateActive]
 	queued := m.states[downloader.StateQueued]
 	paused := m.states[downloader.StatePaused]
@@ -73,4 +95,23 @@ func (t *tray) update(m *taskModel) {
 	t.last = text
 	t.summary.Label = text
 	t.menu.Refresh()
+}
+
+// updateTooltip says "Haul" and the total speed. The speed changes on
+// almost every tick, so it is sent at most once per tooltipEvery, except
+// when downloading starts or stops.
+func (t *tray) updateTooltip(speed int64, now time.Time) {
+	text := "Haul"
+	if speed > 0 {
+		text += " — " + downloader.FormatRate(speed)
+	}
+	if text == t.lastTooltip {
+		return
+	}
+	moving := func(s string) bool { return s != "Haul" }
+	if moving(text) == moving(t.lastTooltip) && t.lastTooltip != "" && now.Sub(t.tooltipAt) < tooltipEvery {
+		return
+	}
+	t.lastTooltip, t.tooltipAt = text, now
+	t.setTooltip(text)
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"haul/downloader"
+	"haul/notify"
 	"haul/unattended"
 )
 
@@ -111,7 +112,13 @@ func (c countdownUI) Show(a unattended.Action, deadline time.Time) (<-chan struc
 		dlg.Show()
 	})
 	if c.u.opts.Notify != nil {
-		c.u.opts.Notify(fyne.NewNotification(lang.L("All downloads finished."), countdownText(a, total)))
+		// Where the desktop draws buttons, Cancel works from the
+		// notification too (the same once-guarded cancel as the dialog's).
+		c.u.opts.Notify(notify.Notification{
+			Title:   lang.L("All downloads finished."),
+			Body:    countdownText(a, total),
+			Actions: []notify.Action{{Key: "cancel", Label: lang.L("Cancel"), Run: cancel}},
+		})
 	}
 	go func() {
 		tick := time.NewTicker(time.Second)

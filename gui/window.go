@@ -12,6 +12,7 @@ import (
 
 	"haul/assets"
 	"haul/downloader"
+	"haul/notify"
 )
 
 // Options are the hooks main.go (and the tray and notification code)
@@ -36,8 +37,8 @@ type Options struct {
 	// saved, for what main.go owns (the RPC service).
 	OnSettingsSaved func(downloader.Settings)
 	// Notify sends a desktop notification; nil sends none. main.go passes
-	// App.SendNotification; tests pass a recorder.
-	Notify func(*fyne.Notification)
+	// a DesktopNotifier through AsyncNotifier; tests pass a recorder.
+	Notify func(notify.Notification)
 	// Browsers, when set, lists browsers in Settings → Browser with the
 	// native messaging host's registration (see BrowserHosts).
 	Browsers BrowserHosts
@@ -72,6 +73,7 @@ type UI struct {
 
 	title         string
 	pendingSelect []string   // ids just added, selected once they appear
+	removing      removal    // tasks being removed and the row to select after
 	add           *addDialog // the open add dialog, if any
 	remove        *removeDialog
 	settingsDlg   *settingsDialog
@@ -79,6 +81,8 @@ type UI struct {
 	tray          *tray
 	session       *sessionNote  // settings a connected app changed (sessionnote.go)
 	banner        *remoteBanner // whose queue this is (Options.Remote), or nil
+	closeAsk      *askDialog    // the question closing without a tray asks
+	layout        layoutState
 }
 
 // New builds the main window for eng and starts following its events.
@@ -103,6 +107,7 @@ func New(a fyne.App, eng Engine, opts Options) *UI {
 func newUI(a fyne.App, eng Engine, opts Options) *UI {
 	u := &UI{app: a, eng: eng, opts: opts, done: make(chan struct{}), cancel: func() {}}
 	u.settings = eng.Settings()
+	useHaulTheme(a)
 	LoadTranslations(u.settings.UI[UIKeyLanguage])
 
 	u.win = a.NewWindow("Haul")
@@ -128,12 +133,15 @@ func newUI(a fyne.App, eng Engine, opts Options) *UI {
 
 	split := container.NewVSplit(u.table.root, u.details.root)
 	split.Offset = 0.5 // the details pane shows the map, the summary and the address, path and size rows
-	body := container.NewHSplit(u.filters.list, split)
-	body.Offset = 0.16
+	u.layout.split = split
+	u.layout.main = container.NewStack(u.table.root)
+	u.layout.body = container.NewHSplit(u.filters.list, u.layout.main)
+	u.layout.body.Offset = 0.16
+	u.table.onColumns = u.saveGeometry
 	u.session = newSessionNote(u)
-	u.win.SetContent(container.NewBorder(container.NewVBox(u.topBar(), u.session.root), u.status.root, nil, nil, body))
+	u.win.SetContent(container.NewBorder(container.NewVBox(u.topBar(), u.session.root), u.status.root, nil, nil, u.layout.body))
 	u.win.SetMainMenu(u.mainMenu())
-	u.win.Resize(fyne.NewSize(1180, 720))
+	u.restoreGeometry()
 	u.win.SetCloseIntercept(u.closeRequested)
 	u.win.SetOnDropped(u.dropped)
 	u.addShortcuts()
@@ -149,12 +157,14 @@ func newUI(a fyne.App, eng Engine, opts Options) *UI {
 	u.unsubscribe = unsubscribe
 	u.bridge = newBridge(events, u.apply)
 	list := eng.List()
+	u.bridge.seed(list)
 	initial := make([]downloader.Event, len(list))
 	for i, s := range list {
 		initial[i] = downloader.Event{Kind: downloader.EventAdded, Task: s}
 	}
-	u.apply(initial)
+	u.apply(batch{events: initial})
 	u.table.updateHeader()
+	u.selectionChanged() // the toolbar starts with only what applies
 	return u
 }
 
@@ -185,40 +195,30 @@ func (u *UI) Close() {
 }
 
 // apply runs on the UI goroutine with one coalesced batch of events.
-func (u *UI) apply(batch []downloader.Event) {
-	ch := u.model.apply(batch)
+func (u *UI) apply(b batch) {
+	ch := u.model.apply(b.events)
 	u.table.refresh(ch)
 	u.filters.setCounts(u.model.counts)
 	u.status.update(u.model, u.limitInForce())
 	u.status.setSchedule(u.scheduleStatus())
 	u.updateTitle()
 
-	if len(u.pendingSelect) > 0 {
-		present := u.pendingSelect[:0:0]
-		for _, id := range u.pendingSelect {
-			if _, ok := u.model.index[id]; ok {
-				present = append(present, id)
-			}
-		}
-		if len(present) > 0 {
-			u.pendingSelect = nil
-			u.table.selectIDs(present...)
-		}
-	}
+	u.selectAdded()
+	u.selectAfterRemove()
 
 	touched := ch.rebuilt
-	for i := 0; !touched && i < len(batch); i++ {
-		touched = u.table.isSelected(batch[i].Task.ID)
+	for i := 0; !touched && i < len(b.events); i++ {
+		touched = u.table.isSelected(b.events[i].Task.ID)
 	}
 	if touched {
 		u.selectionChanged()
 	}
 	if u.opts.OnTaskFinished != nil {
-		for _, s := range ch.finished {
+		for _, s := range b.finished {
 			u.opts.OnTaskFinished(s)
 		}
 	}
-	u.notifyFinished(ch.finished)
+	u.notifyFinished(b.finished)
 	if u.tray != nil {
 		u.tray.update(u.model)
 	}
@@ -228,6 +228,7 @@ func (u *UI) apply(batch []downloader.Event) {
 func (u *UI) selectionChanged() {
 	sel := u.table.selection()
 	u.tools.update(sel)
+	u.showDetails(len(sel) > 0)
 	if len(sel) == 1 {
 		u.details.show(sel[0])
 		return
@@ -254,14 +255,19 @@ func (u *UI) updateTitle() {
 }
 
 func (u *UI) closeRequested() {
-	if u.opts.Tray && CloseToTray(u.settings) {
+	switch {
+	case !CloseToTray(u.settings):
+		u.quit()
+	case u.opts.Tray:
+		u.saveGeometry()
 		u.win.Hide()
-		return
+	default:
+		u.closeWithoutTray()
 	}
-	u.quit()
 }
 
 func (u *UI) quit() {
+	u.saveGeometry()
 	if u.opts.OnQuit != nil {
 		u.opts.OnQuit()
 		return
@@ -270,12 +276,21 @@ func (u *UI) quit() {
 }
 
 func (u *UI) mainMenu() *fyne.MainMenu {
-	quit := fyne.NewMenuItem(lang.L("Quit"), u.quit)
+	item := func(label string, key fyne.KeyName, f func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, f)
+		if key != "" { // shown in the menu; the window's shortcuts run them
+			it.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}
+		}
+		return it
+	}
+	quit := item(lang.L("Quit"), fyne.KeyQ, u.quit)
 	quit.IsQuit = true
+	selectAll := fyne.NewMenuItem(lang.L("Select all"), u.selectAllFocused)
+	selectAll.Shortcut = &fyne.ShortcutSelectAll{}
 	return fyne.NewMainMenu(
 		fyne.NewMenu(lang.L("File"),
-			fyne.NewMenuItem(lang.L("Add downloads…"), func() { u.showAdd("") }),
-			fyne.NewMenuItem(lang.L("Settings…"), u.showSettings),
+			item(lang.L("Add downloads…"), fyne.KeyN, func() { u.showAdd("") }),
+			item(lang.L("Settings…"), fyne.KeyComma, u.showSettings),
 			fyne.NewMenuItemSeparator(),
 			quit,
 		),
@@ -283,12 +298,22 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 			fyne.NewMenuItem(lang.L("Resume all"), u.eng.ResumeAll),
 			fyne.NewMenuItem(lang.L("Pause all"), u.eng.PauseAll),
 			fyne.NewMenuItemSeparator(),
-			fyne.NewMenuItem(lang.L("Select all"), u.table.selectAll),
+			selectAll,
 		),
 		fyne.NewMenu(lang.L("Help"),
 			fyne.NewMenuItem(lang.L("About Haul"), u.showAbout),
 		),
 	)
+}
+
+// selectAllFocused is Ctrl+A: the menu's shortcut runs before any field
+// sees the key, so a focused text field gets its own select-all.
+func (u *UI) selectAllFocused() {
+	if f, ok := u.win.Canvas().Focused().(fyne.Shortcutable); ok {
+		f.TypedShortcut(&fyne.ShortcutSelectAll{})
+		return
+	}
+	u.table.selectAll()
 }
 
 // openPath hands a file or folder to the desktop.

@@ -16,6 +16,7 @@ import (
 	"haul/downloader"
 	"haul/gui"
 	"haul/gui/internal/fakeengine"
+	"haul/notify"
 )
 
 func settings() downloader.Settings {
@@ -367,4 +368,39 @@ func TestNewAndCloseOwnTheBridge(t *testing.T) {
 		t.Fatal("Close did not stop the bridge")
 	}
 	u.Close() // twice is fine
+}
+
+// TestFastFinishNotifiesOnce: a task added and finished within one tick
+// (a 404, a tiny file) gives exactly one notification; a later change to
+// the finished task gives none.
+func TestFastFinishNotifiesOnce(t *testing.T) {
+	a := test.NewTempApp(t)
+	eng := fakeengine.New(settings())
+	var sent []notify.Notification
+	u := gui.NewManual(a, eng, gui.Options{Notify: func(n notify.Notification) { sent = append(sent, n) }})
+	t.Cleanup(u.Close)
+
+	s := task("tiny", downloader.StateQueued, 0)
+	eng.Emit(downloader.EventAdded, s)
+	s.State = downloader.StateActive
+	eng.Emit(downloader.EventChanged, s)
+	s.State, s.Done = downloader.StateCompleted, s.Size
+	eng.Emit(downloader.EventChanged, s)
+	u.Pump()
+	if len(sent) != 1 {
+		t.Fatalf("%d notifications for one fast finish, want 1", len(sent))
+	}
+	var labels []string
+	for _, a := range sent[0].Actions {
+		labels = append(labels, a.Label)
+	}
+	if !slices.Equal(labels, []string{"Open", "Show in folder"}) {
+		t.Errorf("a finished download's notification offers %q", labels)
+	}
+	s.Position = 3
+	eng.Emit(downloader.EventChanged, s)
+	u.Pump()
+	if len(sent) != 1 {
+		t.Errorf("a change to a finished task notified again (%d)", len(sent))
+	}
 }

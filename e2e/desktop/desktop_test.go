@@ -1,6 +1,7 @@
 package desktop
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -55,6 +56,19 @@ func TestDesktopDownload(t *testing.T) {
 	_, menu, err := fake.trayMenu(item)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The item is titled Haul (not its app ID) and its tooltip gives the
+	// total speed while downloading.
+	sni := fake.conn.Object(item.Sender, "/StatusNotifierItem")
+	if v, err := sni.GetProperty("org.kde.StatusNotifierItem.Title"); err != nil || v.Value() != "Haul" {
+		t.Errorf("tray title %v (%v), want Haul", v.Value(), err)
+	}
+	if !waitFor(5*time.Second, func() bool {
+		v, err := sni.GetProperty("org.kde.StatusNotifierItem.ToolTip")
+		return err == nil && strings.Contains(fmt.Sprint(v.Value()), "Haul — ") && strings.Contains(fmt.Sprint(v.Value()), "/s")
+	}) {
+		v, _ := sni.GetProperty("org.kde.StatusNotifierItem.ToolTip")
+		t.Errorf("tray tooltip %v, want Haul and the speed", v.Value())
 	}
 	var labels []string
 	for _, m := range menu {
@@ -121,6 +135,15 @@ func TestDesktopDownload(t *testing.T) {
 	}
 	if note.AppIcon == "" {
 		t.Error("notification has no icon")
+	}
+	if note.AppName != "Haul" {
+		t.Errorf("notification from %q, want Haul", note.AppName)
+	}
+	if note.Timeout != -1 {
+		t.Errorf("notification timeout %d, want -1 (the desktop's default)", note.Timeout)
+	}
+	if got := strings.Join(note.Actions, "|"); got != "open|Open|folder|Show in folder" {
+		t.Errorf("notification actions %q, want Open and Show in folder", got)
 	}
 	if n := len(fake.Notes()); n != 1 {
 		t.Errorf("%d notifications, want 1: %+v", n, fake.Notes())

@@ -77,10 +77,12 @@ func TestDocsScreenshots(t *testing.T) {
 	newFakeDesktop(t, d.busAddr) // a tray host and a quiet notification server
 
 	files := map[string]testserver.File{
-		"/dl/go1.26.8.linux-amd64.tar.gz":            {Size: 75 << 20, Seed: 1},
-		"/releases/ubuntu-24.04.1-desktop-amd64.iso": {Size: 700 << 20, Seed: 2},
-		"/blender/blender-4.2.3-linux-x64.tar.xz":    {Size: 340 << 20, Seed: 3},
-		"/haul/haul-0.1.0-windows-amd64.zip":         {Size: 12 << 20, Seed: 4},
+		"/dl/go1.26.8.linux-amd64.tar.gz":                   {Size: 75 << 20, Seed: 1},
+		"/releases/ubuntu-24.04.1-desktop-amd64.iso":        {Size: 700 << 20, Seed: 2},
+		"/blender/blender-4.2.3-linux-x64.tar.xz":           {Size: 340 << 20, Seed: 3},
+		"/haul/haul-0.1.0-windows-amd64.zip":                {Size: 12 << 20, Seed: 4},
+		"/debian/debian-12.8.0-amd64-netinst.iso":           {Size: 630 << 20, Seed: 5},
+		"/fedora/Fedora-Workstation-Live-x86_64-41-1.4.iso": {Size: 2200 << 20, Seed: 6},
 	}
 	var opts []testserver.Option
 	for p, f := range files {
@@ -95,10 +97,19 @@ func TestDocsScreenshots(t *testing.T) {
 	// One run for the window and the settings, one for the add dialog:
 	// dialogs have no key to close them.
 	a, wid := d.openFocused(t, bin, data, "no window")
-	d.xdotool("key", "Down", "Down") // select the running task, the second row
-	time.Sleep(6 * time.Second)      // let it ramp up to 16 connections
 	check := func(img image.Image, name string) { t.Helper(); checkShot(t, img, name) }
-	check(d.windowShot(wid, filepath.Join(out, "window.png")), "window.png")
+	// The list at a common laptop size and at a small one.
+	sized := func(d *desk, wid uint32, name string, w, h int) {
+		t.Helper()
+		d.xdotool("windowsize", strconv.FormatUint(uint64(wid), 10), strconv.Itoa(w), strconv.Itoa(h))
+		time.Sleep(1500 * time.Millisecond) // laid out and a progress tick drawn
+		check(d.windowShot(wid, filepath.Join(out, name)), name)
+	}
+	// Small: nothing selected, so the list has the whole height.
+	sized(d, wid, "window-1024.png", 1024, 640)
+	d.xdotool("key", "Down", "Down") // select the running task, the second row
+	time.Sleep(5 * time.Second)      // let it ramp up its connections
+	sized(d, wid, "window.png", 1280, 800)
 
 	d.xdotool("key", "ctrl+comma")
 	time.Sleep(time.Second)
@@ -130,9 +141,10 @@ func TestDocsScreenshots(t *testing.T) {
 	zh := *d
 	zh.env = append(slices.Clone(d.env), "LANG=zh_CN.UTF-8") // the last LANG wins
 	a, wid = zh.openFocused(t, bin, data, "no window in Chinese")
+	sized(&zh, wid, "window-zh-1024.png", 1024, 640)
 	zh.xdotool("key", "Down", "Down")
-	time.Sleep(6 * time.Second)
-	check(zh.windowShot(wid, filepath.Join(out, "window-zh.png")), "window-zh.png")
+	time.Sleep(5 * time.Second)
+	sized(&zh, wid, "window-zh.png", 1280, 800)
 	_ = syscall.Kill(a.cmd.Process.Pid, syscall.SIGKILL)
 	<-a.done
 }
@@ -261,9 +273,10 @@ func TestDocsNotification(t *testing.T) {
 	t.Logf("dunst said:\n%s", dunstOut.String()) // an icon it could not load shows here
 }
 
-// seed fills the data folder, before the app starts, with a completed, a
-// failed (404), a paused half-done and a running download, in that
-// queue order: go, ubuntu (running), blender (paused), missing, haul.
+// seed fills the data folder, before the app starts, with tasks in every
+// state, in this queue order: go (completed), ubuntu (running), blender
+// (paused), missing (failed, 404), haul (completed), debian (running),
+// fedora (queued: two run at once).
 func seed(t *testing.T, srv *testserver.Server, data, folder string) {
 	t.Helper()
 	ctx := context.Background()
@@ -280,6 +293,11 @@ func seed(t *testing.T, srv *testserver.Server, data, folder string) {
 		t.Fatal(err)
 	}
 	defer m.Close()
+	set := m.Settings()
+	set.MaxActive = 2 // so the last task waits its turn
+	if err := m.SetSettings(set); err != nil {
+		t.Fatal(err)
+	}
 	reqs := []downloader.Request{
 		{URL: srv.URL("/dl/go1.26.8.linux-amd64.tar.gz")},
 		{URL: srv.URL("/releases/ubuntu-24.04.1-desktop-amd64.iso"), Paused: true},
@@ -322,6 +340,15 @@ func seed(t *testing.T, srv *testserver.Server, data, folder string) {
 		t.Fatal(err)
 	}
 	settle("ubuntu running", func() bool { return get(ids[1]).Done > 20<<20 })
+	more, err := m.Add(ctx, downloader.Request{URL: srv.URL("/debian/debian-12.8.0-amd64-netinst.iso")},
+		downloader.Request{URL: srv.URL("/fedora/Fedora-Workstation-Live-x86_64-41-1.4.iso")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	settle("debian running", func() bool { return get(more[0]).Done > 10<<20 })
+	if st := get(more[1]).State; st != downloader.StateQueued {
+		t.Fatalf("seeding: fedora is %s, want queued", st)
+	}
 }
 
 // openFocused starts the app on data, waits for its window and focuses it

@@ -11,6 +11,8 @@ import (
 // notification is one Notify call as the server received it.
 type notification struct {
 	AppName, AppIcon, Summary, Body string
+	Actions                         []string // key, label, key, label…
+	Timeout                         int32
 }
 
 // fakeDesktop owns org.kde.StatusNotifierWatcher and
@@ -114,7 +116,8 @@ func (n *notifier) Notify(appName string, replacesID uint32, appIcon, summary, b
 	actions []string, hints map[string]dbus.Variant, timeout int32) (uint32, *dbus.Error) {
 	f := (*fakeDesktop)(n)
 	f.mu.Lock()
-	f.notes = append(f.notes, notification{AppName: appName, AppIcon: appIcon, Summary: summary, Body: body})
+	f.notes = append(f.notes, notification{AppName: appName, AppIcon: appIcon, Summary: summary, Body: body,
+		Actions: actions, Timeout: timeout})
 	id := uint32(len(f.notes))
 	f.mu.Unlock()
 	f.poke()
@@ -122,7 +125,7 @@ func (n *notifier) Notify(appName string, replacesID uint32, appIcon, summary, b
 }
 
 func (n *notifier) GetCapabilities() ([]string, *dbus.Error) {
-	return []string{"body", "icon-static"}, nil
+	return []string{"actions", "body", "icon-static"}, nil
 }
 
 func (n *notifier) GetServerInformation() (name, vendor, version, specVersion string, err *dbus.Error) {

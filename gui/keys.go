@@ -1,0 +1,121 @@
+package gui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// wheelNotch is how far one mouse-wheel notch scrolls in Fyne 2.7's
+// desktop driver, and rowsPerNotch how many rows Haul moves for it: the
+// driver's 25 px are under one row.
+const (
+	wheelNotch   = 25
+	rowsPerNotch = 3
+)
+
+// escEntry is a text field that gives Esc to its dialog: Fyne 2.7's
+// Entry swallows Esc, so a dialog whose field has the focus could not be
+// closed from the keyboard.
+type escEntry struct {
+	widget.Entry
+	onEscape func()
+}
+
+func newEscEntry(multiLine bool, onEscape func()) *escEntry {
+	e := &escEntry{onEscape: onEscape}
+	e.MultiLine = multiLine
+	e.Wrapping = fyne.TextWrapOff
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.onEscape != nil {
+		e.onEscape()
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+// dialogKey answers Esc and Enter for the open dialog when no text field
+// has the focus: Esc closes it as Cancel would, Enter picks its default
+// button. It reports whether a dialog took the key.
+func (u *UI) dialogKey(k fyne.KeyName) bool {
+	esc := k == fyne.KeyEscape
+	enter := k == fyne.KeyReturn || k == fyne.KeyEnter
+	if !esc && !enter {
+		return u.dialogOpen()
+	}
+	switch {
+	case u.closeAsk != nil:
+		if enter {
+			u.closeAsk.confirm()
+		} else {
+			u.closeAsk.dlg.Hide()
+		}
+	case u.remove != nil:
+		if enter {
+			u.remove.dlg.Confirm()
+		} else {
+			u.remove.dlg.Hide()
+		}
+	case u.add != nil:
+		if enter {
+			u.add.submitDefault()
+		} else {
+			u.add.close()
+		}
+	case u.settingsDlg != nil:
+		if save := u.settingsDlg.save; enter && !save.Disabled() && save.OnTapped != nil {
+			save.OnTapped()
+		} else if esc {
+			u.settingsDlg.dlg.Hide()
+		}
+	default:
+		// A message (dialog.ShowInformation, ShowError) has one button:
+		// Esc and Enter both close it.
+		top := u.win.Canvas().Overlays().Top()
+		if top == nil {
+			return false
+		}
+		top.Hide()
+	}
+	return true
+}
+
+// listKey moves the selection for Home, End, Page Up and Page Down, and
+// reports whether k was one of them.
+func (u *UI) listKey(k fyne.KeyName) bool {
+	t := u.table
+	n := len(t.model.view)
+	page := max(int(t.list.Size().Height/t.rowPitch())-1, 1)
+	switch k {
+	case fyne.KeyHome:
+		t.step(-n)
+	case fyne.KeyEnd:
+		t.step(n)
+	case fyne.KeyPageUp:
+		t.step(-page)
+	case fyne.KeyPageDown:
+		t.step(page)
+	default:
+		return false
+	}
+	return true
+}
+
+// rowPitch is the distance from one row's top to the next's.
+func (t *taskTable) rowPitch() float32 {
+	if t.pitch == 0 {
+		t.pitch = newTaskRow(t).MinSize().Height + t.list.Theme().Size("padding")
+	}
+	return t.pitch
+}
+
+// Scrolled moves the list rowsPerNotch rows per wheel notch; the row
+// takes the event so the list's own scroller, which moves less than a
+// row, does not.
+func (r *taskRow) Scrolled(ev *fyne.ScrollEvent) {
+	t := r.t
+	t.list.ScrollToOffset(t.list.GetScrollOffset() - ev.Scrolled.DY/wheelNotch*rowsPerNotch*t.rowPitch())
+}
