@@ -55,7 +55,7 @@ $(JSCLIENT)/node_modules/.package-lock.json: $(JSCLIENT)/package.json $(JSCLIENT
 # busy machine, and CI must not fail on that.
 FUZZTIME ?= 20000x
 FUZZ_TARGETS := downloader:FuzzContentDisposition downloader:FuzzSanitizeName downloader:FuzzContentRange \
-	downloader:FuzzParseRate downloader:FuzzParseURL downloader/store:FuzzDecodeRecord \
+	downloader:FuzzParseRate downloader:FuzzParseURL downloader:FuzzExpandPattern downloader/store:FuzzDecodeRecord \
 	downloader/store:FuzzDecodeSegments downloader/hls:FuzzParse rpc:FuzzDecodeRequest gui:FuzzParseLinks
 fuzz-smoke:
 	@mkdir -p bin
