@@ -244,11 +244,12 @@ func enqueue(ctx context.Context, m *downloader.Manager, reqs []downloader.Reque
 }
 
 // findEarlier finds the task an earlier `haul get` of the same URL into the
-// same folder left behind. A completed one counts only if its file is
+// same folder (or, without -d, into whatever folder sorting chose) left behind. A completed one counts only if its file is
 // still there.
 func findEarlier(list []downloader.Snapshot, req downloader.Request, folder string) (downloader.Snapshot, bool) {
 	for _, s := range list {
-		if s.Broken || s.URL != req.URL || s.Folder != folder {
+		// Without -d the earlier task may sit in any category folder.
+		if s.Broken || s.URL != req.URL || s.Folder != folder && !(req.Folder == "" && s.AutoFolder) {
 			continue
 		}
 		if req.Name != "" && s.Name != "" && strings.TrimSuffix(s.Name, filepath.Ext(s.Name)) != strings.TrimSuffix(downloader.SanitizeName(req.Name), filepath.Ext(req.Name)) {

@@ -222,9 +222,10 @@ func (m *Manager) add(req Request) (string, error) {
 	if err := req.Options.validate(); err != nil {
 		return "", err
 	}
+	set := m.settingsSnapshot()
 	folder := req.Folder
 	if folder == "" {
-		folder = m.settingsSnapshot().Folder
+		folder = set.Folder
 	}
 	if abs, err := filepath.Abs(folder); err == nil {
 		folder = abs
@@ -238,6 +239,9 @@ func (m *Manager) add(req Request) (string, error) {
 		Size:    -1,
 		State:   StateQueued,
 		Created: time.Now(),
+		// Until the probe tells the media type, the name decides.
+		Category:   nameCategory(set.Categories, req.Name, req.URL),
+		AutoFolder: req.Folder == "",
 	}
 	if req.Name != "" {
 		rec.Name, rec.NameFixed = SanitizeName(req.Name), true

@@ -9,6 +9,7 @@ import (
 func (m *Manager) Settings() Settings {
 	s := *m.settings.Load()
 	s.UI = maps.Clone(s.UI)
+	s.Categories = s.Categories.clone()
 	return s
 }
 
@@ -22,6 +23,7 @@ func (m *Manager) SetSettings(s Settings) error {
 		return err
 	}
 	s.UI = maps.Clone(s.UI)
+	s.Categories = s.Categories.clone()
 	if err := m.store.PutSettings(s); err != nil {
 		return fmt.Errorf("save settings: %w", err)
 	}

@@ -126,6 +126,10 @@ type Snapshot struct {
 	Kind Kind
 	// Video describes an HLS task; zero for files.
 	Video VideoInfo
+	// Category is the kind of file (from the name until the probe).
+	Category Category
+	// AutoFolder: added without a folder; the default or category folder.
+	AutoFolder bool
 }
 
 // Path is the full path of the finished file.
@@ -184,6 +188,8 @@ type Settings struct {
 	Proxy string `json:"proxy,omitempty"`
 	// UI holds front-end preferences the engine does not interpret.
 	UI map[string]string `json:"ui,omitempty"`
+	// Categories are the category lists and folder sorting.
+	Categories CategorySettings `json:"categories,omitzero"`
 }
 
 // Limits on user-settable values.
