@@ -28,7 +28,8 @@ const (
 const getUsage = `Usage: haul get [flags] URL...
 
 Downloads each URL over many connections, resumably. Run the same command
-again after an interruption and it continues where it stopped.
+again after an interruption and it continues where it stopped. A numbered
+series is one link: https://host/img[01-30].jpg, [a-f], [1-100:5] (a step).
 
 Flags:
 `
@@ -72,6 +73,10 @@ func parseGet(args []string, stderr io.Writer) (*getOptions, error) {
 		}
 		o.urls = append(o.urls, fs.Arg(0))
 		args = fs.Args()[1:]
+	}
+	var err error
+	if o.urls, err = expandLinks(o.urls); err != nil {
+		return nil, err
 	}
 	switch {
 	case len(o.urls) == 0:

@@ -18,6 +18,10 @@ const MaxPatternLinks = 10000
 // stands for more than MaxPatternLinks links.
 var ErrBadPattern = errors.New("bad link pattern")
 
+// ErrTooManyPatternLinks: links together expand to more than
+// MaxPatternLinks.
+var ErrTooManyPatternLinks = fmt.Errorf("the links stand for more than %d downloads; split them into smaller ranges: %w", MaxPatternLinks, ErrBadPattern)
+
 // patternPart is one piece of a link: literal text, or a range of values.
 type patternPart struct {
 	text   string

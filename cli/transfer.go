@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"haul/downloader"
+)
+
+// openForList opens the data folder's store and a manager that never
+// starts a task, for the verbs that read or change the list offline. The
+// caller closes both through the returned function.
+func openForList(verb, data string, stderr io.Writer) (*downloader.Manager, func(), error) {
+	dataDir, err := DataDir(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, notice, err := OpenStore(dataDir)
+	if errors.Is(err, ErrInUse) {
+		return nil, nil, errors.New(tr("Haul is running with this data folder. Use Import or Export in its window, or quit it and try again."))
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if notice != "" {
+		fmt.Fprintln(stderr, notice)
+	}
+	m, err := downloader.Open(context.Background(), downloader.Config{Store: db, DefaultFolder: DefaultDownloads(), NoStart: true})
+	if err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("haul %s: %w", verb, err)
+	}
+	return m, func() { m.Close(); db.Close() }, nil
+}
