@@ -17,6 +17,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"haul/downloader/hls"
+	"haul/downloader/logins"
 )
 
 // Config is what Open needs.
@@ -42,6 +43,9 @@ type Config struct {
 	// MaxActive overrides Settings.MaxActive for this process without
 	// storing it; 0 keeps the stored value.
 	MaxActive int
+	// Logins holds the passwords of per-site logins; nil means
+	// logins.Default(), the OS keyring with a session-only fallback.
+	Logins Logins
 }
 
 // MoveTo is a direction for Manager.Move.
@@ -66,6 +70,7 @@ type Manager struct {
 	fs        FileSystem
 	client    *http.Client
 	userAgent string
+	logins    Logins
 	hosts     *hostSlots
 	global    *rate.Limiter
 	settings  atomic.Pointer[Settings]
@@ -114,7 +119,11 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 	if rt == nil {
 		rt = newTransport(m.proxyFor)
 	}
-	m.client = newClient(rt)
+	m.logins = cfg.Logins
+	if m.logins == nil {
+		m.logins = logins.Default()
+	}
+	m.client = newClient(siteLoginTransport{base: rt, m: m})
 	// Unreadable settings fall back to the defaults: they are preferences,
 	// and the next save replaces them.
 	st, ok, err := cfg.Store.LoadSettings()
@@ -130,6 +139,7 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 	m.settings.Store(&st)
 	m.global = newLimiter(st.GlobalLimit)
 	m.hosts = newHostSlots(st.PerHost)
+	m.hosts.siteCap = m.sitePerHost
 	recs, err := cfg.Store.LoadTasks()
 	if err != nil {
 		return nil, fmt.Errorf("load tasks: %w", err)
@@ -235,7 +245,7 @@ func (m *Manager) add(req Request) (string, error) {
 		ID:      newID(),
 		URL:     u.String(),
 		Folder:  folder,
-		Options: cloneOptions(req.Options),
+		Options: ApplySite(set.Sites, u.String(), req.Options),
 		Size:    -1,
 		State:   StateQueued,
 		Created: time.Now(),

@@ -10,6 +10,7 @@ func (m *Manager) Settings() Settings {
 	s := *m.settings.Load()
 	s.UI = maps.Clone(s.UI)
 	s.Categories = s.Categories.clone()
+	s.Sites = cloneSites(s.Sites)
 	return s
 }
 
@@ -24,6 +25,7 @@ func (m *Manager) SetSettings(s Settings) error {
 	}
 	s.UI = maps.Clone(s.UI)
 	s.Categories = s.Categories.clone()
+	s.Sites = cloneSites(s.Sites)
 	if err := m.store.PutSettings(s); err != nil {
 		return fmt.Errorf("save settings: %w", err)
 	}
@@ -54,7 +56,7 @@ func (s Settings) validate() error {
 	if err := ParseProxy(s.Proxy); err != nil {
 		return fmt.Errorf("%w: %w", ErrBadSettings, err)
 	}
-	return nil
+	return validateSites(s.Sites)
 }
 
 // normalized repairs stored settings from an older or damaged record

@@ -190,6 +190,8 @@ type Settings struct {
 	UI map[string]string `json:"ui,omitempty"`
 	// Categories are the category lists and folder sorting.
 	Categories CategorySettings `json:"categories,omitzero"`
+	// Sites are per-site settings, keyed by host pattern.
+	Sites []Site `json:"sites,omitempty"`
 }
 
 // Limits on user-settable values.
