@@ -71,7 +71,7 @@ func CategoryTitle(c downloader.Category) string {
 	case downloader.CategoryImages:
 		return lang.L("Images")
 	}
-	return lang.L("Other")
+	return lang.L("Other files")
 }
 
 func categoryIcon(c downloader.Category) fyne.Resource {
