@@ -33,6 +33,7 @@ type settingsDialog struct {
 	language                                 *widget.Select
 	problem                                  *widget.Label
 	save, cancel                             *widget.Button
+	sections                                 []settingsSection // tabs from other files
 }
 
 // languageChoices pairs Settings.UI values with names shown in their own
@@ -163,6 +164,7 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 		container.NewTabItem(lang.L("Desktop"), desktopForm),
 		container.NewTabItem(lang.L("Browser"), browser),
 	)
+	d.addOrganizeTabs(s, desktopForm)
 	d.save = widget.NewButtonWithIcon(lang.L("Save"), theme.ConfirmIcon(), d.apply)
 	d.save.Importance = widget.HighImportance
 	d.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), d.close)
@@ -240,7 +242,7 @@ func (d *settingsDialog) settings() (downloader.Settings, error) {
 		}
 	}
 	s.UI = ui
-	return s, nil
+	return s, d.readSections(&s)
 }
 
 func (d *settingsDialog) apply() {
@@ -253,6 +255,7 @@ func (d *settingsDialog) apply() {
 		d.problem.Show()
 		return
 	}
+	d.sectionsSaved()
 	d.u.settingsChanged(s)
 	d.close()
 }
@@ -267,6 +270,7 @@ func (d *settingsDialog) close() {
 // settingsChanged refreshes what shows settings outside the dialog.
 func (u *UI) settingsChanged(s downloader.Settings) {
 	u.settings = s
+	applyTheme(u.app, s)
 	u.status.update(u.model, s.GlobalLimit)
 	u.updateClipboardWatch()
 	if u.opts.OnSettingsSaved != nil {

@@ -93,6 +93,7 @@ func newUI(a fyne.App, eng Engine, opts Options) *UI {
 	u := &UI{app: a, eng: eng, opts: opts, done: make(chan struct{}), cancel: func() {}}
 	u.settings = eng.Settings()
 	LoadTranslations(u.settings.UI[UIKeyLanguage])
+	applyTheme(a, u.settings)
 
 	u.win = a.NewWindow("Haul")
 	u.win.SetIcon(assets.Icon)
