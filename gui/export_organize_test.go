@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"io"
+
 	"fyne.io/fyne/v2/widget"
 
 	"haul/downloader/logins"
@@ -81,4 +83,16 @@ func (u *UI) ThemeSelect() *widget.Select {
 		}
 	}
 	return nil
+}
+
+// ImportFrom adds the downloads a list names, as File → Import does.
+func (u *UI) ImportFrom(r io.Reader) { u.importFrom(r) }
+
+// MenuItems lists the labels of the File menu.
+func (u *UI) FileMenu() []string {
+	var out []string
+	for _, it := range u.win.MainMenu().Items[0].Items {
+		out = append(out, it.Label)
+	}
+	return out
 }

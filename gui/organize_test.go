@@ -1,6 +1,8 @@
 package gui_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -94,5 +96,19 @@ func TestSettingsTheme(t *testing.T) {
 	dark := theme.DefaultTheme().Color(theme.ColorNameBackground, theme.VariantDark)
 	if got := th.Color(theme.ColorNameBackground, theme.VariantLight); got != dark {
 		t.Errorf("background %v under a light system, want the dark %v", got, dark)
+	}
+}
+
+// TestImportFromWindow: File → Import adds each link of an aria2 input
+// file with its options; the File menu offers Import and Export.
+func TestImportFromWindow(t *testing.T) {
+	u, eng := open(t)
+	if m := u.FileMenu(); !slices.Contains(m, "Import links…") || !slices.Contains(m, "Export…") {
+		t.Errorf("File menu %v", m)
+	}
+	u.ImportFrom(strings.NewReader("https://a.example/1.iso\n  dir=/srv/isos\n  out=one.iso\nhttps://a.example/2.iso\n"))
+	reqs := eng.Requests()
+	if len(reqs) != 2 || reqs[0].Folder != "/srv/isos" || reqs[0].Name != "one.iso" || reqs[1].URL != "https://a.example/2.iso" {
+		t.Errorf("requests %+v", reqs)
 	}
 }

@@ -121,7 +121,7 @@ func newUI(a fyne.App, eng Engine, opts Options) *UI {
 	body := container.NewHSplit(u.filters.list, split)
 	body.Offset = 0.16
 	u.win.SetContent(container.NewBorder(u.tools.root, u.status.root, nil, nil, body))
-	u.win.SetMainMenu(u.mainMenu())
+	u.win.SetMainMenu(u.withTransferMenu(u.mainMenu()))
 	u.win.Resize(fyne.NewSize(1180, 720))
 	u.win.SetCloseIntercept(u.closeRequested)
 	u.win.SetOnDropped(u.dropped)
