@@ -78,10 +78,12 @@ gui-e2e: deps-gui build
 		$(GO) test -count=1 -timeout 3m -v -run 'TestDesktop' ./e2e/desktop/
 
 # Rewrites docs/window.png, docs/add-dialog.png, docs/settings.png, docs/window-zh.png (LANG=zh_CN)
-# and docs/notification.png (drawn by dunst) from the real app.
+# and docs/notification.png (drawn by dunst) from the real app; docs/categories.png and
+# docs/settings-sites.png (+ settings-site-edit.png) from the window on Fyne's test driver.
 docs-shots: deps-docs build
 	HAUL_E2E_BIN=$(CURDIR)/$(BIN) HAUL_DOCS_SHOTS=$(CURDIR)/docs \
 		$(GO) test -count=1 -timeout 3m -v -run 'TestDocs' ./e2e/desktop/
+	HAUL_ORGANIZE_SHOTS=$(CURDIR)/docs $(GO) test -count=1 -run 'TestOrganizeScreenshots' ./gui/
 
 # Linux bundle: bin/Haul.tar.xz (usr/local/bin/haul, the .desktop entry, the icon, and a Makefile
 # to install them). fyne package reads FyneApp.toml and bumps its Build number on every run:
