@@ -226,8 +226,10 @@ func (d *addDialog) linksChanged() {
 	case len(valid) > 0:
 		msg = lang.N("{{.Count}} download will be added.", len(valid), map[string]any{"Count": len(valid)})
 	}
-	if preview != "" {
-		msg += "\n" + preview
+	for _, extra := range []string{preview, d.categoryHint(valid)} {
+		if extra != "" {
+			msg += "\n" + extra
+		}
 	}
 	if len(problems) > 0 {
 		const shown = 3

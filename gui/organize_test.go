@@ -112,3 +112,26 @@ func TestImportFromWindow(t *testing.T) {
 		t.Errorf("requests %+v", reqs)
 	}
 }
+
+// TestAddDialogShowsCategoryFolder: with sorting on, the add dialog says
+// which folder a link is expected to go to by its name.
+func TestAddDialogShowsCategoryFolder(t *testing.T) {
+	u, eng := open(t)
+	s := eng.Settings()
+	s.Categories.Sort = true
+	if err := eng.SetSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(u.Toolbar().Settings)
+	test.Tap(u.SettingsForm().Save) // the window learns the settings as a user's save does
+	shortcut(u, fyne.KeyN)
+	f := u.AddForm()
+	f.URLs.SetText("https://a.example/music/song.flac")
+	if got := f.Summary.Text; !strings.Contains(got, "Music") || !strings.Contains(got, "/home/me/Downloads/Music") {
+		t.Errorf("summary %q does not name the Music folder", got)
+	}
+	test.Tap(f.OK)
+	if r := eng.Requests(); len(r) != 1 || r[0].Folder != "" {
+		t.Errorf("requests %+v: the folder must be left to the engine", r)
+	}
+}
