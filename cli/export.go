@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -24,15 +22,10 @@ Flags:
 
 // Export runs `haul export` and returns the exit status.
 func Export(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, exportUsage); fs.PrintDefaults() }
+	fs, data := listFlags("export", exportUsage, stderr)
 	format := fs.String("format", "aria2", "`aria2` input file or json")
-	data := fs.String("data", "", "data `folder` holding haul.db (default: the user config folder)")
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		return ExitOK
-	} else if err != nil {
-		return ExitUsage
+	if status, ok := parseListFlags(fs, args); !ok {
+		return status
 	}
 	write := map[string]func(io.Writer, []downloader.Snapshot) error{"aria2": tasklist.WriteAria2, "json": tasklist.WriteJSON}[*format]
 	if write == nil || fs.NArg() > 1 {

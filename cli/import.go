@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -24,14 +22,9 @@ Flags:
 
 // Import runs `haul import` and returns the exit status.
 func Import(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, importUsage); fs.PrintDefaults() }
-	data := fs.String("data", "", "data `folder` holding haul.db (default: the user config folder)")
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		return ExitOK
-	} else if err != nil {
-		return ExitUsage
+	fs, data := listFlags("import", importUsage, stderr)
+	if status, ok := parseListFlags(fs, args); !ok {
+		return status
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()

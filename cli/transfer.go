@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 
@@ -33,4 +34,24 @@ func openForList(verb, data string, stderr io.Writer) (*downloader.Manager, func
 		return nil, nil, fmt.Errorf("haul %s: %w", verb, err)
 	}
 	return m, func() { m.Close(); db.Close() }, nil
+}
+
+// listFlags is the flag set of haul import and export, with --data.
+func listFlags(verb, usage string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(verb, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
+	data := fs.String("data", "", "data `folder` holding haul.db (default: the user config folder)")
+	return fs, data
+}
+
+// parseListFlags parses args; ok is false when the verb must exit with
+// status (help asked, or a bad flag).
+func parseListFlags(fs *flag.FlagSet, args []string) (status int, ok bool) {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return ExitOK, false
+	} else if err != nil {
+		return ExitUsage, false
+	}
+	return 0, true
 }
