@@ -3,6 +3,7 @@ package gui
 import (
 	"slices"
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -29,7 +30,11 @@ func newCategoryTab(s downloader.Settings) *categoryTab {
 	}
 	c.sort = widget.NewCheck(lang.L("Sort into folders by category"), nil)
 	c.sort.SetChecked(s.Categories.Sort)
-	c.folder, c.exts, c.mimes = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	c.folder, c.exts, c.mimes = widget.NewEntry(), widget.NewMultiLineEntry(), widget.NewMultiLineEntry()
+	for _, e := range []*widget.Entry{c.exts, c.mimes} {
+		e.Wrapping = fyne.TextWrapWord // long lists wrap instead of scrolling sideways
+		e.SetMinRowsVisible(2)
+	}
 	c.exts.SetPlaceHolder("mp4, mkv, webm")
 	c.mimes.SetPlaceHolder("video/*, application/x-mpegurl")
 	titles := make([]string, len(downloader.AllCategories))
@@ -79,7 +84,7 @@ func (c *categoryTab) store() {
 // splitList reads "a, .b c" into [a b c], lower case.
 func splitList(s string, ext bool) []string {
 	var out []string
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) {
 		f = strings.ToLower(f)
 		if ext {
 			f = strings.TrimPrefix(f, ".")
