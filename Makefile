@@ -56,7 +56,7 @@ $(JSCLIENT)/node_modules/.package-lock.json: $(JSCLIENT)/package.json $(JSCLIENT
 FUZZTIME ?= 20000x
 FUZZ_TARGETS := downloader:FuzzContentDisposition downloader:FuzzSanitizeName downloader:FuzzContentRange \
 	downloader:FuzzParseRate downloader:FuzzParseURL downloader:FuzzExpandPattern downloader/store:FuzzDecodeRecord \
-	downloader/store:FuzzDecodeSegments downloader/hls:FuzzParse rpc:FuzzDecodeRequest gui:FuzzParseLinks
+	downloader/store:FuzzDecodeSegments downloader/hls:FuzzParse downloader/tasklist:FuzzParse rpc:FuzzDecodeRequest gui:FuzzParseLinks
 fuzz-smoke:
 	@mkdir -p bin
 	@for t in $(FUZZ_TARGETS); do \

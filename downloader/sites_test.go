@@ -71,3 +71,23 @@ func TestApplySite(t *testing.T) {
 		}
 	}
 }
+
+// TestSitePerHostCap: a site's own cap replaces the general one for its
+// hosts (with or without a port), and a learned lower cap still wins.
+func TestSitePerHostCap(t *testing.T) {
+	m := openTest(t, newMemStore(), t.TempDir(), nil)
+	set := m.Settings()
+	set.Sites = []Site{{Host: "*.example.com", PerHost: 2}}
+	if err := m.SetSettings(set); err != nil {
+		t.Fatal(err)
+	}
+	for host, want := range map[string]int{"dl.example.com:443": 2, "example.com": 2, "other.org:80": DefaultPerHost} {
+		if got := m.hosts.limit(host); got != want {
+			t.Errorf("limit(%s) = %d, want %d", host, got, want)
+		}
+	}
+	m.hosts.learn("dl.example.com:443", 1)
+	if got := m.hosts.limit("dl.example.com:443"); got != 1 {
+		t.Errorf("learned cap: %d, want 1", got)
+	}
+}
