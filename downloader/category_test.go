@@ -117,3 +117,28 @@ func TestSortByCategory(t *testing.T) {
 		})
 	}
 }
+
+// TestSortVideoTask: an HLS playlist is Video whatever its name, and
+// with sorting on the joined video lands in the Video folder.
+func TestSortVideoTask(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	set := srv.AddHLS("s", testserver.HLSOptions{Segments: 4})
+	dir := t.TempDir()
+	m := openTest(t, newMemStore(), dir, nil)
+	st := m.Settings()
+	st.Categories.Sort = true
+	if err := m.SetSettings(st); err != nil {
+		t.Fatal(err)
+	}
+	s := addVideo(t, m, Request{URL: set.URL()})
+	if s.State != StateCompleted {
+		t.Fatalf("state %s: %s", s.State, s.Error)
+	}
+	if want := filepath.Join(dir, "Video"); s.Folder != want || s.Category != CategoryVideo {
+		t.Errorf("folder %q category %s, want %q video", s.Folder, s.Category, want)
+	}
+	if got := fileSHA(t, s.Path()); got != set.WantSHA256(0) {
+		t.Error("the joined video differs from the segments")
+	}
+}
