@@ -40,13 +40,16 @@ type Store struct {
 	backend Backend // nil: session only
 	mu      sync.Mutex
 	session map[[2]string]string
+	// missing remembers keyring misses, so a site with a user name but
+	// no stored password does not cost a D-Bus call per request.
+	missing map[[2]string]bool
 	// sessionOnly is set once the keyring failed (or none exists).
 	sessionOnly bool
 }
 
 // New returns a Store on backend; nil means session only.
 func New(backend Backend) *Store {
-	return &Store{backend: backend, session: map[[2]string]string{}, sessionOnly: backend == nil}
+	return &Store{backend: backend, session: map[[2]string]string{}, missing: map[[2]string]bool{}, sessionOnly: backend == nil}
 }
 
 var (
@@ -87,6 +90,7 @@ func (s *Store) Set(site, user, password string) (persisted bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.session[[2]string{site, user}] = password
+	delete(s.missing, [2]string{site, user})
 	if s.sessionOnly {
 		return false, nil
 	}
@@ -104,12 +108,13 @@ func (s *Store) Password(site, user string) (string, error) {
 	if p, ok := s.session[[2]string{site, user}]; ok {
 		return p, nil
 	}
-	if s.sessionOnly {
+	if s.sessionOnly || s.missing[[2]string{site, user}] {
 		return "", ErrNotFound
 	}
 	p, err := s.backend.Get(service+site, user)
 	switch {
 	case errors.Is(err, keyring.ErrNotFound):
+		s.missing[[2]string{site, user}] = true
 		return "", ErrNotFound
 	case err != nil:
 		s.sessionOnly = true

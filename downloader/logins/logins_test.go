@@ -80,3 +80,35 @@ func TestSessionOnly(t *testing.T) {
 		}
 	}
 }
+
+// countingKeyring counts Get calls.
+type countingKeyring struct {
+	fakeKeyring
+	gets int
+}
+
+func (c *countingKeyring) Get(s, u string) (string, error) {
+	c.gets++
+	return c.fakeKeyring.Get(s, u)
+}
+
+// TestMissCached: a login without a stored password asks the keyring
+// once, not per request, until a password is set.
+func TestMissCached(t *testing.T) {
+	k := &countingKeyring{fakeKeyring: fakeKeyring{m: map[string]string{}}}
+	s := New(k)
+	for range 5 {
+		if _, err := s.Password("h", "u"); !errors.Is(err, ErrNotFound) {
+			t.Fatal(err)
+		}
+	}
+	if k.gets != 1 {
+		t.Errorf("%d keyring lookups for one missing password", k.gets)
+	}
+	if _, err := s.Set("h", "u", "pw"); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Password("h", "u"); p != "pw" || err != nil {
+		t.Errorf("after Set: %q, %v", p, err)
+	}
+}
