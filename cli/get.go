@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -218,11 +219,7 @@ func enqueue(ctx context.Context, m *downloader.Manager, reqs []downloader.Reque
 	var ids, already []string
 	var errs []error
 	for _, req := range reqs {
-		folder := req.Folder
-		if folder == "" {
-			folder = m.Settings().Folder
-		}
-		if prev, ok := findEarlier(existing, req, folder); ok {
+		if prev, ok := findEarlier(existing, req, candidateFolders(m.Settings(), req)); ok {
 			if prev.State == downloader.StateCompleted {
 				already = append(already, prev.Path())
 				continue
@@ -249,12 +246,12 @@ func enqueue(ctx context.Context, m *downloader.Manager, reqs []downloader.Reque
 }
 
 // findEarlier finds the task an earlier `haul get` of the same URL into the
-// same folder (or, without -d, into whatever folder sorting chose) left behind. A completed one counts only if its file is
+// same folder (without -d: the download folder or one of its category
+// folders) left behind. A completed one counts only if its file is
 // still there.
-func findEarlier(list []downloader.Snapshot, req downloader.Request, folder string) (downloader.Snapshot, bool) {
+func findEarlier(list []downloader.Snapshot, req downloader.Request, folders []string) (downloader.Snapshot, bool) {
 	for _, s := range list {
-		// Without -d the earlier task may sit in any category folder.
-		if s.Broken || s.URL != req.URL || s.Folder != folder && !(req.Folder == "" && s.AutoFolder) {
+		if s.Broken || s.URL != req.URL || !slices.Contains(folders, s.Folder) {
 			continue
 		}
 		if req.Name != "" && s.Name != "" && strings.TrimSuffix(s.Name, filepath.Ext(s.Name)) != strings.TrimSuffix(downloader.SanitizeName(req.Name), filepath.Ext(req.Name)) {

@@ -104,22 +104,27 @@ func TestFindEarlier(t *testing.T) {
 		{ID: "a", URL: "http://h/f", Folder: "/d", State: downloader.StatePaused},
 		{ID: "b", URL: "http://h/g", Folder: "/d", State: downloader.StateActive, Broken: true},
 	}
-	if s, ok := findEarlier(list, downloader.Request{URL: "http://h/f"}, "/d"); !ok || s.ID != "a" {
+	if s, ok := findEarlier(list, downloader.Request{URL: "http://h/f"}, []string{"/d"}); !ok || s.ID != "a" {
 		t.Errorf("paused task for the same URL not found")
 	}
-	if _, ok := findEarlier(list, downloader.Request{URL: "http://h/f"}, "/other"); ok {
+	if _, ok := findEarlier(list, downloader.Request{URL: "http://h/f"}, []string{"/other"}); ok {
 		t.Errorf("task in another folder matched")
 	}
 	// Without -d, a task whose folder sorting chose is found in any folder;
 	// with -d only in that folder.
 	sorted := append(list, downloader.Snapshot{ID: "c", URL: "http://h/v", Folder: "/d/Video", AutoFolder: true, State: downloader.StatePaused})
-	if s, ok := findEarlier(sorted, downloader.Request{URL: "http://h/v"}, "/d"); !ok || s.ID != "c" {
+	set := downloader.DefaultSettings("/d")
+	if s, ok := findEarlier(sorted, downloader.Request{URL: "http://h/v"}, candidateFolders(set, downloader.Request{})); !ok || s.ID != "c" {
 		t.Errorf("task in its category folder not found")
 	}
-	if _, ok := findEarlier(sorted, downloader.Request{URL: "http://h/v", Folder: "/d"}, "/d"); ok {
+	if _, ok := findEarlier(sorted, downloader.Request{URL: "http://h/v", Folder: "/d"}, candidateFolders(set, downloader.Request{Folder: "/d"})); ok {
 		t.Errorf("task in a category folder matched an explicit -d")
 	}
-	if _, ok := findEarlier(list, downloader.Request{URL: "http://h/g"}, "/d"); ok {
+	set.Folder = "/elsewhere"
+	if _, ok := findEarlier(sorted, downloader.Request{URL: "http://h/v"}, candidateFolders(set, downloader.Request{})); ok {
+		t.Errorf("task under an old download folder matched")
+	}
+	if _, ok := findEarlier(list, downloader.Request{URL: "http://h/g"}, []string{"/d"}); ok {
 		t.Errorf("broken task matched")
 	}
 	merged := mergeOptions(downloader.Options{Connections: 3, Headers: http.Header{"A": {"1"}}}, downloader.Options{SpeedLimit: 9})
