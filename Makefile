@@ -63,8 +63,8 @@ $(JSCLIENT)/node_modules/.package-lock.json: $(JSCLIENT)/package.json $(JSCLIENT
 # busy machine, and CI must not fail on that.
 FUZZTIME ?= 20000x
 FUZZ_TARGETS := downloader:FuzzContentDisposition downloader:FuzzSanitizeName downloader:FuzzContentRange \
-	downloader:FuzzParseRate downloader:FuzzParseURL downloader/store:FuzzDecodeRecord \
-	downloader/store:FuzzDecodeSegments downloader/store:FuzzSalvage downloader/hls:FuzzParse rpc:FuzzDecodeRequest gui:FuzzParseLinks
+	downloader:FuzzParseRate downloader:FuzzParseURL downloader:FuzzExpandPattern downloader/store:FuzzDecodeRecord \
+	downloader/store:FuzzDecodeSegments downloader/store:FuzzSalvage downloader/hls:FuzzParse downloader/tasklist:FuzzParse rpc:FuzzDecodeRequest gui:FuzzParseLinks
 fuzz-smoke:
 	@mkdir -p bin
 	@for t in $(FUZZ_TARGETS); do \
@@ -97,10 +97,12 @@ test-browser: deps-browser build
 
 # Rewrites docs/window.png, docs/add-dialog.png, docs/settings.png, docs/window-zh.png (LANG=zh_CN),
 # docs/schedule.png, docs/schedule-status.png, docs/countdown.png
-# and docs/notification.png (drawn by dunst) from the real app.
+# and docs/notification.png (drawn by dunst) from the real app; docs/categories.png and
+# docs/settings-sites.png (+ settings-site-edit.png) from the window on Fyne's test driver.
 docs-shots: deps-docs build
 	HAUL_E2E_BIN=$(CURDIR)/$(BIN) HAUL_DOCS_SHOTS=$(CURDIR)/docs \
 		$(GO) test -count=1 -timeout 3m -v -run 'TestDocs|TestDesktopNoTray' ./e2e/desktop/
+	HAUL_ORGANIZE_SHOTS=$(CURDIR)/docs $(GO) test -count=1 -run 'TestOrganizeScreenshots' ./gui/
 
 # Linux bundle: bin/Haul.tar.xz (usr/local/bin/haul, the .desktop entry, the icon, and a Makefile
 # to install them). fyne package reads FyneApp.toml and bumps its Build number on every run:

@@ -21,6 +21,9 @@ Usage:
                            launch hands its links to the running Haul
   haul get [flags] URL...  download in the terminal (haul get -h for flags)
   haul add URL...          hand links to the running Haul, or queue them for its next start
+  haul import FILE         queue the links of a text or aria2 input file
+  haul export [--format aria2|json] [FILE]
+                           write every task (no cookies or passwords)
   haul version             print the version
 
 Window flags: --hidden starts in the tray without the window;
@@ -51,6 +54,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cli.Get(args[1:], stdout, stderr)
 	case "add":
 		return cli.Add(args[1:], stdout, stderr)
+	case "import":
+		return cli.Import(args[1:], stdout, stderr)
+	case "export":
+		return cli.Export(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "haul", downloader.Version)
 		return 0

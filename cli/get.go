@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -21,7 +22,8 @@ import (
 const getUsage = `Usage: haul get [flags] URL...
 
 Downloads each URL over many connections, resumably. Run the same command
-again after an interruption and it continues where it stopped.
+again after an interruption and it continues where it stopped. A numbered
+series is one link: https://host/img[01-30].jpg, [a-f], [1-100:5] (a step).
 
 Flags:
 `
@@ -65,6 +67,10 @@ func parseGet(args []string, stderr io.Writer) (*getOptions, error) {
 		}
 		o.urls = append(o.urls, fs.Arg(0))
 		args = fs.Args()[1:]
+	}
+	var err error
+	if o.urls, err = expandLinks(o.urls); err != nil {
+		return nil, err
 	}
 	switch {
 	case len(o.urls) == 0:
@@ -204,11 +210,7 @@ func enqueue(ctx context.Context, m *downloader.Manager, reqs []downloader.Reque
 	var ids, already []string
 	var errs []error
 	for _, req := range reqs {
-		folder := req.Folder
-		if folder == "" {
-			folder = m.Settings().Folder
-		}
-		if prev, ok := findEarlier(existing, req, folder); ok {
+		if prev, ok := findEarlier(existing, req, candidateFolders(m.Settings(), req)); ok {
 			if prev.State == downloader.StateCompleted {
 				already = append(already, prev.Path())
 				continue
@@ -235,11 +237,12 @@ func enqueue(ctx context.Context, m *downloader.Manager, reqs []downloader.Reque
 }
 
 // findEarlier finds the task an earlier `haul get` of the same URL into the
-// same folder left behind. A completed one counts only if its file is
+// same folder (without -d: the download folder or one of its category
+// folders) left behind. A completed one counts only if its file is
 // still there.
-func findEarlier(list []downloader.Snapshot, req downloader.Request, folder string) (downloader.Snapshot, bool) {
+func findEarlier(list []downloader.Snapshot, req downloader.Request, folders []string) (downloader.Snapshot, bool) {
 	for _, s := range list {
-		if s.Broken || s.URL != req.URL || s.Folder != folder {
+		if s.Broken || s.URL != req.URL || !slices.Contains(folders, s.Folder) {
 			continue
 		}
 		if req.Name != "" && s.Name != "" && strings.TrimSuffix(s.Name, filepath.Ext(s.Name)) != strings.TrimSuffix(downloader.SanitizeName(req.Name), filepath.Ext(req.Name)) {

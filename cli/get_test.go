@@ -46,6 +46,14 @@ func TestParseGet(t *testing.T) {
 				t.Error("--remux mkv accepted")
 			}
 		}},
+		{name: "pattern", args: []string{"http://a/img[01-30].jpg", "http://a/x"}, check: func(t *testing.T, o *getOptions) {
+			if len(o.urls) != 31 || o.urls[0] != "http://a/img01.jpg" || o.urls[29] != "http://a/img30.jpg" || o.urls[30] != "http://a/x" {
+				t.Errorf("urls %d: %q", len(o.urls), o.urls)
+			}
+		}},
+		{name: "pattern beyond the limit", args: []string{"http://a/[1-6000]", "http://a/b[1-6000]"}, wantErr: "10000"},
+		{name: "backwards pattern", args: []string{"http://a/[9-1]"}, wantErr: "backwards"},
+		{name: "-o with a pattern", args: []string{"-o", "a", "http://a/[1-2]"}, wantErr: "-o names one file"},
 		{name: "no URL", args: []string{"-x", "4"}, wantErr: "no URL"},
 		{name: "-o with two URLs", args: []string{"-o", "a", "http://a/1", "http://a/2"}, wantErr: "-o names one file"},
 		{name: "too many connections", args: []string{"-x", "65", "http://a/1"}, wantErr: "-x must be"},
@@ -96,13 +104,27 @@ func TestFindEarlier(t *testing.T) {
 		{ID: "a", URL: "http://h/f", Folder: "/d", State: downloader.StatePaused},
 		{ID: "b", URL: "http://h/g", Folder: "/d", State: downloader.StateActive, Broken: true},
 	}
-	if s, ok := findEarlier(list, downloader.Request{URL: "http://h/f"}, "/d"); !ok || s.ID != "a" {
+	if s, ok := findEarlier(list, downloader.Request{URL: "http://h/f"}, []string{"/d"}); !ok || s.ID != "a" {
 		t.Errorf("paused task for the same URL not found")
 	}
-	if _, ok := findEarlier(list, downloader.Request{URL: "http://h/f"}, "/other"); ok {
+	if _, ok := findEarlier(list, downloader.Request{URL: "http://h/f"}, []string{"/other"}); ok {
 		t.Errorf("task in another folder matched")
 	}
-	if _, ok := findEarlier(list, downloader.Request{URL: "http://h/g"}, "/d"); ok {
+	// Without -d, a task whose folder sorting chose is found in any folder;
+	// with -d only in that folder.
+	sorted := append(list, downloader.Snapshot{ID: "c", URL: "http://h/v", Folder: "/d/Video", AutoFolder: true, State: downloader.StatePaused})
+	set := downloader.DefaultSettings("/d")
+	if s, ok := findEarlier(sorted, downloader.Request{URL: "http://h/v"}, candidateFolders(set, downloader.Request{})); !ok || s.ID != "c" {
+		t.Errorf("task in its category folder not found")
+	}
+	if _, ok := findEarlier(sorted, downloader.Request{URL: "http://h/v", Folder: "/d"}, candidateFolders(set, downloader.Request{Folder: "/d"})); ok {
+		t.Errorf("task in a category folder matched an explicit -d")
+	}
+	set.Folder = "/elsewhere"
+	if _, ok := findEarlier(sorted, downloader.Request{URL: "http://h/v"}, candidateFolders(set, downloader.Request{})); ok {
+		t.Errorf("task under an old download folder matched")
+	}
+	if _, ok := findEarlier(list, downloader.Request{URL: "http://h/g"}, []string{"/d"}); ok {
 		t.Errorf("broken task matched")
 	}
 	merged := mergeOptions(downloader.Options{Connections: 3, Headers: http.Header{"A": {"1"}}}, downloader.Options{SpeedLimit: 9})

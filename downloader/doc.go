@@ -94,6 +94,22 @@
 // Lowering a connection count (Options.Connections, or the default for
 // tasks that follow it) closes the surplus connections at once.
 //
+// # Organizing
+//
+// Each task has a Category (Video, Music, …), decided at the probe from
+// the name's extension, else the response's media type, with lists from
+// Settings.Categories. A task added without a folder (Request.Folder "",
+// Snapshot.AutoFolder) is moved into its category's folder at the probe
+// when Settings.Categories.Sort is on, before its part file exists.
+// Settings.Sites holds per-site settings keyed by host or "*.domain":
+// ApplySite fills a new task's unset options from them, a site's
+// PerHost caps connections to its hosts, and its login is added to each
+// request whose own host belongs to the site (never to a redirect target
+// elsewhere); the password comes from Config.Logins (downloader/logins:
+// the OS keyring, or this session only) and is never stored in a record.
+// ExpandPattern turns "img[01-30].jpg" into its series; downloader/tasklist
+// reads and writes aria2 input files and JSON lists.
+//
 // # Errors
 //
 // Errors wrap sentinels (ErrNotFound, ErrBadURL, ErrChecksum, …) and

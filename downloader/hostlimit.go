@@ -9,6 +9,8 @@ type hostSlots struct {
 	cap    int
 	inUse  map[string]int
 	capFor map[string]int // learned: the server refused more than this
+	// siteCap is a site's own cap for a host (Settings.Sites), 0 = none.
+	siteCap func(host string) int
 }
 
 func newHostSlots(capacity int) *hostSlots {
@@ -23,6 +25,11 @@ func (h *hostSlots) setCap(n int) {
 
 func (h *hostSlots) limit(host string) int {
 	c := h.cap
+	if h.siteCap != nil {
+		if n := h.siteCap(host); n > 0 {
+			c = n
+		}
+	}
 	if l, ok := h.capFor[host]; ok && l < c {
 		c = l
 	}

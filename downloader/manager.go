@@ -17,6 +17,7 @@ import (
 
 	"haul/downloader/clock"
 	"haul/downloader/hls"
+	"haul/downloader/logins"
 )
 
 // Config is what Open needs.
@@ -44,6 +45,9 @@ type Config struct {
 	MaxActive int
 	// Clock drives Settings.Schedule; nil means the system clock.
 	Clock Clock
+	// Logins holds the passwords of per-site logins; nil means
+	// logins.Default(), the OS keyring with a session-only fallback.
+	Logins Logins
 }
 
 // MoveTo is a direction for Manager.Move.
@@ -68,6 +72,7 @@ type Manager struct {
 	fs        FileSystem
 	client    *http.Client
 	userAgent string
+	logins    Logins
 	hosts     *hostSlots
 	global    *rate.Limiter
 	settings  atomic.Pointer[Settings] // the effective settings: saved + session (session.go)
@@ -124,7 +129,11 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 	if rt == nil {
 		rt = newTransport(m.proxyFor)
 	}
-	m.client = newClient(rt)
+	m.logins = cfg.Logins
+	if m.logins == nil {
+		m.logins = logins.Default()
+	}
+	m.client = newClient(siteLoginTransport{base: rt, m: m})
 	// Unreadable settings fall back to the defaults: they are preferences,
 	// and the next save replaces them.
 	st, ok, err := cfg.Store.LoadSettings()
@@ -140,6 +149,7 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 	m.settings.Store(&st)
 	m.global = newLimiter(st.GlobalLimit)
 	m.hosts = newHostSlots(st.PerHost)
+	m.hosts.siteCap = m.sitePerHost
 	recs, err := cfg.Store.LoadTasks()
 	if err != nil {
 		return nil, fmt.Errorf("load tasks: %w", err)
@@ -232,9 +242,10 @@ func (m *Manager) add(req Request) (string, error) {
 	if err := req.Options.validate(); err != nil {
 		return "", err
 	}
+	set := m.settingsSnapshot()
 	folder := req.Folder
 	if folder == "" {
-		folder = m.settingsSnapshot().Folder
+		folder = set.Folder
 	}
 	if abs, err := filepath.Abs(folder); err == nil {
 		folder = abs
@@ -244,10 +255,13 @@ func (m *Manager) add(req Request) (string, error) {
 		ID:      newID(),
 		URL:     u.String(),
 		Folder:  folder,
-		Options: cloneOptions(req.Options),
+		Options: ApplySite(set.Sites, u.String(), req.Options),
 		Size:    -1,
 		State:   StateQueued,
 		Created: time.Now(),
+		// Until the probe tells the media type, the name decides.
+		Category:   nameCategory(set.Categories, req.Name, req.URL),
+		AutoFolder: req.Folder == "",
 	}
 	if req.Name != "" {
 		rec.Name, rec.NameFixed = SanitizeName(req.Name), true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -17,6 +18,7 @@ type probed struct {
 	etag         string
 	lastModified string
 	name         string // suggested by the server or URL, unsanitised
+	mediaType    string // Content-Type without parameters, lower case
 	playlist     bool   // the answer is an HLS playlist: a video task
 	// body streams the file from offset 0; it becomes the first
 	// connection's stream so the probe costs no extra round trip.
@@ -55,6 +57,7 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 		etag:         resp.Header.Get("ETag"),
 		lastModified: resp.Header.Get("Last-Modified"),
 	}
+	p.mediaType, _, _ = mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	p.name = FileNameFromResponse(resp.Header.Get("Content-Disposition"), resp.Request.URL, resp.Header.Get("Content-Type"))
 	switch resp.StatusCode {
 	case http.StatusPartialContent:

@@ -173,6 +173,7 @@ func (t *task) attempt(parent context.Context) (err error) {
 		if err != nil {
 			return err
 		}
+		r.categorize(p)
 		if p.playlist {
 			return r.startVideo(p)
 		}

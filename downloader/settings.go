@@ -9,6 +9,8 @@ import (
 func (m *Manager) Settings() Settings {
 	s := *m.settings.Load()
 	s.UI = maps.Clone(s.UI)
+	s.Categories = s.Categories.clone()
+	s.Sites = cloneSites(s.Sites)
 	return s
 }
 
@@ -22,6 +24,8 @@ func (m *Manager) SetSettings(s Settings) error {
 	if err := s.validate(); err != nil {
 		return err
 	}
+	s.Categories = s.Categories.clone()
+	s.Sites = cloneSites(s.Sites)
 	return m.setSaved(s)
 }
 
@@ -45,6 +49,9 @@ func (s Settings) validate() error {
 	}
 	if !validFieldValue(s.UserAgent) {
 		return fmt.Errorf("the user agent must be one line of text: %w", ErrBadSettings)
+	}
+	if err := validateSites(s.Sites); err != nil {
+		return err
 	}
 	return s.Schedule.validate()
 }

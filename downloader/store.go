@@ -43,6 +43,11 @@ type TaskRecord struct {
 	Video *VideoRecord `json:"video,omitempty"`
 	// StartNow: the task runs whatever the schedule says.
 	StartNow bool `json:"startNow,omitempty"`
+	// Category is the kind of file, decided at the probe.
+	Category Category `json:"category,omitempty"`
+	// AutoFolder: the task was added without a folder, so sorting by
+	// category may choose it.
+	AutoFolder bool `json:"autoFolder,omitempty"`
 	// Segments live in their own bucket; the store fills them on load.
 	Segments []Segment `json:"-"`
 	// Broken is set by the store (never persisted) when the record could

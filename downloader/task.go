@@ -127,6 +127,8 @@ func (t *task) snapshot() Snapshot {
 		Started:      t.started,
 		Finished:     r.Finished,
 		ETA:          -1,
+		Category:     r.Category,
+		AutoFolder:   r.AutoFolder,
 	}
 	if s.Error == "" {
 		s.Error = r.Error

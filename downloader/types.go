@@ -132,6 +132,10 @@ type Snapshot struct {
 	Kind Kind
 	// Video describes an HLS task; zero for files.
 	Video VideoInfo
+	// Category is the kind of file (from the name until the probe).
+	Category Category
+	// AutoFolder: added without a folder; the default or category folder.
+	AutoFolder bool
 }
 
 // Path is the full path of the finished file.
@@ -195,6 +199,10 @@ type Settings struct {
 	Schedule Schedule `json:"schedule,omitzero"`
 	// UI holds front-end preferences the engine does not interpret.
 	UI map[string]string `json:"ui,omitempty"`
+	// Categories are the category lists and folder sorting.
+	Categories CategorySettings `json:"categories,omitzero"`
+	// Sites are per-site settings, keyed by host pattern.
+	Sites []Site `json:"sites,omitempty"`
 }
 
 // Limits on user-settable values.

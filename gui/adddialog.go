@@ -216,6 +216,8 @@ func defaultInt(v, def int) int {
 // the file name only makes sense for a single link.
 func (d *addDialog) linksChanged() {
 	valid, problems := parseLinks(d.urls.Text)
+	valid, bad, preview := expandLinkPatterns(valid)
+	problems = append(problems, bad...)
 	d.valid = valid
 	if single := len(valid) == 1; single == d.name.Disabled() {
 		if single {
@@ -233,6 +235,11 @@ func (d *addDialog) linksChanged() {
 		msg = lang.L("Paste or type links to download.")
 	case len(valid) > 0:
 		msg = lang.N("{{.Count}} download will be added.", len(valid), map[string]any{"Count": len(valid)})
+	}
+	for _, extra := range []string{preview, d.categoryHint(valid)} {
+		if extra != "" {
+			msg += "\n" + extra
+		}
 	}
 	if len(problems) > 0 {
 		const shown = 3

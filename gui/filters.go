@@ -13,11 +13,14 @@ import (
 // filterBar is the sidebar of categories with live counts.
 type filterBar struct {
 	list     *widget.List
-	counts   [filterCount]int
+	counts   [filterTotal]int
 	onChange func(Filter)
 }
 
 func filterTitle(f Filter) string {
+	if c, ok := filterCategory(f); ok {
+		return CategoryTitle(c)
+	}
 	switch f {
 	case FilterDownloading:
 		return lang.L("Downloading")
@@ -32,6 +35,9 @@ func filterTitle(f Filter) string {
 }
 
 func filterIcon(f Filter) fyne.Resource {
+	if c, ok := filterCategory(f); ok {
+		return categoryIcon(c)
+	}
 	switch f {
 	case FilterDownloading:
 		return theme.DownloadIcon()
@@ -48,7 +54,7 @@ func filterIcon(f Filter) fyne.Resource {
 func newFilterBar(onChange func(Filter)) *filterBar {
 	fb := &filterBar{onChange: onChange}
 	fb.list = widget.NewList(
-		func() int { return int(filterCount) },
+		func() int { return int(filterTotal) },
 		func() fyne.CanvasObject {
 			count := widget.NewLabel("")
 			count.Importance = widget.LowImportance
@@ -72,7 +78,7 @@ func newFilterBar(onChange func(Filter)) *filterBar {
 }
 
 // setCounts redraws the counts when one changed.
-func (fb *filterBar) setCounts(c [filterCount]int) {
+func (fb *filterBar) setCounts(c [filterTotal]int) {
 	if c != fb.counts {
 		fb.counts = c
 		fb.list.Refresh()

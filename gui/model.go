@@ -62,7 +62,7 @@ type taskModel struct {
 	sort   sortKey
 	desc   bool
 
-	counts [filterCount]int
+	counts [filterTotal]int // by Filter: states, then categories
 	states map[downloader.State]int
 	speed  int64 // sum over active tasks
 }
@@ -124,7 +124,7 @@ func isFinished(s downloader.State) bool {
 // reorders tells whether going from old to s can move the task in or out
 // of the view or change its place in it.
 func (m *taskModel) reorders(old, s *downloader.Snapshot) bool {
-	if category(old) != category(s) || old.Position != s.Position {
+	if category(old) != category(s) || old.Position != s.Position || taskCategory(old) != taskCategory(s) {
 		return true
 	}
 	switch m.sort {
@@ -139,6 +139,7 @@ func (m *taskModel) reorders(old, s *downloader.Snapshot) bool {
 func (m *taskModel) account(s *downloader.Snapshot, d int) {
 	m.counts[FilterAll] += d
 	m.counts[category(s)] += d
+	m.counts[CategoryFilter(taskCategory(s))] += d
 	m.states[s.State] += d
 	if s.State == downloader.StateActive {
 		m.speed += int64(d) * s.Speed
@@ -165,7 +166,7 @@ func (m *taskModel) setSort(k sortKey) {
 func (m *taskModel) rebuild() {
 	m.view = m.view[:0]
 	for id, s := range m.tasks {
-		if m.filter == FilterAll || category(s) == m.filter {
+		if filterMatches(m.filter, s) {
 			m.view = append(m.view, id)
 		}
 	}

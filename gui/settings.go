@@ -36,6 +36,7 @@ type settingsDialog struct {
 	save, cancel                             *widget.Button
 	remote                                   *remoteSection
 	sched                                    *scheduleTab
+	sections                                 []settingsSection // tabs from other files
 }
 
 // languageChoices pairs Settings.UI values with names shown in their own
@@ -172,6 +173,7 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 		container.NewTabItem(lang.L("Schedule"), d.sched.root),
 		container.NewTabItem(lang.L("Another computer"), d.remote.form()),
 	)
+	d.addOrganizeTabs(s, desktopForm)
 	d.save = widget.NewButtonWithIcon(lang.L("Save"), theme.ConfirmIcon(), d.apply)
 	d.save.Importance = widget.HighImportance
 	d.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), d.close)
@@ -253,7 +255,10 @@ func (d *settingsDialog) settings() (downloader.Settings, error) {
 	}
 	d.remote.put(ui)
 	s.UI = ui
-	return s, d.sched.read(&s)
+	if err := d.sched.read(&s); err != nil {
+		return s, err
+	}
+	return s, d.readSections(&s)
 }
 
 func (d *settingsDialog) apply() {
@@ -269,6 +274,7 @@ func (d *settingsDialog) apply() {
 		d.problem.Show()
 		return
 	}
+	d.sectionsSaved()
 	d.u.settingsChanged(s)
 	d.close()
 }
@@ -283,6 +289,7 @@ func (d *settingsDialog) close() {
 // settingsChanged refreshes what shows settings outside the dialog.
 func (u *UI) settingsChanged(s downloader.Settings) {
 	u.settings = s
+	applyTheme(u.app, s)
 	u.status.update(u.model, u.limitInForce())
 	u.updateClipboardWatch()
 	if u.opts.OnSettingsSaved != nil {

@@ -107,8 +107,8 @@ func New(a fyne.App, eng Engine, opts Options) *UI {
 func newUI(a fyne.App, eng Engine, opts Options) *UI {
 	u := &UI{app: a, eng: eng, opts: opts, done: make(chan struct{}), cancel: func() {}}
 	u.settings = eng.Settings()
-	useHaulTheme(a)
 	LoadTranslations(u.settings.UI[UIKeyLanguage])
+	applyTheme(a, u.settings)
 
 	u.win = a.NewWindow("Haul")
 	u.win.SetIcon(assets.Icon)
@@ -140,7 +140,7 @@ func newUI(a fyne.App, eng Engine, opts Options) *UI {
 	u.table.onColumns = u.saveGeometry
 	u.session = newSessionNote(u)
 	u.win.SetContent(container.NewBorder(container.NewVBox(u.topBar(), u.session.root), u.status.root, nil, nil, u.layout.body))
-	u.win.SetMainMenu(u.mainMenu())
+	u.win.SetMainMenu(u.withTransferMenu(u.mainMenu()))
 	u.restoreGeometry()
 	u.win.SetCloseIntercept(u.closeRequested)
 	u.win.SetOnDropped(u.dropped)

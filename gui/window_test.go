@@ -404,3 +404,55 @@ func TestFastFinishNotifiesOnce(t *testing.T) {
 		t.Errorf("a change to a finished task notified again (%d)", len(sent))
 	}
 }
+
+// TestCategoryFilters: the sidebar filters by category as well as by
+// state; a task's category follows the engine's decision at the probe.
+func TestCategoryFilters(t *testing.T) {
+	if len(downloader.AllCategories) != gui.NumCategories {
+		t.Fatalf("%d categories, the sidebar has rows for %d", len(downloader.AllCategories), gui.NumCategories)
+	}
+	a, b, c := task("a", downloader.StateActive, 0), task("b", downloader.StateCompleted, 1), task("c", downloader.StateQueued, 2)
+	a.Name, b.Name = "film.mkv", "album.zip"
+	c.Name, c.Category = "clip.bin", downloader.CategoryOther
+	u, eng := open(t, a, b, c)
+	u.SetFilter(gui.CategoryFilter(downloader.CategoryVideo))
+	if got := u.Rows(); !slices.Equal(got, []string{"a"}) {
+		t.Fatalf("Video shows %v", got)
+	}
+	c.Category = downloader.CategoryVideo // the probe saw video/mp4
+	eng.Emit(downloader.EventChanged, c)
+	u.Pump()
+	if got := u.Rows(); !slices.Equal(got, []string{"a", "c"}) {
+		t.Errorf("after the probe, Video shows %v", got)
+	}
+	u.SetFilter(gui.CategoryFilter(downloader.CategoryArchives))
+	if got := u.Rows(); !slices.Equal(got, []string{"b"}) {
+		t.Errorf("Archives shows %v", got)
+	}
+	if n := u.FilterCount(gui.CategoryFilter(downloader.CategoryVideo)); n != 2 {
+		t.Errorf("Video count %d, want 2", n)
+	}
+}
+
+// TestAddDialogExpandsPattern: a numbered link becomes its series, the
+// summary previews count, first and last, and a refused pattern says why.
+func TestAddDialogExpandsPattern(t *testing.T) {
+	u, eng := open(t)
+	shortcut(u, fyne.KeyN)
+	f := u.AddForm()
+	f.URLs.SetText("https://a.example/img[01-30].jpg")
+	if s := f.Summary.Text; !strings.Contains(s, "30") || !strings.Contains(s, "img01.jpg") || !strings.Contains(s, "img30.jpg") {
+		t.Errorf("summary %q lacks the count, first and last link", s)
+	}
+	test.Tap(f.OK)
+	reqs := eng.Requests()
+	if len(reqs) != 30 || reqs[0].URL != "https://a.example/img01.jpg" || reqs[29].URL != "https://a.example/img30.jpg" {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	shortcut(u, fyne.KeyN)
+	f = u.AddForm()
+	f.URLs.SetText("https://a.example/[1-20000]")
+	if !f.OK.Disabled() || !strings.Contains(f.Summary.Text, "10000") {
+		t.Errorf("a pattern beyond the limit: OK enabled %v, summary %q", !f.OK.Disabled(), f.Summary.Text)
+	}
+}

@@ -1,0 +1,45 @@
+package cli
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestImportExport: haul import queues the file's links with their
+// options, haul export writes them back (aria2 and JSON) without the
+// cookie, and a bad line is named while the others are still added.
+func TestImportExport(t *testing.T) {
+	dir := t.TempDir()
+	list := filepath.Join(dir, "in.txt")
+	in := "https://example.com/a.iso\n  dir=" + dir + "/isos\n  out=a.iso\n  header=Cookie: s=secret\n  header=Referer: https://example.com/\nnot a link\nhttps://example.com/b.zip\n"
+	if err := os.WriteFile(list, []byte(in), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if got := Import([]string{"--data", dir, list}, &out, &errb); got != ExitFailed || !strings.Contains(errb.String(), "line 6") {
+		t.Errorf("import status %d, stderr %q: want a failure naming line 6", got, errb.String())
+	}
+	out.Reset()
+	if got := Export([]string{"--data", dir}, &out, io.Discard); got != ExitOK {
+		t.Fatalf("export status %d", got)
+	}
+	want := "https://example.com/a.iso\n  dir=" + dir + "/isos\n  out=a.iso\n  header=Referer: https://example.com/\nhttps://example.com/b.zip\n"
+	if !strings.HasPrefix(out.String(), want) || strings.Contains(out.String(), "secret") {
+		t.Errorf("export:\n%s\nwant it to start with\n%s", out.String(), want)
+	}
+	file := filepath.Join(dir, "out.json")
+	if got := Export([]string{"--format", "json", "--data", dir, file}, io.Discard, io.Discard); got != ExitOK {
+		t.Fatalf("json export status %d", got)
+	}
+	b, _ := os.ReadFile(file)
+	if !strings.Contains(string(b), `"url": "https://example.com/b.zip"`) {
+		t.Errorf("json export: %s", b)
+	}
+	if got := Export([]string{"--format", "xml", "--data", dir}, io.Discard, io.Discard); got != ExitUsage {
+		t.Errorf("--format xml: status %d, want usage", got)
+	}
+}

@@ -1,0 +1,46 @@
+package gui
+
+import (
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"haul/downloader"
+)
+
+// settingsSection is a part of the settings dialog kept in its own file:
+// read writes its fields into the settings being saved (or says what is
+// wrong); saved runs after the engine accepted them.
+type settingsSection interface {
+	read(s *downloader.Settings) error
+	saved()
+}
+
+// addOrganizeTabs adds Theme to the Desktop tab and the Categories and
+// Sites tabs.
+func (d *settingsDialog) addOrganizeTabs(s downloader.Settings, desktop *widget.Form) {
+	th := newThemeChoice(s)
+	desktop.AppendItem(widget.NewFormItem(lang.L("Theme"), th.sel))
+	cats := newCategoryTab(s)
+	sites := newSitesTab(d, s)
+	d.tabs.Append(container.NewTabItem(lang.L("Categories"), cats.content))
+	d.tabs.Append(container.NewTabItem(lang.L("Sites"), sites.content))
+	d.sections = append(d.sections, th, cats, sites)
+}
+
+func (d *settingsDialog) readSections(s *downloader.Settings) error {
+	for _, sec := range d.sections {
+		if err := sec.read(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *settingsDialog) sectionsSaved() {
+	for _, sec := range d.sections {
+		sec.saved()
+	}
+}
+
+func (*themeChoice) saved() {}
