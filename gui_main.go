@@ -167,7 +167,7 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	// Worded here, after gui.New loaded the window's language.
 	var notice string
 	if recovered != nil {
-		notice = lang.N(plumbing.RecoveryNoticeKey, recovered.Kept, plumbing.RecoveryNoticeData(recovered))
+		notice = lang.N("The task database was damaged ({{.Reason}}). {{.Count}} downloads were recovered ({{.FromBackup}} of them from the backup), {{.Lost}} could not be read. The damaged file was kept as {{.Path}}.", recovered.Kept, plumbing.RecoveryNoticeData(recovered))
 	}
 	if remoteErr != nil {
 		notice = strings.TrimSpace(notice + "\n\n" + gui.RemoteUnreachable(remoteAddr, remoteErr))

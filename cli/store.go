@@ -16,7 +16,7 @@ func openStore(dataDir string, stderr io.Writer) (*store.DB, error) {
 		return nil, err
 	}
 	if recovered != nil {
-		fmt.Fprintln(stderr, trN(plumbing.RecoveryNoticeKey, recovered.Kept, plumbing.RecoveryNoticeData(recovered)))
+		fmt.Fprintln(stderr, trN("The task database was damaged ({{.Reason}}). {{.Count}} downloads were recovered ({{.FromBackup}} of them from the backup), {{.Lost}} could not be read. The damaged file was kept as {{.Path}}.", recovered.Kept, plumbing.RecoveryNoticeData(recovered)))
 	}
 	return db, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,15 +41,18 @@ func (s *Server) addURI(ctx callCtx, p args) (any, error) {
 	if err := applyClientTaskOptions(&req.Options, link, opts); err != nil {
 		return nil, err
 	}
-	base := first(opts["dir"])
-	if err := checkFolder(base); err != nil {
+	dir := first(opts["dir"])
+	if err := checkFolder(dir); err != nil {
 		return nil, err
 	}
-	if base == "" {
-		base = s.engine.Settings().Folder
-	}
-	if req.Folder, req.Name, err = splitOut(base, first(opts["out"])); err != nil {
+	if req.Folder, req.Name, err = splitOut(dir, first(opts["out"])); err != nil {
 		return nil, err
+	}
+	if req.Folder != "" && !filepath.IsAbs(req.Folder) {
+		// out named a subfolder and no dir was given: it goes under the
+		// download folder. With neither, Folder stays "" so the engine
+		// may sort the download by category.
+		req.Folder = filepath.Join(s.engine.Settings().Folder, req.Folder)
 	}
 	req.Paused = first(opts["pause"]) == "true"
 	ids, err := s.engine.Add(ctx, req)

@@ -45,13 +45,9 @@ func OpenStore(dir string) (db *store.DB, recovered *store.Recovery, err error) 
 	return db, db.Recovered(), nil
 }
 
-// RecoveryNoticeKey is the translation key (with plural forms chosen by
-// Recovery.Kept) of the sentence telling the user what a damaged database
-// kept and lost; each front end translates it with its own loader and
-// RecoveryNoticeData.
-const RecoveryNoticeKey = "The task database was damaged ({{.Reason}}). {{.Count}} downloads were recovered ({{.FromBackup}} of them from the backup), {{.Lost}} could not be read. The damaged file was kept as {{.Path}}."
-
-// RecoveryNoticeData is the template data of RecoveryNoticeKey for r.
+// RecoveryNoticeData is the template data of the sentence telling the user
+// what a damaged database kept and lost (its key, with plural forms by
+// r.Kept, is in the translations; each front end words it).
 func RecoveryNoticeData(r *store.Recovery) map[string]any {
 	return map[string]any{"Reason": r.Reason, "Count": r.Kept, "FromBackup": r.FromBackup, "Lost": r.Lost, "Path": r.BrokenPath}
 }
