@@ -15,6 +15,7 @@ type probed struct {
 	resumable    bool  // the server answered 206 to bytes=0-
 	etag         string
 	lastModified string
+	encoding     string // Content-Encoding, "" = identity
 	name         string // suggested by the server or URL, unsanitised
 	// body streams the file from offset 0; it becomes the first
 	// connection's stream so the probe costs no extra round trip.
@@ -22,8 +23,10 @@ type probed struct {
 }
 
 // probe sends one GET with Range: bytes=0- (HEAD lies too often) and
-// learns size, range support, validators, name and final URL.
-func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, ua string) (_ *probed, err error) {
+// learns size, range support, validators, name and final URL. plain sends
+// no Range: the second try when the ranged one met a bare 416 (some
+// servers answer so for an empty file) or a protocol fault.
+func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, ua string, plain bool) (_ *probed, err error) {
 	// The body outlives this call (it becomes the first connection's
 	// stream), so it gets its own context: the stall watchdog of the
 	// connection that reads it must be able to abort it.
@@ -37,8 +40,10 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Range", "bytes=0-")
-	resp, err := c.Do(req)
+	if !plain {
+		req.Header.Set("Range", "bytes=0-")
+	}
+	resp, err := do(c, req)
 	if err != nil {
 		return nil, err
 	}
@@ -47,15 +52,17 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 		size:         -1,
 		etag:         resp.Header.Get("ETag"),
 		lastModified: resp.Header.Get("Last-Modified"),
+		encoding:     contentCoding(resp.Header),
 	}
 	p.name = FileNameFromResponse(resp.Header.Get("Content-Disposition"), resp.Request.URL, resp.Header.Get("Content-Type"))
 	switch resp.StatusCode {
 	case http.StatusPartialContent:
-		start, _, total, perr := ParseContentRange(resp.Header.Get("Content-Range"))
-		if perr != nil || start != 0 {
+		spec := rangeSpec{start: 0, end: -1, size: -1}
+		if err := spec.checkPartial(resp); err != nil {
 			drain(resp)
-			return nil, fmt.Errorf("probe: bad Content-Range %q: %w", resp.Header.Get("Content-Range"), ErrBadResponse)
+			return nil, fmt.Errorf("probe: %w", err)
 		}
+		_, _, total, _ := ParseContentRange(resp.Header.Get("Content-Range"))
 		p.size = total
 		p.resumable = true
 	case http.StatusOK:
@@ -63,11 +70,12 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 			p.size = resp.ContentLength
 		}
 	case http.StatusRequestedRangeNotSatisfiable:
-		// bytes=0- on an empty file: "bytes */0".
+		// bytes=0- on an empty file: "bytes */0". A bare 416 (no
+		// Content-Range) is asked again without Range by the caller.
 		_, _, total, perr := ParseContentRange(resp.Header.Get("Content-Range"))
 		drain(resp)
 		if perr != nil || total != 0 {
-			return nil, fmt.Errorf("probe: %w", &StatusError{Code: resp.StatusCode})
+			return nil, fmt.Errorf("probe: %w", errBare416)
 		}
 		p.size = 0
 		p.resumable = true
@@ -96,6 +104,9 @@ func (b *cancelBody) Close() error {
 
 // abort ends a Read that is waiting for data.
 func (b *cancelBody) abort(cause error) { b.cancel(cause) }
+
+// errBare416: the probe's bytes=0- was refused without saying the size.
+var errBare416 = &StatusError{Code: http.StatusRequestedRangeNotSatisfiable}
 
 type eofReader struct{}
 

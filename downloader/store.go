@@ -24,6 +24,12 @@ type TaskRecord struct {
 	ETag         string     `json:"etag,omitempty"`
 	LastModified string     `json:"lastModified,omitempty"`
 	Resumable    bool       `json:"resumable,omitempty"`
+	// ContentEncoding is the probe's Content-Encoding ("" = identity);
+	// every later answer must carry the same.
+	ContentEncoding string `json:"contentEncoding,omitempty"`
+	// Cookies the servers set for this task, so a restart keeps the
+	// session; dropped when the task completes.
+	Cookies []SavedCookie `json:"cookies,omitempty"`
 	State        State      `json:"state"`
 	Error        string     `json:"error,omitempty"`
 	ErrorKind    ErrorKind  `json:"errorKind,omitempty"`

@@ -165,7 +165,7 @@ func cloneOptions(o Options) Options {
 // logf appends a line to the task's log (kept short) and returns it.
 func (t *task) logLocked(text string) {
 	const keep = 50
-	t.rec.Log = append(t.rec.Log, LogEntry{Time: time.Now(), Text: text})
+	t.rec.Log = append(t.rec.Log, LogEntry{Time: time.Now(), Text: RedactText(text)})
 	if n := len(t.rec.Log); n > keep {
 		t.rec.Log = slices.Delete(t.rec.Log, 0, n-keep)
 	}

@@ -80,6 +80,7 @@ func newClient(rt http.RoundTripper) *http.Client {
 			if err := checkScheme(req.URL); err != nil {
 				return fmt.Errorf("redirect to %s: %w", req.URL.Redacted(), err)
 			}
+			stripForeignCredentials(req)
 			return nil
 		},
 	}
