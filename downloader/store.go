@@ -18,25 +18,25 @@ type TaskRecord struct {
 	NameFixed bool   `json:"nameFixed,omitempty"` // the user chose the name
 	// PartOwned says the part file of Name was created by this task, so
 	// one found without recorded progress may be deleted.
-	PartOwned    bool       `json:"partOwned,omitempty"`
-	Options      Options    `json:"options"`
-	Size         int64      `json:"size"`
-	ETag         string     `json:"etag,omitempty"`
-	LastModified string     `json:"lastModified,omitempty"`
-	Resumable    bool       `json:"resumable,omitempty"`
+	PartOwned    bool    `json:"partOwned,omitempty"`
+	Options      Options `json:"options"`
+	Size         int64   `json:"size"`
+	ETag         string  `json:"etag,omitempty"`
+	LastModified string  `json:"lastModified,omitempty"`
+	Resumable    bool    `json:"resumable,omitempty"`
 	// ContentEncoding is the probe's Content-Encoding ("" = identity);
 	// every later answer must carry the same.
 	ContentEncoding string `json:"contentEncoding,omitempty"`
 	// Cookies the servers set for this task, so a restart keeps the
 	// session; dropped when the task completes.
-	Cookies []SavedCookie `json:"cookies,omitempty"`
-	State        State      `json:"state"`
-	Error        string     `json:"error,omitempty"`
-	ErrorKind    ErrorKind  `json:"errorKind,omitempty"`
-	Log          []LogEntry `json:"log,omitempty"`
-	Order        int64      `json:"order"`
-	Created      time.Time  `json:"created"`
-	Finished     time.Time  `json:"finished,omitempty"`
+	Cookies   []SavedCookie `json:"cookies,omitempty"`
+	State     State         `json:"state"`
+	Error     string        `json:"error,omitempty"`
+	ErrorKind ErrorKind     `json:"errorKind,omitempty"`
+	Log       []LogEntry    `json:"log,omitempty"`
+	Order     int64         `json:"order"`
+	Created   time.Time     `json:"created"`
+	Finished  time.Time     `json:"finished,omitempty"`
 	// Segments live in their own bucket; the store fills them on load.
 	Segments []Segment `json:"-"`
 	// Broken is set by the store (never persisted) when the record could
