@@ -72,3 +72,20 @@ func refusedAddr(err error) string {
 	}
 	return op.Addr.String()
 }
+
+// hostRefused shows a refused TCP connection as what it is, and logs it
+// once per run.
+func (r *run) hostRefused(err error) {
+	t := r.t
+	t.mu.Lock()
+	first := !r.refusedLogged
+	r.refusedLogged = true
+	if first {
+		t.logLocked(Sentence(err))
+	}
+	idle := t.conns == 0
+	t.mu.Unlock()
+	if idle {
+		t.setPhase(PhaseRetrying, Sentence(err))
+	}
+}

@@ -149,6 +149,12 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 func (r *run) backoff(err error, attempt int) bool {
 	t := r.t
 	var d time.Duration
+	if addr := refusedAddr(err); addr != "" {
+		// One host refusing is that host's problem, not the network's:
+		// said so, logged once, retried with the server's backoff.
+		r.hostRefused(err)
+		return sleepCtx(r.ctx, serverBackoff.delay(attempt, err, time.Now()))
+	}
 	switch classify(err) {
 	case classNetwork:
 		t.mu.Lock()

@@ -68,7 +68,8 @@ type run struct {
 	lastByte   time.Time
 	// degraded: the server's range answers were unusable; one connection,
 	// no splits, and spec.plain once that one is alone.
-	degraded bool
+	degraded      bool
+	refusedLogged bool // a refused TCP connection was logged this run
 }
 
 // execute runs the task to completion. A remote change restarts it from
