@@ -52,6 +52,8 @@ func classify(err error) errClass {
 		return classChanged
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, ErrDiskFull), errors.Is(err, ErrNoSpace):
 		return classDisk
+	case errors.Is(err, errConnLimit):
+		return classServer
 	case errors.As(err, &se):
 		switch {
 		case se.Code == http.StatusRequestTimeout, se.Code == http.StatusTooManyRequests, se.Code >= 500:
