@@ -20,7 +20,7 @@ func (r *run) probe() (*probed, error) {
 	t.mu.Unlock()
 	plain := false
 	for attempt := 0; ; attempt++ {
-		p, err := probe(r.ctx, r.client, raw, r.hdr, r.ua, plain)
+		p, err := probe(r.ctx, r.client, raw, r.hdr, r.ua, plain, t.m.legacyCharset())
 		if err == nil {
 			return p, nil
 		}

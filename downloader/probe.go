@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+
+	"golang.org/x/text/encoding"
 )
 
 // probed is what the first answer taught us about the remote file.
@@ -26,7 +28,8 @@ type probed struct {
 // learns size, range support, validators, name and final URL. plain sends
 // no Range: the second try when the ranged one met a bare 416 (some
 // servers answer so for an empty file) or a protocol fault.
-func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, ua string, plain bool) (_ *probed, err error) {
+// legacy is the charset for names that are not UTF-8 (charset.go).
+func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, ua string, plain bool, legacy encoding.Encoding) (_ *probed, err error) {
 	// The body outlives this call (it becomes the first connection's
 	// stream), so it gets its own context: the stall watchdog of the
 	// connection that reads it must be able to abort it.
@@ -54,7 +57,7 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 		lastModified: resp.Header.Get("Last-Modified"),
 		encoding:     contentCoding(resp.Header),
 	}
-	p.name = FileNameFromResponse(resp.Header.Get("Content-Disposition"), resp.Request.URL, resp.Header.Get("Content-Type"))
+	p.name = FileNameFromResponseLegacy(resp.Header.Get("Content-Disposition"), resp.Request.URL, resp.Header.Get("Content-Type"), legacy)
 	switch resp.StatusCode {
 	case http.StatusPartialContent:
 		spec := rangeSpec{start: 0, end: -1, size: -1}
