@@ -87,7 +87,7 @@ func (v *progressView) clear() {
 func line(s downloader.Snapshot, barWidth int) string {
 	name := s.Name
 	if name == "" {
-		name = s.URL
+		name = downloader.RedactURL(s.URL)
 	}
 	if r := []rune(name); len(r) > 40 {
 		name = string(r[:39]) + "…"

@@ -10,7 +10,6 @@ import (
 	"haul/downloader/testserver"
 )
 
-
 // Kind 7: legacy-encoded names decode by the language's charset.
 func TestLegacyCharsetNames(t *testing.T) {
 	gbk, _ := simplifiedchinese.GBK.NewEncoder().String("测试报表.xlsx")

@@ -42,7 +42,10 @@ const (
 func (r *run) onRefusal(err error) (refusalAction, error) {
 	t := r.t
 	t.mu.Lock()
-	served := t.conns > 0 || !r.lastByte.IsZero() && time.Since(r.lastByte) < linkExpiryWindow
+	// Others are served when bytes flow now or did a moment ago, or
+	// when some connection's request is still out (not refused yet).
+	served := t.conns > 0 || r.refusedNow < r.workers ||
+		!r.lastByte.IsZero() && time.Since(r.lastByte) < linkExpiryWindow
 	flowed := !r.lastByte.IsZero() || doneBytes(t.rec.Segments) > 0
 	t.mu.Unlock()
 	switch {
@@ -62,6 +65,23 @@ func (r *run) onRefusal(err error) (refusalAction, error) {
 		return refusalRetry, err
 	}
 	return refusalFail, err
+}
+
+// markRefused keeps r.refusedNow, the connections whose latest answer
+// was a refusal; *mine is the calling connection's part in it.
+func (r *run) markRefused(mine *bool, refused bool) {
+	if *mine == refused {
+		return
+	}
+	t := r.t
+	t.mu.Lock()
+	if refused {
+		r.refusedNow++
+	} else {
+		r.refusedNow--
+	}
+	t.mu.Unlock()
+	*mine = refused
 }
 
 // refusedAddr is "host:port" when err is a refused TCP connection, else "".
@@ -86,6 +106,6 @@ func (r *run) hostRefused(err error) {
 	idle := t.conns == 0
 	t.mu.Unlock()
 	if idle {
-		t.setPhase(PhaseRetrying, Sentence(err))
+		t.setPhaseKind(PhaseRetrying, Sentence(err), KindRefused)
 	}
 }

@@ -62,6 +62,9 @@ func TestHostRefusesConnections(t *testing.T) {
 			t.Fatalf("task stopped: %s %q", s.State, s.Error)
 		}
 		if strings.HasPrefix(s.Error, want) && ftLogHas(s, want) {
+			if s.ErrorKind != KindRefused {
+				t.Errorf("kind %q, want %q", s.ErrorKind, KindRefused)
+			}
 			if s.Phase != PhaseRetrying {
 				t.Errorf("phase %q, want %q", s.Phase, PhaseRetrying)
 			}
@@ -96,5 +99,30 @@ func TestKindOfRefused(t *testing.T) {
 	}
 	if errors.Is(err, ErrBadResponse) {
 		t.Error("a refused connection is not a bad response")
+	}
+}
+
+// Kind 4 on resume: every connection asks at once, the server turns the
+// extra ones away with 403 before any byte of this run flowed. That is
+// still a connection limit, not an expired link.
+func TestConnCap403OnResume(t *testing.T) {
+	f := testserver.File{Size: 6 << 20, Seed: 1211}
+	srv := testserver.New(testserver.WithFile("/f.bin", f), testserver.WithPerConnRate(1<<20))
+	defer srv.Close()
+	m := openTest(t, newMemStore(), t.TempDir(), nil)
+	id := ftAdd(t, m, Request{URL: srv.URL("/f.bin"), Options: Options{Connections: 4}})
+	waitProgress(t, m, id, 2<<20)
+	if err := m.Pause(id); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, m, id, ftGuard, StatePaused)
+	srv.Set(testserver.WithMaxConns(2, 403, ""), testserver.WithPerConnRate(2<<20))
+	if err := m.Resume(id); err != nil {
+		t.Fatal(err)
+	}
+	s := ftEnd(t, m, id)
+	ftWantFile(t, s, f)
+	if srv.Stats().Refused == 0 {
+		t.Fatal("the server never refused: the test proves nothing")
 	}
 }

@@ -70,6 +70,7 @@ type run struct {
 	// no splits, and spec.plain once that one is alone.
 	degraded      bool
 	refusedLogged bool // a refused TCP connection was logged this run
+	refusedNow    int  // connections whose latest answer was a refusal
 }
 
 // execute runs the task to completion. A remote change restarts it from

@@ -40,6 +40,8 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	attempt := 0
+	refused := false // this connection's latest answer was a refusal
+	defer r.markRefused(&refused, false)
 	for {
 		t.mu.Lock()
 		from := p.pos()
@@ -50,6 +52,7 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 		progressed := p.pos() > from
 		t.mu.Unlock()
 		if progressed {
+			r.markRefused(&refused, false)
 			// A connection that delivered before it broke is not a server
 			// in trouble: retry it soon, or links that drop every few
 			// hundred KB would back off to the cap and crawl.
@@ -91,6 +94,7 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 			continue
 		}
 		if refusal(err) || expiredLink(err) {
+			r.markRefused(&refused, true)
 			var act refusalAction
 			switch act, err = r.onRefusal(err); act {
 			case refusalLeave:
