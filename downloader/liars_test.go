@@ -62,17 +62,10 @@ func TestLiarIgnoresIfRangeAfterReplace(t *testing.T) {
 			defer srv.Close()
 			m := openTest(t, newMemStore(), t.TempDir(), nil)
 			id := ftAdd(t, m, Request{URL: srv.URL("/f.bin"), Options: Options{Connections: 4}})
-			waitProgress(t, m, id, 1<<20)
-			if err := m.Pause(id); err != nil {
-				t.Fatal(err)
-			}
-			waitState(t, m, id, ftGuard, StatePaused)
-			srv.Replace("/f.bin", 9999)
-			srv.Set(testserver.WithPerConnRate(0))
-			if err := m.Resume(id); err != nil {
-				t.Fatal(err)
-			}
-			s := ftEnd(t, m, id)
+			s := ftPauseAt(t, m, id, 1<<20, func() {
+				srv.Replace("/f.bin", 9999)
+				srv.Set(testserver.WithPerConnRate(0))
+			})
 			v, _ := srv.File("/f.bin")
 			ftWantFile(t, s, v.File)
 			if !ftLogHas(s, "changed") {
@@ -104,6 +97,7 @@ func TestLiarsBrokenAnswersFail(t *testing.T) {
 			if s.State != StateFailed || s.ErrorKind != KindBadResponse {
 				t.Fatalf("state %s kind %q (%q), want failed %q", s.State, s.ErrorKind, s.Error, KindBadResponse)
 			}
+			t.Logf("sentence: %s", s.Error)
 			if !strings.HasPrefix(s.Error, "The server sent an answer Haul cannot use") {
 				t.Errorf("sentence %q", s.Error)
 			}
@@ -136,4 +130,20 @@ func TestRedirectToHostWithoutRanges(t *testing.T) {
 	if s.Resumable {
 		t.Errorf("a host that ignores ranges was recorded as resumable")
 	}
+}
+
+// ftPauseAt pauses task id once n bytes are done, calls change while it
+// is paused, resumes it and waits for its end.
+func ftPauseAt(t *testing.T, m *Manager, id string, n int64, change func()) Snapshot {
+	t.Helper()
+	waitProgress(t, m, id, n)
+	if err := m.Pause(id); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, m, id, ftGuard, StatePaused)
+	change()
+	if err := m.Resume(id); err != nil {
+		t.Fatal(err)
+	}
+	return ftEnd(t, m, id)
 }

@@ -20,6 +20,21 @@ import (
 // It wraps ErrBadResponse, so programs see KindBadResponse.
 var errProtocol = fmt.Errorf("protocol fault: %w", ErrBadResponse)
 
+// protocolError is a protocol fault with what was wrong, for the sentence.
+type protocolError struct {
+	what string
+	err  error // the transport's error, if any
+}
+
+// protocolf builds a protocol fault; what says what was wrong.
+func protocolf(format string, args ...any) error {
+	return &protocolError{what: fmt.Sprintf(format, args...)}
+}
+
+func (e *protocolError) Error() string   { return "protocol fault: " + e.what }
+func (e *protocolError) Detail() string  { return e.what }
+func (e *protocolError) Unwrap() []error { return []error{errProtocol, e.err} }
+
 // errShortAnswer: an honest answer that covered less than was asked (its
 // Content-Range ended early, or its body ended cleanly at its announced
 // length). That is progress: the rest is asked for at once.
@@ -58,5 +73,5 @@ func transportError(err error) error {
 		untrustedCert(inner):
 		return err
 	}
-	return fmt.Errorf("%w: %w", errProtocol, err)
+	return &protocolError{what: inner.Error(), err: err}
 }

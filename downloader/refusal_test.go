@@ -111,16 +111,9 @@ func TestConnCap403OnResume(t *testing.T) {
 	defer srv.Close()
 	m := openTest(t, newMemStore(), t.TempDir(), nil)
 	id := ftAdd(t, m, Request{URL: srv.URL("/f.bin"), Options: Options{Connections: 4}})
-	waitProgress(t, m, id, 2<<20)
-	if err := m.Pause(id); err != nil {
-		t.Fatal(err)
-	}
-	waitState(t, m, id, ftGuard, StatePaused)
-	srv.Set(testserver.WithMaxConns(2, 403, ""), testserver.WithPerConnRate(2<<20))
-	if err := m.Resume(id); err != nil {
-		t.Fatal(err)
-	}
-	s := ftEnd(t, m, id)
+	s := ftPauseAt(t, m, id, 2<<20, func() {
+		srv.Set(testserver.WithMaxConns(2, 403, ""), testserver.WithPerConnRate(2<<20))
+	})
 	ftWantFile(t, s, f)
 	if srv.Stats().Refused == 0 {
 		t.Fatal("the server never refused: the test proves nothing")

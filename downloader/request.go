@@ -121,13 +121,13 @@ func (r rangeSpec) checkPartial(resp *http.Response) error {
 	start, end, total, perr := ParseContentRange(resp.Header.Get("Content-Range"))
 	switch {
 	case perr != nil:
-		return fmt.Errorf("%w: range %d-: %w", errProtocol, r.start, perr)
+		return protocolf("%v", perr)
 	case start != r.start:
 		return fmt.Errorf("range %d-: answer starts at %d: %w", r.start, start, ErrRemoteChanged)
 	case r.size >= 0 && total != r.size:
 		return fmt.Errorf("size went from %d to %d: %w", r.size, total, ErrRemoteChanged)
 	case resp.ContentLength >= 0 && resp.ContentLength != end-start+1:
-		return fmt.Errorf("%w: Content-Range %q but Content-Length %d", errProtocol, resp.Header.Get("Content-Range"), resp.ContentLength)
+		return protocolf("Content-Range %q but Content-Length %d", resp.Header.Get("Content-Range"), resp.ContentLength)
 	}
 	return nil
 }

@@ -72,7 +72,7 @@ func (s sourceState) checkRepresentation(resp *http.Response) error {
 		return fmt.Errorf("%s: %w", why, ErrRemoteChanged)
 	}
 	if now := contentCoding(resp.Header); now != s.encoding {
-		return fmt.Errorf("%w: Content-Encoding %q where the first answer had %q", errProtocol, now, s.encoding)
+		return protocolf("Content-Encoding %q where the first answer had %q", now, s.encoding)
 	}
 	return nil
 }

@@ -311,7 +311,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 				// honest answer that covered less than asked.
 				return fmt.Errorf("range %s: %w", formatRange(now, end), errShortAnswer)
 			}
-			return fmt.Errorf("%w: range %s: the answer ended cleanly before its first byte", errProtocol, formatRange(pos, end))
+			return protocolf("the answer to range %s ended before its first byte", formatRange(pos, end))
 		default:
 			return causeOf(ctx, fmt.Errorf("range %s: %w", formatRange(pos, end), rerr))
 		}

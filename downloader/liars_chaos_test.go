@@ -1,0 +1,38 @@
+package downloader
+
+import (
+	"testing"
+	"time"
+
+	"haul/downloader/testserver"
+)
+
+// Each lie together with the crash loop's resets and stalls: the file
+// still arrives whole.
+func TestLiarsUnderResets(t *testing.T) {
+	f := testserver.File{Size: 6<<20 + 333, Seed: 1240}
+	for _, tc := range []struct {
+		name string
+		liar testserver.Liar
+		cap  int // WithMaxConns with 403, 0 = none
+	}{
+		{name: "ignores If-Range", liar: testserver.Liar{IgnoreIfRange: true}},
+		{name: "ranges only from zero", liar: testserver.Liar{RangesFromZeroOnly: true}},
+		{name: "short honest ranges", liar: testserver.Liar{MaxRange: 300 << 10}},
+		{name: "content-length short by one", liar: testserver.Liar{ShortBy: 1}},
+		{name: "403 beyond 2", cap: 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := testserver.New(testserver.WithFile("/f.bin", f), testserver.WithPerConnRate(4<<20),
+				testserver.WithLiar(tc.liar),
+				testserver.WithReset(testserver.Reset{After: 512 << 10, Prob: 0.3, Seed: 7}),
+				testserver.WithStall(256<<10, 200*time.Millisecond))
+			if tc.cap > 0 {
+				srv.Set(testserver.WithMaxConns(tc.cap, 403, ""))
+			}
+			defer srv.Close()
+			s := ftFetch(t, srv, f, 4)
+			t.Logf("log %q", ftLog(s))
+		})
+	}
+}

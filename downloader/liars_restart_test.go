@@ -1,0 +1,46 @@
+package downloader
+
+import (
+	"testing"
+	"time"
+
+	"haul/downloader/testserver"
+)
+
+func TestLiarsAcrossRestarts(t *testing.T) {
+	f := testserver.File{Size: 6<<20 + 333, Seed: 1241}
+	for _, tc := range []struct {
+		name string
+		liar testserver.Liar
+		cap  int
+	}{
+		{name: "ignores If-Range", liar: testserver.Liar{IgnoreIfRange: true}},
+		{name: "ranges only from zero", liar: testserver.Liar{RangesFromZeroOnly: true}},
+		{name: "short honest ranges", liar: testserver.Liar{MaxRange: 300 << 10}},
+		{name: "content-length short by one", liar: testserver.Liar{ShortBy: 1}},
+		{name: "403 beyond 2", cap: 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := testserver.New(testserver.WithFile("/f.bin", f), testserver.WithPerConnRate(2<<20),
+				testserver.WithLiar(tc.liar),
+				testserver.WithReset(testserver.Reset{After: 512 << 10, Prob: 0.3, Seed: 7}),
+				testserver.WithStall(256<<10, 200*time.Millisecond))
+			if tc.cap > 0 {
+				srv.Set(testserver.WithMaxConns(tc.cap, 403, ""))
+			}
+			defer srv.Close()
+			st := newMemStore()
+			dir := t.TempDir()
+			m := openTest(t, st, dir, nil)
+			id := ftAdd(t, m, Request{URL: srv.URL("/f.bin"), Options: Options{Connections: 4}})
+			for i := range 3 {
+				waitProgress(t, m, id, int64(i+1)<<20)
+				m.Close()
+				m = openTest(t, st, dir, nil)
+			}
+			s := ftEnd(t, m, id)
+			ftWantFile(t, s, f)
+			t.Logf("log %q", ftLog(s))
+		})
+	}
+}
