@@ -2,6 +2,7 @@ package downloader
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -132,8 +133,9 @@ func (r rangeSpec) checkPartial(resp *http.Response) error {
 	return nil
 }
 
-// openPlain sends req without Range, expects the whole representation
-// with the validators and length seen before, and skips to r.start.
+// openPlain sends req without Range and expects the whole representation
+// with the validators and length seen before; the caller skips to r.start
+// (skipTo), feeding its stall watchdog as bytes pass.
 func openPlain(c *http.Client, req *http.Request, r rangeSpec) (*http.Response, error) {
 	if r.start > 0 && !r.src.known() {
 		return nil, fmt.Errorf("range %d-: %w", r.start, errCannotResume)
@@ -153,13 +155,24 @@ func openPlain(c *http.Client, req *http.Request, r rangeSpec) (*http.Response, 
 		drain(resp)
 		return nil, fmt.Errorf("size went from %d to %d: %w", r.size, resp.ContentLength, ErrRemoteChanged)
 	}
-	if r.start > 0 {
-		if _, err := io.CopyN(io.Discard, resp.Body, r.start); err != nil {
-			resp.Body.Close()
-			return nil, fmt.Errorf("skip to %d of a whole-file answer: %w", r.start, err)
+	return resp, nil
+}
+
+// skipTo reads and drops the first n bytes of body into buf, calling
+// alive after every read so a long skip is not taken for a stall.
+func skipTo(body io.Reader, n int64, buf []byte, alive func()) error {
+	for n > 0 {
+		k, err := body.Read(buf[:min(int64(len(buf)), n)])
+		n -= int64(k)
+		alive()
+		if err != nil && n > 0 {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return fmt.Errorf("skip to the saved end of a whole-file answer: %w", err)
 		}
 	}
-	return resp, nil
+	return nil
 }
 
 // statusError turns an unwanted answer into *StatusError and frees the

@@ -225,6 +225,12 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 			return causeOf(ctx, fmt.Errorf("range %s: %w", formatRange(start, end), err))
 		}
 		body = resp.Body
+		if spec.plain && start > 0 {
+			if err := skipTo(body, start, buf, func() { watchdog.Reset(StallTimeout) }); err != nil {
+				body.Close()
+				return causeOf(ctx, err)
+			}
+		}
 	}
 	defer body.Close()
 
