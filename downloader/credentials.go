@@ -16,7 +16,7 @@ import (
 // credentialHeaders are the request headers that carry the user's
 // credentials. Cookie is listed so that no Cookie header the user set
 // slips past the jar.
-var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization"}
+var credentialHeaders = []string{"Authorization", "Cookie"}
 
 // origin is scheme://host:port of u, lower-cased, with the default port
 // filled in, so http://H and http://h:80 are the same origin.
@@ -84,4 +84,15 @@ func stripForeignCredentials(req *http.Request) {
 	if req.URL.User == nil {
 		req.URL.User = c.user
 	}
+}
+
+// withoutUserinfo is raw without its user:password@ part, to compare
+// links whatever credentials they carry.
+func withoutUserinfo(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	u.User = nil
+	return u.String()
 }

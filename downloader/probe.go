@@ -50,8 +50,13 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 	if err != nil {
 		return nil, err
 	}
+	// The final URL is kept without userinfo: shown to users, it must
+	// not carry a password, and requests to the origin get it back
+	// from the task's credentials.
+	final := *resp.Request.URL
+	final.User = nil
 	p := &probed{
-		finalURL:     resp.Request.URL.String(),
+		finalURL:     final.String(),
 		size:         -1,
 		etag:         resp.Header.Get("ETag"),
 		lastModified: resp.Header.Get("Last-Modified"),

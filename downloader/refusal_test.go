@@ -22,7 +22,10 @@ func TestLinkExpiredAfterBytesFlowed(t *testing.T) {
 			srv := testserver.New(testserver.WithFile("/f.bin", f), testserver.WithPerConnRate(1<<20))
 			defer srv.Close()
 			m := openTest(t, newMemStore(), t.TempDir(), nil)
-			id := ftAdd(t, m, Request{URL: srv.URL("/f.bin"), Options: Options{Connections: 4}})
+			// With a password in the link: a link without a redirect
+			// has no original to fall back to, userinfo or not.
+			raw := strings.Replace(srv.URL("/f.bin"), "http://", "http://u:p@", 1)
+			id := ftAdd(t, m, Request{URL: raw, Options: Options{Connections: 4}})
 			waitProgress(t, m, id, 1<<20)
 			// From now on every request is refused; running bodies
 			// crawl until the stall watchdog ends them.
@@ -33,6 +36,9 @@ func TestLinkExpiredAfterBytesFlowed(t *testing.T) {
 			}
 			if !strings.Contains(s.Error, "The link has expired") {
 				t.Errorf("sentence %q", s.Error)
+			}
+			if ftLogHas(s, "original link") {
+				t.Errorf("fell back from a link that was not redirected: %q", ftLog(s))
 			}
 		})
 	}

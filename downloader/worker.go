@@ -165,7 +165,7 @@ func (r *run) fallBack() bool {
 	t := r.t
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if r.fellBack || r.url == t.rec.URL {
+	if r.fellBack || withoutUserinfo(r.url) == withoutUserinfo(t.rec.URL) {
 		return false
 	}
 	r.fellBack = true
