@@ -147,3 +147,17 @@ func ftPauseAt(t *testing.T, m *Manager, id string, n int64, change func()) Snap
 	}
 	return ftEnd(t, m, id)
 }
+
+// Found beyond the issue: an https link to a port that speaks plain HTTP
+// is not "waiting for the network" forever.
+func TestHTTPSLinkToPlainPort(t *testing.T) {
+	srv := testserver.New(testserver.WithFile("/f.bin", testserver.File{Size: 1 << 10, Seed: 1206}))
+	defer srv.Close()
+	m := openTest(t, newMemStore(), t.TempDir(), nil)
+	id := ftAdd(t, m, Request{URL: strings.Replace(srv.URL("/f.bin"), "http://", "https://", 1)})
+	s := ftEnd(t, m, id)
+	if s.State != StateFailed || s.ErrorKind != KindBadResponse {
+		t.Fatalf("state %s kind %q (%q), want failed %q", s.State, s.ErrorKind, s.Error, KindBadResponse)
+	}
+	t.Logf("sentence: %s", s.Error)
+}

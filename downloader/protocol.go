@@ -53,7 +53,8 @@ func do(c *http.Client, req *http.Request) (*http.Response, error) {
 
 // transportError marks errors from http.Client.Do that are not the
 // network's doing (no net.Error, no EOF, no syscall error inside) as
-// protocol faults.
+// protocol faults. A TLS record that is not TLS (an https link to a
+// plain-HTTP port) is one too: it answers the same way every time.
 func transportError(err error) error {
 	inner := err
 	var ue *url.Error
@@ -61,10 +62,9 @@ func transportError(err error) error {
 		inner = ue.Err // *url.Error itself implements net.Error
 	}
 	var netErr net.Error
-	var recErr tls.RecordHeaderError
 	var alert tls.AlertError
 	switch {
-	case errors.As(inner, &netErr), errors.As(inner, &recErr), errors.As(inner, &alert),
+	case errors.As(inner, &netErr), errors.As(inner, &alert),
 		errors.Is(inner, io.EOF), errors.Is(inner, io.ErrUnexpectedEOF),
 		errors.Is(inner, context.Canceled), errors.Is(inner, context.DeadlineExceeded),
 		errors.Is(inner, syscall.ECONNRESET), errors.Is(inner, syscall.ECONNREFUSED),

@@ -174,7 +174,11 @@ func (r *run) backoff(err error, attempt int) bool {
 		d = networkBackoff.delay(attempt, err, time.Now())
 	case classServer:
 		t.mu.Lock()
-		r.serverFail++
+		// A connection limit is not a failing server: it is bounded by
+		// the expired-link rule (refusal.go), which needs the time.
+		if !errors.Is(err, errConnLimit) {
+			r.serverFail++
+		}
 		n := r.serverFail
 		t.mu.Unlock()
 		if n > maxServerRetries {
