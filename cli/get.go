@@ -369,7 +369,7 @@ func summarize(stdout, stderr io.Writer, m *downloader.Manager, ids, already []s
 			if msg == "" {
 				msg = tr("Stopped before it finished.")
 			}
-			fmt.Fprintln(stderr, tr("Failed {{.URL}}: {{.Error}}", map[string]any{"URL": s.URL, "Error": msg}))
+			fmt.Fprintln(stderr, tr("Failed {{.URL}}: {{.Error}}", map[string]any{"URL": downloader.RedactURL(s.URL), "Error": msg}))
 		}
 	}
 	return status

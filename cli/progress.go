@@ -132,7 +132,7 @@ func taskName(s downloader.Snapshot) string {
 	if s.Name != "" {
 		return s.Name
 	}
-	return s.URL
+	return downloader.RedactURL(s.URL)
 }
 
 // statsText is "42%  12.0 MiB of 28.5 MiB  3.1 MiB/s  ETA 5s  16 conn", or

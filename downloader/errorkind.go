@@ -32,6 +32,8 @@ const (
 	KindBroken       ErrorKind = "broken"       // the record is unreadable
 	KindBadResponse  ErrorKind = "bad-response" // the server's answer is unusable
 	KindFileSystem   ErrorKind = "file-system"  // a local file operation failed
+	KindLinkExpired  ErrorKind = "link-expired" // refused everywhere after bytes flowed
+	KindRefused      ErrorKind = "refused"      // the host refuses TCP connections
 	KindUnclassified ErrorKind = "other"
 )
 
@@ -63,6 +65,8 @@ func KindOf(err error) ErrorKind {
 		return KindBroken
 	case errors.Is(err, ErrBadResponse):
 		return KindBadResponse
+	case errors.Is(err, ErrLinkExpired):
+		return KindLinkExpired
 	case untrustedCert(err):
 		return KindTLS
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
@@ -79,6 +83,8 @@ func KindOf(err error) ErrorKind {
 		return KindServer
 	case errors.Is(err, ErrNoProgress), errors.Is(err, context.DeadlineExceeded):
 		return KindNetwork
+	case refusedAddr(err) != "":
+		return KindRefused
 	case errors.Is(err, ErrNoFreeName):
 		return KindFileSystem
 	}

@@ -28,6 +28,9 @@ var (
 	ErrBadSettings     = errors.New("invalid settings")
 	ErrBroken          = errors.New("task record is damaged; it can only be removed")
 	ErrDiskFull        = errors.New("disk full")
+	// ErrLinkExpired: every connection of the task, including ones that
+	// worked, is now refused (401, 403, 410) after bytes flowed.
+	ErrLinkExpired = errors.New("the link expired")
 )
 
 // StatusError is an HTTP answer the engine did not accept.

@@ -391,10 +391,11 @@ func TestFaultConnectionCap(t *testing.T) {
 	for _, c := range []struct {
 		status int
 		retry  string
-	}{{503, ""}, {429, "1"}, {503, "2"}} {
-		t.Run(fmt.Sprint(c.status, " ", c.retry), func(t *testing.T) {
+		max    int
+	}{{503, "", 4}, {429, "1", 4}, {503, "2", 4}, {403, "", 4}, {403, "", 2}, {403, "", 1}} {
+		t.Run(fmt.Sprint(c.status, " ", c.retry, " max ", c.max), func(t *testing.T) {
 			srv := testserver.New(testserver.WithFile("/f.bin", f), testserver.WithPerConnRate(2<<20),
-				testserver.WithMaxConns(4, c.status, c.retry))
+				testserver.WithMaxConns(c.max, c.status, c.retry))
 			defer srv.Close()
 			dir := t.TempDir()
 			m := openTest(t, newMemStore(), dir, nil)
@@ -411,11 +412,11 @@ func TestFaultConnectionCap(t *testing.T) {
 					settled, _ = strconv.Atoi(mm[1])
 				}
 			}
-			if settled < 1 || settled > 4 {
-				t.Errorf("log does not say it settled on at most 4 connections: %q", ftLog(s))
+			if settled < 1 || settled > c.max {
+				t.Errorf("log does not say it settled on at most %d connections: %q", c.max, ftLog(s))
 			}
-			if peak := srv.Stats().PeakInFlight; peak > 4 {
-				t.Errorf("peak %d in flight with a cap of 4", peak)
+			if peak := srv.Stats().PeakInFlight; peak > c.max {
+				t.Errorf("peak %d in flight with a cap of %d", peak, c.max)
 			}
 		})
 	}

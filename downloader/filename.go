@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
 )
 
 // fallbackName is used when neither the server nor the URL offers a usable
@@ -31,10 +33,19 @@ func joinPath(folder, name string) string { return filepath.Join(folder, name) }
 // has no extension and contentType is a well-known type, the usual
 // extension is appended. The result is raw: pass it through SanitizeName
 // before touching the disk.
+// Bytes that are not UTF-8 are read in the OS locale's legacy charset
+// (see charset.go for the rule).
 func FileNameFromResponse(contentDisposition string, finalURL *url.URL, contentType string) string {
-	name := nameFromDisposition(contentDisposition)
+	return FileNameFromResponseLegacy(contentDisposition, finalURL, contentType, LegacyCharset(systemLocale()))
+}
+
+// FileNameFromResponseLegacy is FileNameFromResponse with the legacy
+// charset for names that are not UTF-8 given (LegacyCharset of the
+// user's language); nil means ISO-8859-1.
+func FileNameFromResponseLegacy(contentDisposition string, finalURL *url.URL, contentType string, legacy encoding.Encoding) string {
+	name := nameFromDisposition(contentDisposition, legacy)
 	if name == "" && finalURL != nil {
-		name = nameFromURL(finalURL)
+		name = nameFromURL(finalURL, legacy)
 	}
 	if name == "" {
 		name = fallbackName
@@ -53,7 +64,7 @@ func FileNameFromResponse(contentDisposition string, finalURL *url.URL, contentT
 // unquoted names with spaces, unterminated quotes, raw UTF-8 and
 // percent-encoding where RFC 6266 allows none of these, and
 // mime.ParseMediaType rejects all of them.
-func nameFromDisposition(h string) string {
+func nameFromDisposition(h string, legacy encoding.Encoding) string {
 	params := dispositionParams(h)
 	if v, ok := params["filename*"]; ok {
 		if name, ok := decodeExtValue(v); ok && sanitize(name) != "" {
@@ -61,7 +72,7 @@ func nameFromDisposition(h string) string {
 		}
 	}
 	if v, ok := params["filename"]; ok {
-		if name := decodePlainName(v); sanitize(name) != "" {
+		if name := decodePlainName(v, legacy); sanitize(name) != "" {
 			return name
 		}
 	}
@@ -145,11 +156,13 @@ func decodeExtValue(v string) (string, bool) {
 	case "iso-8859-1", "latin1", "latin-1", "us-ascii":
 		return latin1ToUTF8(raw), true
 	default:
-		// UTF-8, and the odd unknown charset that is UTF-8 in practice.
-		if !utf8.ValidString(raw) {
-			return "", false
+		// UTF-8, and the odd other charset that is UTF-8 in practice.
+		if utf8.ValidString(raw) {
+			return raw, true
 		}
-		return raw, true
+		// A legacy charset by name (GBK'…'), which RFC 8187 does not
+		// define but servers send.
+		return namedCharset(raw, charset)
 	}
 }
 
@@ -157,9 +170,9 @@ func decodeExtValue(v string) (string, bool) {
 // name that is not UTF-8 is taken as ISO-8859-1 (HTTP's historical
 // charset). Many servers percent-encode or RFC 2047-encode the plain
 // parameter, so those are decoded when the result is valid UTF-8.
-func decodePlainName(v string) string {
+func decodePlainName(v string, legacy encoding.Encoding) string {
 	if !utf8.ValidString(v) {
-		return latin1ToUTF8(v)
+		return nameText(v, legacy)
 	}
 	if strings.HasPrefix(v, "=?") {
 		if d, err := new(mime.WordDecoder).DecodeHeader(v); err == nil && utf8.ValidString(d) {
@@ -169,6 +182,8 @@ func decodePlainName(v string) string {
 	if strings.IndexByte(v, '%') >= 0 {
 		if d := percentDecode(v); utf8.ValidString(d) {
 			return d
+		} else if t, ok := decodeLegacy(d, legacy); ok {
+			return t
 		}
 	}
 	return v
@@ -205,7 +220,7 @@ func latin1ToUTF8(s string) string {
 
 // nameFromURL returns the last non-empty path segment of u, decoded, or "".
 // The escaped path is split so that an encoded "%2F" stays in the name.
-func nameFromURL(u *url.URL) string {
+func nameFromURL(u *url.URL, legacy encoding.Encoding) string {
 	segs := strings.Split(u.EscapedPath(), "/")
 	for i := len(segs) - 1; i >= 0; i-- {
 		if segs[i] == "" {
@@ -213,8 +228,14 @@ func nameFromURL(u *url.URL) string {
 		}
 		name := percentDecode(segs[i])
 		if !utf8.ValidString(name) {
-			// Not UTF-8: the escaped form is at least readable and unique.
-			name = segs[i]
+			// Not UTF-8: the legacy charset when every byte fits it,
+			// else the escaped form, which is at least readable and
+			// unique.
+			if t, ok := decodeLegacy(name, legacy); ok {
+				name = t
+			} else {
+				name = segs[i]
+			}
 		}
 		if sanitize(name) == "" {
 			return ""

@@ -11,8 +11,13 @@ import (
 // errCanceled marks a task the user canceled.
 var errCanceled = errors.New("canceled")
 
-// Sentence turns an engine error into a sentence a user can act on.
+// Sentence turns an engine error into a sentence a user can act on. URL
+// passwords in it are redacted (RedactText).
 func Sentence(err error) string {
+	return RedactText(sentence(err))
+}
+
+func sentence(err error) string {
 	if err == nil {
 		return ""
 	}
@@ -46,6 +51,10 @@ func Sentence(err error) string {
 		return "The partial file was replaced by another file or a link, so its bytes were not used; the download starts over."
 	case errors.Is(err, ErrBrokenRecord):
 		return "This task's saved record is damaged and cannot be resumed. Remove it and add the link again."
+	case errors.Is(err, ErrLinkExpired):
+		return "The link has expired: the server now refuses every connection after sending part of the file. Get a fresh link, then resume."
+	case errors.Is(err, errConnLimit):
+		return "The server allows fewer connections; retrying with fewer."
 	case errors.Is(err, ErrBadResponse):
 		return "The server sent an answer Haul cannot use (" + detail(err) + ")."
 	case untrustedCert(err):
@@ -54,6 +63,8 @@ func Sentence(err error) string {
 		return fmt.Sprintf("The server name %q does not exist. Check the link.", dnsErr.Name)
 	case errors.As(err, &se):
 		return statusSentence(se)
+	case refusedAddr(err) != "":
+		return "The server at " + refusedAddr(err) + " refuses connections. Haul keeps trying."
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, ErrNoProgress):
 		return "The server stopped sending data."
 	}

@@ -18,10 +18,19 @@ func (r *run) probe() (*probed, error) {
 	t.mu.Lock()
 	raw := t.rec.URL
 	t.mu.Unlock()
+	plain := false
 	for attempt := 0; ; attempt++ {
-		p, err := probe(r.ctx, r.client, raw, r.hdr, r.ua)
+		p, err := probe(r.ctx, r.client, raw, r.hdr, r.ua, plain, t.m.legacyCharset())
 		if err == nil {
 			return p, nil
+		}
+		if !plain && (errors.Is(err, errBare416) || errors.Is(err, errProtocol)) {
+			// Once a different way: a GET without Range.
+			t.mu.Lock()
+			t.logLocked("The server could not answer a range request (" + RedactText(detail(err)) + "); asking for the whole file.")
+			t.mu.Unlock()
+			plain = true
+			continue
 		}
 		if !r.backoff(err, attempt) {
 			return nil, err
@@ -112,10 +121,10 @@ func (r *run) create(p *probed) error {
 	t.rec.FinalURL = p.finalURL
 	t.rec.Size = p.size
 	t.rec.Resumable = p.resumable
-	t.rec.ETag, t.rec.LastModified = p.etag, p.lastModified
+	t.rec.ETag, t.rec.LastModified, t.rec.ContentEncoding = p.etag, p.lastModified, p.encoding
 	t.setPiecesLocked(initialSegments(p.size))
 	r.url = p.finalURL
-	r.spec = rangeSpec{size: p.size, ifRange: validator(p.etag, p.lastModified), noRanges: !p.resumable}
+	r.spec = t.rec.rangeSpec()
 	r.limit = t.connLimitLocked()
 	rec := t.recordLocked()
 	t.mu.Unlock()

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"golang.org/x/text/encoding"
 )
 
 // probed is what the first answer taught us about the remote file.
@@ -17,6 +19,7 @@ type probed struct {
 	resumable    bool  // the server answered 206 to bytes=0-
 	etag         string
 	lastModified string
+	encoding     string // Content-Encoding, "" = identity
 	name         string // suggested by the server or URL, unsanitised
 	mediaType    string // Content-Type without parameters, lower case
 	playlist     bool   // the answer is an HLS playlist: a video task
@@ -26,8 +29,11 @@ type probed struct {
 }
 
 // probe sends one GET with Range: bytes=0- (HEAD lies too often) and
-// learns size, range support, validators, name and final URL.
-func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, ua string) (_ *probed, err error) {
+// learns size, range support, validators, name and final URL. plain sends
+// no Range: the second try when the ranged one met a bare 416 (some
+// servers answer so for an empty file) or a protocol fault.
+// legacy is the charset for names that are not UTF-8 (charset.go).
+func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, ua string, plain bool, legacy encoding.Encoding) (_ *probed, err error) {
 	// The body outlives this call (it becomes the first connection's
 	// stream), so it gets its own context: the stall watchdog of the
 	// connection that reads it must be able to abort it.
@@ -41,31 +47,40 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Range", "bytes=0-")
+	if !plain {
+		req.Header.Set("Range", "bytes=0-")
+	}
 	// Silent headers are a stall like a silent body, under the same rule
 	// as every other request: replaced after StallTimeout and retried,
 	// not failed by the transport's ResponseHeaderTimeout.
 	watchdog := time.AfterFunc(StallTimeout, func() { cancel(ErrNoProgress) })
-	resp, err := c.Do(req)
+	resp, err := do(c, req)
 	watchdog.Stop()
 	if err != nil {
 		return nil, causeOf(ctx, err)
 	}
+	// The final URL is kept without userinfo: shown to users, it must
+	// not carry a password, and requests to the origin get it back
+	// from the task's credentials.
+	final := *resp.Request.URL
+	final.User = nil
 	p := &probed{
-		finalURL:     resp.Request.URL.String(),
+		finalURL:     final.String(),
 		size:         -1,
 		etag:         resp.Header.Get("ETag"),
 		lastModified: resp.Header.Get("Last-Modified"),
+		encoding:     contentCoding(resp.Header),
 	}
 	p.mediaType, _, _ = mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	p.name = FileNameFromResponse(resp.Header.Get("Content-Disposition"), resp.Request.URL, resp.Header.Get("Content-Type"))
+	p.name = FileNameFromResponseLegacy(resp.Header.Get("Content-Disposition"), resp.Request.URL, resp.Header.Get("Content-Type"), legacy)
 	switch resp.StatusCode {
 	case http.StatusPartialContent:
-		start, _, total, perr := ParseContentRange(resp.Header.Get("Content-Range"))
-		if perr != nil || start != 0 {
+		spec := rangeSpec{start: 0, end: -1, size: -1}
+		if err := spec.checkPartial(resp); err != nil {
 			drain(resp)
-			return nil, fmt.Errorf("probe: bad Content-Range %q: %w", resp.Header.Get("Content-Range"), ErrBadResponse)
+			return nil, fmt.Errorf("probe: %w", err)
 		}
+		_, _, total, _ := ParseContentRange(resp.Header.Get("Content-Range"))
 		p.size = total
 		p.resumable = true
 	case http.StatusOK:
@@ -73,11 +88,12 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 			p.size = resp.ContentLength
 		}
 	case http.StatusRequestedRangeNotSatisfiable:
-		// bytes=0- on an empty file: "bytes */0".
+		// bytes=0- on an empty file: "bytes */0". A bare 416 (no
+		// Content-Range) is asked again without Range by the caller.
 		_, _, total, perr := ParseContentRange(resp.Header.Get("Content-Range"))
 		drain(resp)
 		if perr != nil || total != 0 {
-			return nil, fmt.Errorf("probe: %w", &StatusError{Code: resp.StatusCode})
+			return nil, fmt.Errorf("probe: %w", errBare416)
 		}
 		p.size = 0
 		p.resumable = true
@@ -109,6 +125,9 @@ func (b *cancelBody) Close() error {
 
 // abort ends a Read that is waiting for data.
 func (b *cancelBody) abort(cause error) { b.cancel(cause) }
+
+// errBare416: the probe's bytes=0- was refused without saying the size.
+var errBare416 = &StatusError{Code: http.StatusRequestedRangeNotSatisfiable}
 
 type eofReader struct{}
 

@@ -112,6 +112,7 @@ func (m *Manager) finished(t *task, err error) {
 		t.rec.State = StateCompleted
 		t.rec.Finished = time.Now()
 		t.setErrorLocked(nil)
+		t.rec.Cookies = nil // the session is not needed any more
 		delete(m.names, joinPath(t.rec.Folder, t.rec.Name))
 	case errors.Is(err, errClosing):
 		// Stays active in the store: it continues on the next start.

@@ -52,6 +52,8 @@ func classify(err error) errClass {
 		return classChanged
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, ErrDiskFull), errors.Is(err, ErrNoSpace):
 		return classDisk
+	case errors.Is(err, errConnLimit):
+		return classServer
 	case errors.As(err, &se):
 		switch {
 		case se.Code == http.StatusRequestTimeout, se.Code == http.StatusTooManyRequests, se.Code >= 500:
@@ -149,6 +151,12 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 func (r *run) backoff(err error, attempt int) bool {
 	t := r.t
 	var d time.Duration
+	if addr := refusedAddr(err); addr != "" {
+		// One host refusing is that host's problem, not the network's:
+		// said so, logged once, retried with the server's backoff.
+		r.hostRefused(err)
+		return sleepCtx(r.ctx, serverBackoff.delay(attempt, err, time.Now()))
+	}
 	switch classify(err) {
 	case classNetwork:
 		t.mu.Lock()
@@ -166,7 +174,11 @@ func (r *run) backoff(err error, attempt int) bool {
 		d = networkBackoff.delay(attempt, err, time.Now())
 	case classServer:
 		t.mu.Lock()
-		r.serverFail++
+		// A connection limit is not a failing server: it is bounded by
+		// the expired-link rule (refusal.go), which needs the time.
+		if !errors.Is(err, errConnLimit) {
+			r.serverFail++
+		}
 		n := r.serverFail
 		t.mu.Unlock()
 		if n > maxServerRetries {

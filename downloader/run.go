@@ -68,6 +68,12 @@ type run struct {
 	learned    bool    // limit was lowered by a refusal: later ones are transient
 	serverFail int     // consecutive HTTP failures without progress
 	netWaiting int     // workers backing off after a network error
+	lastByte   time.Time
+	// degraded: the server's range answers were unusable; one connection,
+	// no splits, and spec.plain once that one is alone.
+	degraded      bool
+	refusedLogged bool // a refused TCP connection was logged this run
+	refusedNow    int  // connections whose latest answer was a refusal
 
 	// video is the HLS plan of a video task (hlstask.go); nil for a file.
 	video *videoRun
@@ -98,7 +104,7 @@ func (t *task) execute(ctx context.Context) error {
 // probes afresh and truncates the part file.
 func (t *task) resetLocked() {
 	t.rec.Size = -1
-	t.rec.ETag, t.rec.LastModified = "", ""
+	t.rec.ETag, t.rec.LastModified, t.rec.ContentEncoding = "", "", ""
 	t.rec.Resumable = false
 	t.rec.Segments = nil
 	t.rec.Video = nil
@@ -111,18 +117,19 @@ func (t *task) attempt(parent context.Context) (err error) {
 	m := t.m
 	t.mu.Lock()
 	hdr := t.rec.Options.Headers.Clone()
+	ctx = withCredentials(ctx, newCredentials(t.rec.URL, hdr))
 	r := &run{
 		t:      t,
 		ctx:    ctx,
 		cancel: cancel,
-		client: m.client,
+		client: t.clientLocked(),
 		hdr:    hdr,
 		ua:     m.effectiveUserAgent(),
 		signal: make(chan struct{}, 1),
 		failed: make(chan error, 1),
 		limit:  t.connLimitLocked(),
 		url:    t.rec.FinalURL,
-		spec:   rangeSpec{size: t.rec.Size, ifRange: validator(t.rec.ETag, t.rec.LastModified), noRanges: !t.rec.Resumable},
+		spec:   t.rec.rangeSpec(),
 	}
 	if r.url == "" {
 		r.url = t.rec.URL
@@ -383,7 +390,7 @@ func (r *run) claimLocked(c *conn) *piece {
 		newRate = sum / float64(n)
 	}
 	minSplit := t.m.settingsSnapshot().MinSplit
-	if !t.rec.Resumable {
+	if !t.rec.Resumable || r.degraded {
 		minSplit = 1 << 62 // one stream only
 	}
 	idx, at, split, ok := pickWith(slots, tailPolicy(minSplit, newRate, r.firstByte.Seconds()))

@@ -26,19 +26,25 @@ type TaskRecord struct {
 	// Target is the final name chosen for the finished file, recorded
 	// before the rename so a run stopped between the rename and the
 	// Completed record finds the file and adopts it.
-	Target       string     `json:"target,omitempty"`
-	Options      Options    `json:"options"`
-	Size         int64      `json:"size"`
-	ETag         string     `json:"etag,omitempty"`
-	LastModified string     `json:"lastModified,omitempty"`
-	Resumable    bool       `json:"resumable,omitempty"`
-	State        State      `json:"state"`
-	Error        string     `json:"error,omitempty"`
-	ErrorKind    ErrorKind  `json:"errorKind,omitempty"`
-	Log          []LogEntry `json:"log,omitempty"`
-	Order        int64      `json:"order"`
-	Created      time.Time  `json:"created"`
-	Finished     time.Time  `json:"finished,omitempty"`
+	Target       string  `json:"target,omitempty"`
+	Options      Options `json:"options"`
+	Size         int64   `json:"size"`
+	ETag         string  `json:"etag,omitempty"`
+	LastModified string  `json:"lastModified,omitempty"`
+	Resumable    bool    `json:"resumable,omitempty"`
+	// ContentEncoding is the probe's Content-Encoding ("" = identity);
+	// every later answer must carry the same.
+	ContentEncoding string `json:"contentEncoding,omitempty"`
+	// Cookies the servers set for this task, so a restart keeps the
+	// session; dropped when the task completes.
+	Cookies   []SavedCookie `json:"cookies,omitempty"`
+	State     State         `json:"state"`
+	Error     string        `json:"error,omitempty"`
+	ErrorKind ErrorKind     `json:"errorKind,omitempty"`
+	Log       []LogEntry    `json:"log,omitempty"`
+	Order     int64         `json:"order"`
+	Created   time.Time     `json:"created"`
+	Finished  time.Time     `json:"finished,omitempty"`
 	// Video is the plan of an HLS task; nil for a file.
 	Video *VideoRecord `json:"video,omitempty"`
 	// StartNow: the task runs whatever the schedule says.

@@ -22,7 +22,8 @@ type task struct {
 	pieces  []*piece // live plan; nil until the task has run in this process
 	phase   Phase
 	errText string
-	conns   int // connections transferring right now
+	errKind ErrorKind // of errText, when known
+	conns   int       // connections transferring right now
 	started time.Time
 	broken  bool
 	run     *run // the current run, for live option changes
@@ -134,6 +135,9 @@ func (t *task) snapshot() Snapshot {
 		s.Error = r.Error
 	}
 	s.ErrorKind = r.ErrorKind
+	if t.errText != "" && t.errKind != KindNone {
+		s.ErrorKind = t.errKind
+	}
 	if t.broken {
 		s.ErrorKind = KindBroken
 	}
@@ -169,7 +173,7 @@ func cloneOptions(o Options) Options {
 // logf appends a line to the task's log (kept short) and returns it.
 func (t *task) logLocked(text string) {
 	const keep = 50
-	t.rec.Log = append(t.rec.Log, LogEntry{Time: time.Now(), Text: text})
+	t.rec.Log = append(t.rec.Log, LogEntry{Time: time.Now(), Text: RedactText(text)})
 	if n := len(t.rec.Log); n > keep {
 		t.rec.Log = slices.Delete(t.rec.Log, 0, n-keep)
 	}
@@ -181,10 +185,13 @@ func (t *task) setErrorLocked(err error) {
 	t.rec.ErrorKind = KindOf(err)
 }
 
-func (t *task) setPhase(p Phase, errText string) {
+func (t *task) setPhase(p Phase, errText string) { t.setPhaseKind(p, errText, KindNone) }
+
+// setPhaseKind is setPhase with the kind of errText, for programs.
+func (t *task) setPhaseKind(p Phase, errText string, kind ErrorKind) {
 	t.mu.Lock()
-	changed := t.phase != p || t.errText != errText
-	t.phase, t.errText = p, errText
+	changed := t.phase != p || t.errText != errText || t.errKind != kind
+	t.phase, t.errText, t.errKind = p, errText, kind
 	t.mu.Unlock()
 	if changed {
 		t.m.emit(EventChanged, t)

@@ -84,6 +84,7 @@ func newClient(rt http.RoundTripper) *http.Client {
 			if err := checkScheme(req.URL); err != nil {
 				return fmt.Errorf("redirect to %s: %w", req.URL.Redacted(), err)
 			}
+			stripForeignCredentials(req)
 			return nil
 		},
 	}
@@ -101,10 +102,10 @@ func checkScheme(u *url.URL) error {
 func ParseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%q: %w", raw, ErrBadURL)
+		return nil, fmt.Errorf("%q: %w", RedactText(raw), ErrBadURL)
 	}
 	if err := checkScheme(u); err != nil {
-		return nil, fmt.Errorf("%q: %w", raw, err)
+		return nil, fmt.Errorf("%q: %w", RedactURL(raw), err)
 	}
 	return u, nil
 }

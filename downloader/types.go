@@ -90,8 +90,11 @@ type LogEntry struct {
 // Snapshot is a value copy of one task, safe to keep and read from any
 // goroutine. It carries everything a UI shows.
 type Snapshot struct {
-	ID       string
-	URL      string
+	ID string
+	// URL is the link as given, credentials included (programs match on
+	// it); show it through RedactURL.
+	URL string
+	// FinalURL is where the link led, without userinfo.
 	FinalURL string
 	Folder   string
 	// Name is the final file name (after collision renaming once known).

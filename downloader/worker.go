@@ -40,6 +40,8 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	attempt := 0
+	refused := false // this connection's latest answer was a refusal
+	defer r.markRefused(&refused, false)
 	for {
 		t.mu.Lock()
 		from := p.pos()
@@ -50,6 +52,7 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 		progressed := p.pos() > from
 		t.mu.Unlock()
 		if progressed {
+			r.markRefused(&refused, false)
 			// A connection that delivered before it broke is not a server
 			// in trouble: retry it soon, or links that drop every few
 			// hundred KB would back off to the cap and crawl.
@@ -77,20 +80,34 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 			t.mu.Unlock()
 			continue
 		}
-		switch classify(err) {
-		case classChanged, classDisk, classFatal:
-			if expiredLink(err) && r.fallBack() {
-				continue
-			}
-			if refusal(err) && r.refused() {
+		if errors.Is(err, errShortAnswer) || errors.Is(err, errStaleSource) {
+			continue // ask again at once, same slot
+		}
+		if errors.Is(err, errRangeIgnored) || errors.Is(err, errProtocol) {
+			switch r.degrade(p, err) {
+			case refusalLeave:
+				return
+			case refusalFail:
+				r.fail(err)
 				return
 			}
+			continue
+		}
+		if refusal(err) || expiredLink(err) {
+			r.markRefused(&refused, true)
+			var act refusalAction
+			switch act, err = r.onRefusal(err); act {
+			case refusalLeave:
+				return
+			case refusalFallBack:
+				continue
+			case refusalFail:
+				r.fail(err)
+				return
+			}
+		} else if c := classify(err); c == classChanged || c == classDisk || c == classFatal {
 			r.fail(err)
 			return
-		case classServer:
-			if refusal(err) && r.refused() {
-				return
-			}
 		}
 		// Let another connection take the range while this one waits.
 		t.mu.Lock()
@@ -148,11 +165,14 @@ func (r *run) fallBack() bool {
 	t := r.t
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if r.fellBack || r.url == t.rec.URL {
+	if r.fellBack || withoutUserinfo(r.url) == withoutUserinfo(t.rec.URL) {
 		return false
 	}
 	r.fellBack = true
 	r.url = t.rec.URL
+	// A new source: its validators are its own, so it is admitted by the
+	// size check alone (the link-refresh issue adds a same-file check).
+	r.spec.src.etag, r.spec.src.lastModified, r.spec.ifRange = "", "", ""
 	t.logLocked("The redirected link stopped working; asking the original link again.")
 	return true
 }
@@ -194,9 +214,23 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 		spec.start, spec.end = start, end
 		resp, err := openRange(ctx, r.client, rawURL, r.hdr, r.ua, spec)
 		if err != nil {
+			t.mu.Lock()
+			stale := r.url != rawURL
+			t.mu.Unlock()
+			if stale && (refusal(err) || expiredLink(err)) {
+				// Refused by the link the run has just left: ask the
+				// new one, without counting it against anything.
+				return errStaleSource
+			}
 			return causeOf(ctx, fmt.Errorf("range %s: %w", formatRange(start, end), err))
 		}
 		body = resp.Body
+		if spec.plain && start > 0 {
+			if err := skipTo(body, start, buf, func() { watchdog.Reset(StallTimeout) }); err != nil {
+				body.Close()
+				return causeOf(ctx, err)
+			}
+		}
 	}
 	defer body.Close()
 
@@ -270,12 +304,20 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 				return nil
 			}
 			t.mu.Lock()
-			short := p.pos() < p.End
+			now := p.pos()
+			short := now < p.End
 			t.mu.Unlock()
-			if short {
-				return fmt.Errorf("range %s: body ended early: %w", formatRange(pos, end), io.ErrUnexpectedEOF)
+			switch {
+			case !short:
+				return nil
+			case errors.Is(rerr, io.ErrUnexpectedEOF):
+				return fmt.Errorf("range %s: body ended early: %w", formatRange(pos, end), rerr)
+			case now > start:
+				// Ended cleanly at its own length after some bytes: an
+				// honest answer that covered less than asked.
+				return fmt.Errorf("range %s: %w", formatRange(now, end), errShortAnswer)
 			}
-			return nil
+			return protocolf("the answer to range %s ended before its first byte", formatRange(pos, end))
 		default:
 			return causeOf(ctx, fmt.Errorf("range %s: %w", formatRange(pos, end), rerr))
 		}
@@ -310,6 +352,7 @@ func (r *run) write(p *piece, b []byte, off int64) error {
 	p.Done += n
 	c := p.conn
 	c.bytes += int64(len(b))
+	r.lastByte = time.Now()
 	var kickFrom, kickTo int64
 	if c.flushed < 0 {
 		c.flushed = off

@@ -57,6 +57,10 @@ func kindSentence(k downloader.ErrorKind) string {
 		return lang.L("This task's saved record is damaged. Remove it and add the link again.")
 	case downloader.KindBadResponse:
 		return lang.L("The server sent an answer Haul cannot use.")
+	case downloader.KindLinkExpired:
+		return lang.L("The link has expired. Get a fresh link, then resume.")
+	case downloader.KindRefused:
+		return lang.L("The server refuses connections. Haul keeps trying.")
 	case downloader.KindFileSystem:
 		return lang.L("Haul could not write the file.")
 	}

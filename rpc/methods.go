@@ -325,7 +325,7 @@ func (s *Server) getServers(_ callCtx, p args) (any, error) {
 	return []map[string]any{{
 		"index": "1",
 		"servers": []map[string]string{{
-			"uri": snap.URL, "currentUri": current, "downloadSpeed": itoa(snap.Speed),
+			"uri": downloader.RedactURL(snap.URL), "currentUri": downloader.RedactURL(current), "downloadSpeed": itoa(snap.Speed),
 		}},
 	}}, nil
 }

@@ -226,7 +226,7 @@ func taskOptions(snap downloader.Snapshot, st downloader.Settings) map[string]st
 		}
 	}
 	if snap.Options.Proxy != "" {
-		m["all-proxy"] = redactURL(snap.Options.Proxy)
+		m["all-proxy"] = downloader.RedactURL(snap.Options.Proxy)
 	}
 	return m
 }
@@ -281,7 +281,7 @@ func (s *Server) getGlobalOption(callCtx, args) (any, error) {
 		"rpc-listen-port":            strconv.Itoa(s.Port()),
 		"rpc-listen-all":             strconv.FormatBool(s.cfg.AllowRemote),
 		"user-agent":                 st.UserAgent,
-		"all-proxy":                  redactURL(st.Proxy),
+		"all-proxy":                  downloader.RedactURL(st.Proxy),
 	}), nil
 }
 

@@ -157,12 +157,3 @@ func secretHeader(name string) bool {
 	}
 	return false
 }
-
-// redactURL hides a password in a URL ("" stays "").
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	return u.Redacted()
-}

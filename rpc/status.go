@@ -90,7 +90,7 @@ func completedLength(s downloader.Snapshot) int64 {
 
 // uris is getUris' answer.
 func uris(s downloader.Snapshot) []map[string]string {
-	return []map[string]string{{"uri": redactURL(s.URL), "status": "used"}}
+	return []map[string]string{{"uri": downloader.RedactURL(s.URL), "status": "used"}}
 }
 
 // files is getFiles' answer: Haul tasks are always one file.

@@ -98,7 +98,13 @@ func main() {
 		truncate = sizeVar("truncate", testserver.Off, "announce the full length but send only this many bytes (-1 = off)")
 		lie      = sizeVar("lie", 0, "send this many bytes beyond Content-Length")
 	)
+	liar := liarFlags()
 	flag.Parse()
+	liarOpts, err := liar()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "testserver:", err)
+		os.Exit(2)
+	}
 
 	l, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -111,7 +117,7 @@ func main() {
 	if *changeSize >= 0 {
 		next.Size = *changeSize
 	}
-	s := testserver.New(
+	s := testserver.New(append(liarOpts,
 		testserver.WithListener(l),
 		testserver.WithFile(*path, file),
 		testserver.WithNoRanges(*noRanges),
@@ -127,7 +133,7 @@ func main() {
 		testserver.WithStatus429(*n429, *retry429),
 		testserver.WithTruncate(*truncate),
 		testserver.WithLieLength(*lie),
-	)
+	)...)
 	fmt.Println(s.URL(*path))
 	if *sha {
 		fmt.Fprintln(os.Stderr, "sha256", file.SHA256())

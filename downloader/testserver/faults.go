@@ -1,6 +1,7 @@
 package testserver
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -190,25 +191,11 @@ func dropConn(rc *http.ResponseController, abortive bool) {
 // sendLie writes the response by hand on the hijacked connection, because
 // net/http will not send more body than its Content-Length.
 func (s *Server) sendLie(w http.ResponseWriter, r *http.Request, status int, p bodyPlan) {
-	conn, brw, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		http.Error(w, "cannot hijack", http.StatusInternalServerError)
+	conn, brw, done, ok := s.hijack(w)
+	if !ok {
 		return
 	}
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		conn.Close()
-		return
-	}
-	s.hijacked[conn] = struct{}{}
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		delete(s.hijacked, conn)
-		s.mu.Unlock()
-		conn.Close()
-	}()
+	defer done()
 
 	bw := brw.Writer
 	h := w.Header().Clone()
@@ -217,7 +204,7 @@ func (s *Server) sendLie(w http.ResponseWriter, r *http.Request, status int, p b
 	fmt.Fprintf(bw, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
 	h.Write(bw)
 	bw.WriteString("\r\n")
-	_, err = s.sendBody(r.Context(), bw, bw.Flush, p)
+	_, err := s.sendBody(r.Context(), bw, bw.Flush, p)
 	if err == nil && p.cutAt >= 0 {
 		s.mu.Lock()
 		s.stats.Cuts++
@@ -228,4 +215,29 @@ func (s *Server) sendLie(w http.ResponseWriter, r *http.Request, status int, p b
 			}
 		}
 	}
+}
+
+// hijack takes over the connection for a hand-written answer, so Close
+// can end it; done releases and closes it. ok is false when the server
+// is closing or cannot hijack (an error answer was sent then).
+func (s *Server) hijack(w http.ResponseWriter) (conn net.Conn, brw *bufio.ReadWriter, done func(), ok bool) {
+	conn, brw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		http.Error(w, "cannot hijack", http.StatusInternalServerError)
+		return nil, nil, nil, false
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		conn.Close()
+		return nil, nil, nil, false
+	}
+	s.hijacked[conn] = struct{}{}
+	s.mu.Unlock()
+	return conn, brw, func() {
+		s.mu.Lock()
+		delete(s.hijacked, conn)
+		s.mu.Unlock()
+		conn.Close()
+	}, true
 }

@@ -101,6 +101,10 @@ type settings struct {
 
 	expiringUses int
 
+	liar               Liar
+	authUser, authPass string
+	cookies            [][2]string
+
 	listener net.Listener
 
 	hls map[string]*HLSSet // AddHLS sets by name

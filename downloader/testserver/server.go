@@ -200,6 +200,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveExpire(w, strings.TrimPrefix(p, "/expire/"))
 	case strings.HasPrefix(p, "/hls/"):
 		s.serveHLS(w, r, strings.TrimPrefix(p, "/hls/"))
+	case strings.HasPrefix(p, "/setcookie/"):
+		s.serveSetCookie(w, strings.TrimPrefix(p, "/setcookie/"))
 	case strings.HasPrefix(p, "/once/"):
 		s.serveOnce(w, r, strings.TrimPrefix(p, "/once/"))
 	default:
@@ -214,6 +216,9 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request) bool {
 	s.mu.Lock()
 	st := &s.set
 	s.stats.Requests++
+	if len(s.stats.Headers) < MaxRangeLog {
+		s.stats.Headers = append(s.stats.Headers, r.Header.Clone())
+	}
 	if rg := r.Header.Get("Range"); rg != "" {
 		s.stats.Ranged++
 		if len(s.stats.Ranges) < MaxRangeLog {
@@ -274,6 +279,13 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, path string) 
 		http.NotFound(w, r)
 		return
 	}
+	if !s.guard(w, r, &st) {
+		return
+	}
+	if st.liar.Broken != BrokenNone {
+		s.sendBroken(w, st.liar.Broken, fs.Size)
+		return
+	}
 
 	h := w.Header()
 	ct := fs.ContentType
@@ -300,18 +312,32 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, path string) 
 	status, start, n := http.StatusOK, int64(0), size
 	if rangesOK {
 		h.Set("Accept-Ranges", "bytes")
-		if rg := r.Header.Get("Range"); rg != "" && ifRangeMatches(r.Header.Get("If-Range"), fs.etag, fs.lastModified) {
+		if rg := r.Header.Get("Range"); rg != "" && (st.liar.IgnoreIfRange || ifRangeMatches(r.Header.Get("If-Range"), fs.etag, fs.lastModified)) {
 			a, b, res := parseRange(rg, size)
 			switch res {
 			case rangeUnsatisfiable:
-				if !st.unknownLength {
+				if !st.unknownLength && !st.liar.Bare416 {
 					h.Set("Content-Range", "bytes */"+total)
 				}
 				http.Error(w, "range not satisfiable", http.StatusRequestedRangeNotSatisfiable)
 				return
 			case rangeOK:
+				if st.liar.RangesFromZeroOnly && a > 0 {
+					break // the whole file, 200, same validators
+				}
+				if m := st.liar.MaxRange; m > 0 && b-a+1 > m {
+					b = a + m - 1
+				}
 				status, start, n = http.StatusPartialContent, a, b-a+1
 				h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%s", a, b, total))
+				if st.liar.GzipRanges && a > 0 && r.Method == http.MethodGet {
+					s.sendGzipRange(w, fs, start, n)
+					return
+				}
+				if st.liar.ShortBy > 0 {
+					n = max(0, n-st.liar.ShortBy)
+					h.Set("Connection", "close")
+				}
 			}
 		}
 	}

@@ -1,5 +1,7 @@
 package testserver
 
+import "net/http"
+
 // MaxRangeLog bounds Stats.Ranges so a long benchmark cannot grow it
 // without limit.
 const MaxRangeLog = 4096
@@ -21,6 +23,9 @@ type Stats struct {
 
 	// Ranges are the Range headers received, in order, first MaxRangeLog.
 	Ranges []string
+	// Headers are the request headers received, in order, first
+	// MaxRangeLog (to check where credentials went).
+	Headers []http.Header
 }
 
 // Stats returns a copy of the counters.
@@ -29,6 +34,7 @@ func (s *Server) Stats() Stats {
 	defer s.mu.Unlock()
 	st := s.stats
 	st.Ranges = append([]string(nil), s.stats.Ranges...)
+	st.Headers = append([]http.Header(nil), s.stats.Headers...)
 	return st
 }
 

@@ -1,0 +1,111 @@
+package downloader
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"syscall"
+	"time"
+)
+
+// errConnLimit marks a refusal (403, 429, 503, …) while other connections
+// of the task are served: the server limits connections per client. It is
+// retried like a server error, never a verdict on the task.
+var errConnLimit = errors.New("the server allows fewer connections")
+
+// errStaleSource: a refusal from the URL the run switched away from
+// while the request was out.
+var errStaleSource = errors.New("refused by the link the run has left")
+
+// linkExpiryWindow is how long after the last byte a refusal still counts
+// as "others were just served": servers keep counting a connection for a
+// moment after it closed.
+const linkExpiryWindow = 2 * time.Second
+
+// refusalAction is what a connection does after a refusal.
+type refusalAction int
+
+const (
+	refusalRetry    refusalAction = iota // back off and ask again
+	refusalLeave                         // the task has enough connections: this one bows out
+	refusalFallBack                      // ask the original link at once
+	refusalFail                          // end the run with the error returned
+)
+
+// onRefusal applies one rule to a refused request (err is a refusal or
+// an expired-link status). While another connection of the task is
+// served, or just was, the server limits connections: the count goes
+// down and the request is retried. When nobody is served and bytes had
+// flowed, every connection is now refused: the link expired. A redirect
+// target is first given up for the original link once. A refusal
+// before any byte keeps its ordinary meaning.
+func (r *run) onRefusal(err error) (refusalAction, error) {
+	t := r.t
+	t.mu.Lock()
+	// Others are served when bytes flow now or did a moment ago, or
+	// when some connection's request is still out (not refused yet).
+	served := t.conns > 0 || r.refusedNow < r.workers ||
+		!r.lastByte.IsZero() && time.Since(r.lastByte) < linkExpiryWindow
+	flowed := !r.lastByte.IsZero() || doneBytes(t.rec.Segments) > 0
+	t.mu.Unlock()
+	switch {
+	case expiredLink(err) && r.fallBack():
+		// A redirect target (a signed CDN link) is tried once more
+		// through the original link first: cheap, and a connection
+		// limit refuses there too.
+		return refusalFallBack, nil
+	case served:
+		if r.refused() {
+			return refusalLeave, nil
+		}
+		return refusalRetry, fmt.Errorf("%w: %w", errConnLimit, err)
+	case expiredLink(err) && flowed:
+		return refusalFail, fmt.Errorf("%w: %w", ErrLinkExpired, err)
+	case classify(err) == classServer:
+		return refusalRetry, err
+	}
+	return refusalFail, err
+}
+
+// markRefused keeps r.refusedNow, the connections whose latest answer
+// was a refusal; *mine is the calling connection's part in it.
+func (r *run) markRefused(mine *bool, refused bool) {
+	if *mine == refused {
+		return
+	}
+	t := r.t
+	t.mu.Lock()
+	if refused {
+		r.refusedNow++
+	} else {
+		r.refusedNow--
+	}
+	t.mu.Unlock()
+	*mine = refused
+}
+
+// refusedAddr is "host:port" when err is a refused TCP connection, else "".
+func refusedAddr(err error) string {
+	var op *net.OpError
+	if !errors.Is(err, syscall.ECONNREFUSED) || !errors.As(err, &op) || op.Addr == nil {
+		return ""
+	}
+	return op.Addr.String()
+}
+
+// hostRefused shows a refused TCP connection as what it is, and logs it
+// once per run.
+func (r *run) hostRefused(err error) {
+	t := r.t
+	t.mu.Lock()
+	first := !r.refusedLogged
+	r.refusedLogged = true
+	if first {
+		t.logLocked(Sentence(err))
+	}
+	idle := t.conns == 0
+	t.mu.Unlock()
+	if idle {
+		t.setPhaseKind(PhaseRetrying, Sentence(err), KindRefused)
+	}
+}

@@ -1,0 +1,127 @@
+package downloader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"haul/downloader/testserver"
+)
+
+// Kind 4's other side: after bytes flowed, every connection is refused:
+// the link expired, and the task says so instead of retrying forever.
+func TestLinkExpiredAfterBytesFlowed(t *testing.T) {
+	f := testserver.File{Size: 8 << 20, Seed: 1210}
+	for _, status := range []int{401, 403, 410} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			ftShortStall(t, 300*time.Millisecond)
+			srv := testserver.New(testserver.WithFile("/f.bin", f), testserver.WithPerConnRate(1<<20))
+			defer srv.Close()
+			m := openTest(t, newMemStore(), t.TempDir(), nil)
+			// With a password in the link: a link without a redirect
+			// has no original to fall back to, userinfo or not.
+			raw := strings.Replace(srv.URL("/f.bin"), "http://", "http://u:p@", 1)
+			id := ftAdd(t, m, Request{URL: raw, Options: Options{Connections: 4}})
+			waitProgress(t, m, id, 1<<20)
+			// From now on every request is refused; running bodies
+			// crawl until the stall watchdog ends them.
+			srv.Set(testserver.WithFail5xx(1<<30, status), testserver.WithPerConnRate(1))
+			s := ftEnd(t, m, id)
+			if s.State != StateFailed || s.ErrorKind != KindLinkExpired {
+				t.Fatalf("state %s kind %q (%q), want failed %q; log %q", s.State, s.ErrorKind, s.Error, KindLinkExpired, ftLog(s))
+			}
+			if !strings.Contains(s.Error, "The link has expired") {
+				t.Errorf("sentence %q", s.Error)
+			}
+			if ftLogHas(s, "original link") {
+				t.Errorf("fell back from a link that was not redirected: %q", ftLog(s))
+			}
+		})
+	}
+}
+
+// Issue 15 item 4: a host that refuses TCP connections is named, retried
+// with backoff, and the log holds a sentence, not a Go error.
+func TestHostRefusesConnections(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now: connect is refused
+	m := openTest(t, newMemStore(), t.TempDir(), nil)
+	id := ftAdd(t, m, Request{URL: "http://user:secret@" + addr + "/f.bin"})
+	want := "The server at " + addr + " refuses connections."
+	events, stop := m.Subscribe()
+	defer stop()
+	deadline := time.After(ftGuard)
+	for {
+		s, err := m.Get(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.State != StateActive && s.State != StateQueued {
+			t.Fatalf("task stopped: %s %q", s.State, s.Error)
+		}
+		if strings.HasPrefix(s.Error, want) && ftLogHas(s, want) {
+			if s.ErrorKind != KindRefused {
+				t.Errorf("kind %q, want %q", s.ErrorKind, KindRefused)
+			}
+			if s.Phase != PhaseRetrying {
+				t.Errorf("phase %q, want %q", s.Phase, PhaseRetrying)
+			}
+			for _, line := range append(ftLog(s), s.Error) {
+				if strings.Contains(line, "secret") || strings.Contains(line, "dial tcp") {
+					t.Errorf("raw text in %q", line)
+				}
+			}
+			return
+		}
+		select {
+		case <-events:
+		case <-deadline:
+			t.Fatalf("no %q: %q, log %q", want, s.Error, ftLog(s))
+		}
+	}
+}
+
+func TestKindOfRefused(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	_, err = (&net.Dialer{}).DialContext(context.Background(), "tcp", addr)
+	if err == nil {
+		t.Skip("something listens on the closed port")
+	}
+	if k := KindOf(err); k != KindRefused {
+		t.Errorf("KindOf = %q, want %q", k, KindRefused)
+	}
+	if errors.Is(err, ErrBadResponse) {
+		t.Error("a refused connection is not a bad response")
+	}
+}
+
+// Kind 4 on resume: every connection asks at once, the server turns the
+// extra ones away with 403 before any byte of this run flowed. That is
+// still a connection limit, not an expired link.
+func TestConnCap403OnResume(t *testing.T) {
+	f := testserver.File{Size: 6 << 20, Seed: 1211}
+	srv := testserver.New(testserver.WithFile("/f.bin", f), testserver.WithPerConnRate(1<<20))
+	defer srv.Close()
+	m := openTest(t, newMemStore(), t.TempDir(), nil)
+	id := ftAdd(t, m, Request{URL: srv.URL("/f.bin"), Options: Options{Connections: 4}})
+	s := ftPauseAt(t, m, id, 2<<20, func() {
+		srv.Set(testserver.WithMaxConns(2, 403, ""), testserver.WithPerConnRate(2<<20))
+	})
+	ftWantFile(t, s, f)
+	if srv.Stats().Refused == 0 {
+		t.Fatal("the server never refused: the test proves nothing")
+	}
+}
