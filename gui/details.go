@@ -124,7 +124,7 @@ func (d *detailsPane) show(s *downloader.Snapshot) {
 		imp = widget.LowImportance
 	}
 	setLabel(d.summary, detailsSummary(s), imp)
-	setText(d.url, s.URL)
+	setText(d.url, downloader.RedactURL(s.URL))
 	setText(d.finalURL, orDash(s.FinalURL))
 	path := ""
 	if s.Name != "" {

@@ -124,7 +124,8 @@ func displayName(s *downloader.Snapshot) string {
 	if s.Name != "" {
 		return s.Name
 	}
-	u := s.URL
+	full := downloader.RedactURL(s.URL) // a password in the link is never shown
+	u := full
 	if i := strings.IndexAny(u, "?#"); i >= 0 {
 		u = u[:i]
 	}
@@ -135,7 +136,7 @@ func displayName(s *downloader.Snapshot) string {
 		}
 		return b
 	}
-	return s.URL
+	return full
 }
 
 // formatTime is a short local time, blank for the zero time.
