@@ -147,17 +147,24 @@ func Start(cfg Config) (*Server, error) {
 	}
 	s.port = lns[0].Addr().(*net.TCPAddr).Port
 	if cfg.DataDir != "" {
+		// The socket listens before instance.json names this process:
+		// whoever sees the file (a host that started this Haul and waits
+		// for it) can connect at once. Without the socket a second launch
+		// cannot hand over; it then finds the database in use and says so.
+		hl, herr := listenHandoff(cfg.DataDir)
+		if herr != nil {
+			s.logf("%v", herr)
+		}
 		path, err := writeInstance(cfg.DataDir, Instance{Port: s.port, Token: s.secret, PID: pid(), Handoff: handoffSocket})
 		if err != nil {
+			if hl != nil {
+				hl.Close()
+			}
 			closeAll()
 			return nil, err
 		}
 		s.instance = path
-		// Without the socket a second launch cannot hand over; it then
-		// finds the database in use and says so.
-		if hl, err := listenHandoff(cfg.DataDir); err != nil {
-			s.logf("%v", err)
-		} else {
+		if hl != nil {
 			s.handoffLn = hl
 			s.wg.Add(1)
 			go func() {
