@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -243,7 +244,9 @@ func TestBrowserCapture(t *testing.T) {
 		// so the window must show: hidden, it could not be found again.
 		// The tray case is TestDesktopHiddenWhenDoneQuit's.
 		if _, err := exec.LookPath("xdotool"); err == nil {
-			cmd := exec.Command("xdotool", "search", "--sync", "--onlyvisible", "--name", "^Haul$")
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Haul$")
 			cmd.Env = s.env
 			if out, _ := cmd.Output(); len(strings.TrimSpace(string(out))) == 0 {
 				t.Errorf("the Haul started by the host on a desktop without a tray shows no window")
