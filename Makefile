@@ -33,9 +33,13 @@ deps-docs:
 deps-node:
 	@scripts/deps.sh node
 
-# Every check CI runs.
-test: deps-gui jsclient fmt-check vet unit fuzz-smoke gui-e2e test-browser e2e bench-smoke
-	@echo "make test: all checks passed"
+# Every check CI runs, one after another, each with the time it took.
+TEST_STEPS := deps-gui jsclient fmt-check vet unit fuzz-smoke gui-e2e test-browser e2e bench-smoke
+test:
+	@start=$$(date +%s); for step in $(TEST_STEPS); do \
+		t0=$$(date +%s); $(MAKE) --no-print-directory $$step || { echo "make test: $$step FAILED after $$(( $$(date +%s) - t0 )) s"; exit 1; }; \
+		echo "make test: $$step took $$(( $$(date +%s) - t0 )) s"; \
+	done; echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
 fmt-check:
 	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
