@@ -96,3 +96,17 @@ func withoutUserinfo(raw string) string {
 	u.User = nil
 	return u.String()
 }
+
+// withoutSecrets is h without the headers that carry a user's session or
+// credentials (Cookie, Authorization, Proxy-Authorization), as a copy; nil
+// when nothing is left.
+func withoutSecrets(h http.Header) http.Header {
+	out := h.Clone()
+	for _, k := range []string{"Cookie", "Authorization", "Proxy-Authorization"} {
+		out.Del(k)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}

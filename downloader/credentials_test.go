@@ -41,6 +41,9 @@ func TestCookieJarAcrossRedirectAndRestart(t *testing.T) {
 	if len(recs[0].Cookies) != 0 {
 		t.Errorf("cookies kept after completion: %v", recs[0].Cookies)
 	}
+	if h := recs[0].Options.Headers; h.Get("Cookie") != "" {
+		t.Errorf("the user's Cookie header kept after completion: %v", h)
+	}
 }
 
 // Kind 5b and 5c: URL userinfo survives a redirect to an absolute URL of

@@ -112,7 +112,11 @@ func (m *Manager) finished(t *task, err error) {
 		t.rec.State = StateCompleted
 		t.rec.Finished = time.Now()
 		t.setErrorLocked(nil)
-		t.rec.Cookies = nil // the session is not needed any more
+		// The session is not needed any more: the cookies servers set and
+		// the user's own Cookie and Authorization headers (a browser's
+		// session) leave the record; the rest of the options stay.
+		t.rec.Cookies = nil
+		t.rec.Options.Headers = withoutSecrets(t.rec.Options.Headers)
 		delete(m.names, joinPath(t.rec.Folder, t.rec.Name))
 	case errors.Is(err, errClosing):
 		// Stays active in the store: it continues on the next start.
