@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"haul/downloader/tasklist"
+	"haul/internal/plumbing"
+	"haul/rpc"
 )
 
 const importUsage = `Usage: haul import [--data DIR] FILE
@@ -45,6 +47,20 @@ func Import(args []string, stdout, stderr io.Writer) int {
 	if len(reqs) == 0 {
 		fmt.Fprintln(stderr, "haul import:", tr("The file lists no links."))
 		return ExitFailed
+	}
+	// A running Haul takes the list through the hand-off, with each
+	// link's options; otherwise the list is queued into haul.db.
+	if dataDir, err := plumbing.DataDir(*data); err == nil {
+		ids, handled, err := rpc.HandOffRequests(context.Background(), dataDir, reqs)
+		if handled {
+			if err != nil {
+				fmt.Fprintln(stderr, "haul import:", err)
+				status = ExitFailed
+			}
+			n := len(slices.DeleteFunc(ids, func(id string) bool { return id == "" }))
+			fmt.Fprintln(stdout, trN("Gave {{.Count}} downloads to the running Haul.", n, map[string]any{"Count": n}))
+			return status
+		}
 	}
 	m, closeAll, err := openForList("import", *data, stderr)
 	if err != nil {

@@ -125,14 +125,7 @@ func readInstance(path string) (rpc.Instance, error) {
 // travels). errNoInstance: nobody (or not Haul) answered; ErrRefused:
 // Haul answered with a reason.
 func (l Loopback) addURI(ctx context.Context, req downloader.Request) (string, error) {
-	d := rpc.HandoffDownload{URL: req.URL, Name: req.Name, Folder: req.Folder,
-		Checksum: req.Options.Checksum, Paused: req.Paused}
-	if len(req.Headers) > 0 {
-		d.Headers = req.Headers.Clone()
-		d.Cookies = d.Headers.Get("Cookie")
-		d.Headers.Del("Cookie")
-	}
-	res, err := rpc.Send(ctx, l.DataDir, rpc.Handoff{Downloads: []rpc.HandoffDownload{d}})
+	res, err := rpc.Send(ctx, l.DataDir, rpc.Handoff{Downloads: []rpc.HandoffDownload{rpc.DownloadOf(req)}})
 	if err != nil {
 		return "", errNoInstance
 	}

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"path/filepath"
 	"time"
+
+	"haul/downloader"
 )
 
 // The single-instance hand-off: a second Haul (a new launch, `haul add`,
@@ -151,6 +153,39 @@ func HandOff(dataDir string, urls []string) (handled bool, err error) {
 		return false, err
 	}
 	return true, res.Err(h)
+}
+
+// DownloadOf is the hand-off form of req: its link, name, folder,
+// checksum, paused flag and headers, with the Cookie header carried as
+// Cookies.
+func DownloadOf(req downloader.Request) HandoffDownload {
+	d := HandoffDownload{URL: req.URL, Name: req.Name, Folder: req.Folder,
+		Checksum: req.Options.Checksum, Paused: req.Paused}
+	if len(req.Headers) > 0 {
+		d.Headers = req.Headers.Clone()
+		d.Cookies = d.Headers.Get("Cookie")
+		d.Headers.Del("Cookie")
+	}
+	return d
+}
+
+// HandOffRequests gives reqs, with their options, to the Haul running on
+// dataDir without showing its window. handled is false when no instance
+// answers (nothing was sent); otherwise ids holds each new task's ID ("" where
+// refused) and err names the refusals.
+func HandOffRequests(ctx context.Context, dataDir string, reqs []downloader.Request) (ids []string, handled bool, err error) {
+	h := Handoff{}
+	for _, r := range reqs {
+		h.Downloads = append(h.Downloads, DownloadOf(r))
+	}
+	res, err := Send(ctx, dataDir, h)
+	if errors.Is(err, ErrNoInstance) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return res.IDs, true, res.Err(h)
 }
 
 // errNotOurs says a socket peer is not this user's Haul.
