@@ -38,6 +38,7 @@ type addDialog struct {
 	conns    *widget.SelectEntry
 	limit    *widget.Entry
 	checksum *widget.Entry
+	variant  *widget.Select // video quality (addvariant.go)
 	referer  *widget.Entry
 	cookie   *widget.Entry
 	agent    *widget.Entry
@@ -143,12 +144,14 @@ func (u *UI) newAddDialog(text string) *addDialog {
 	d.agent.SetPlaceHolder(lang.L("Haul's own"))
 	d.start = widget.NewCheck(lang.L("Start now"), nil)
 	d.start.SetChecked(true)
+	d.variant = newVariantSelect()
 
 	d.form = widget.NewForm(
 		widget.NewFormItem(lang.L("Save to"), u.folderField(d.folder)),
 		widget.NewFormItem(lang.L("File name"), d.name),
 		widget.NewFormItem(lang.L("Connections"), d.conns),
 		&widget.FormItem{Text: lang.L("Speed limit"), Widget: d.limit, HintText: lang.L("Bytes per second, like 500K or 2M; empty for none.")},
+		&widget.FormItem{Text: lang.L("Video quality"), Widget: d.variant, HintText: lang.L("For streamed video (HLS): the variant to save.")},
 	)
 	advanced := widget.NewForm(
 		&widget.FormItem{Text: lang.L("Checksum"), Widget: d.checksum, HintText: lang.L("Verified when the download ends: sha256=, sha1= or md5= then the hex digest.")},
@@ -307,6 +310,7 @@ func (d *addDialog) requests() ([]downloader.Request, error) {
 	if s := strings.TrimSpace(d.limit.Text); s != "" {
 		o.SpeedLimit, _ = downloader.ParseRate(s)
 	}
+	o.Variant = variantOf(d.variant)
 	if c, _ := downloader.ParseChecksum(d.checksum.Text); c.Algo != "" {
 		// The engine wants ALGO=HEX; users paste "SHA-256: …" or a bare digest.
 		o.Checksum = c.Algo + "=" + hex.EncodeToString(c.Sum)

@@ -64,6 +64,7 @@ type AddForm struct {
 	Start                                                       *widget.Check
 	Summary                                                     *widget.Label
 	OK, Cancel                                                  *widget.Button
+	Variant                                                     *widget.Select
 }
 
 // AddForm returns the open add dialog, or nil.
@@ -73,7 +74,7 @@ func (u *UI) AddForm() *AddForm {
 		return nil
 	}
 	return &AddForm{&d.urls.Entry, d.folder, d.name, d.limit, d.checksum, d.referer, d.cookie, d.agent,
-		d.conns, d.start, d.summary, d.ok, d.cancel}
+		d.conns, d.start, d.summary, d.ok, d.cancel, d.variant}
 }
 
 type RemoveForm struct {

@@ -76,7 +76,8 @@ func TestAddDialogSendsRequestWithOptions(t *testing.T) {
 	test.Type(f.Referer, "https://example.com/")
 	test.Type(f.Cookie, "session=1")
 	test.Type(f.Agent, "Agent/1.0")
-	test.Tap(f.Start) // add paused
+	f.Variant.SetSelectedIndex(2) // "720p or lower", as haul get --variant 720p
+	test.Tap(f.Start)             // add paused
 	test.Tap(f.OK)
 
 	reqs := eng.Requests()
@@ -87,6 +88,7 @@ func TestAddDialogSendsRequestWithOptions(t *testing.T) {
 		URL: "https://example.com/big.iso", Folder: "/tmp/elsewhere", Name: "renamed.iso",
 		Options: downloader.Options{
 			Connections: 8, SpeedLimit: 2 << 20, Checksum: "sha256=" + strings.Repeat("ab", 32),
+			Variant: "720p",
 			Headers: http.Header{
 				"Referer": {"https://example.com/"}, "Cookie": {"session=1"}, "User-Agent": {"Agent/1.0"},
 			},

@@ -1,0 +1,46 @@
+package gui
+
+import (
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The add dialog's "Video quality" choice: which variant of an HLS master
+// playlist to save (downloader.Options.Variant, the values `haul get
+// --variant` takes). It matters only for streamed video; files ignore it.
+
+var variantValues = []string{"", "1080p", "720p", "480p", "360p", "worst"}
+
+func variantTitle(v string) string {
+	switch v {
+	case "1080p":
+		return lang.L("1080p or lower")
+	case "720p":
+		return lang.L("720p or lower")
+	case "480p":
+		return lang.L("480p or lower")
+	case "360p":
+		return lang.L("360p or lower")
+	case "worst":
+		return lang.L("Smallest")
+	}
+	return lang.L("Best available")
+}
+
+func newVariantSelect() *widget.Select {
+	titles := make([]string, len(variantValues))
+	for i, v := range variantValues {
+		titles[i] = variantTitle(v)
+	}
+	sel := widget.NewSelect(titles, nil)
+	sel.SetSelectedIndex(0)
+	return sel
+}
+
+// variantOf is the Options.Variant value sel shows.
+func variantOf(sel *widget.Select) string {
+	if i := sel.SelectedIndex(); i > 0 && i < len(variantValues) {
+		return variantValues[i]
+	}
+	return ""
+}
