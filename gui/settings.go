@@ -174,17 +174,18 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 		container.NewTabItem(lang.L("Another computer"), d.remote.form()),
 	)
 	d.addOrganizeTabs(s, desktopForm)
+	natural := scrollTabs(d.tabs) // settings_fit.go
 	d.save = widget.NewButtonWithIcon(lang.L("Save"), theme.ConfirmIcon(), d.apply)
 	d.save.Importance = widget.HighImportance
 	d.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), d.close)
-	d.dlg = dialog.NewCustomWithoutButtons(lang.L("Settings"), container.NewVBox(d.tabs, d.problem), u.win)
+	d.dlg = dialog.NewCustomWithoutButtons(lang.L("Settings"), container.NewBorder(nil, d.problem, nil, nil, d.tabs), u.win)
 	d.dlg.SetButtons([]fyne.CanvasObject{d.cancel, layout.NewSpacer(), d.save})
 	d.dlg.SetOnClosed(func() {
 		if u.settingsDlg == d {
 			u.settingsDlg = nil
 		}
 	})
-	d.dlg.Resize(fyne.NewSize(600, d.dlg.MinSize().Height))
+	d.resize(natural)
 	return d
 }
 
