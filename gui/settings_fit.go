@@ -32,7 +32,7 @@ func scrollTabs(tabs *container.AppTabs) (natural float32) {
 // scrolled content wants natural more, gets inside a window of height
 // winH: all of it when it fits, else the window less a margin.
 func fitDialogHeight(minH, natural, winH float32) float32 {
-	const margin = 48 // the dialog's shadow and a glimpse of the window
+	const margin = 48   // the dialog's shadow and a glimpse of the window
 	if winH <= margin { // not shown yet: no window to fit
 		return minH + natural
 	}
