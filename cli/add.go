@@ -49,6 +49,10 @@ func parseAdd(args []string, stderr io.Writer) (data string, urls []string, err 
 			return "", nil, err
 		}
 	}
+	// Numbered series ([01-30]) as haul get and the add dialog take them.
+	if urls, err = expandLinks(urls); err != nil {
+		return "", nil, err
+	}
 	return data, urls, nil
 }
 

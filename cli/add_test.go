@@ -46,11 +46,12 @@ func TestAddQueuesWhenNoInstance(t *testing.T) {
 	if err := writeFile(filepath.Join(dataDir, rpc.InstanceFile), `{"port":1,"token":"old","pid":1}`); err != nil {
 		t.Fatal(err)
 	}
-	code := Add([]string{"http://example.com/a.iso", "--data", dataDir, "https://example.com/b.zip"}, &out, &errb)
+	// A numbered series is expanded as haul get and the window do.
+	code := Add([]string{"http://example.com/a.iso", "--data", dataDir, "https://example.com/b[1-2].zip"}, &out, &errb)
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	if !strings.Contains(out.String(), "Queued 2 downloads; they start when Haul opens.") {
+	if !strings.Contains(out.String(), "Queued 3 downloads; they start when Haul opens.") {
 		t.Errorf("stdout %q", out.String())
 	}
 	db, err := store.Open(filepath.Join(dataDir, "haul.db"), store.Options{})
@@ -62,10 +63,10 @@ func TestAddQueuesWhenNoInstance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 2 {
+	if len(recs) != 3 {
 		t.Fatalf("%d records", len(recs))
 	}
-	for i, want := range []string{"http://example.com/a.iso", "https://example.com/b.zip"} {
+	for i, want := range []string{"http://example.com/a.iso", "https://example.com/b1.zip", "https://example.com/b2.zip"} {
 		if recs[i].URL != want || recs[i].State != downloader.StateQueued {
 			t.Errorf("record %d: %s %s", i, recs[i].URL, recs[i].State)
 		}

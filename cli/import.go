@@ -48,6 +48,11 @@ func Import(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "haul import:", tr("The file lists no links."))
 		return ExitFailed
 	}
+	reqs, err = expandRequests(reqs)
+	if err != nil {
+		fmt.Fprintln(stderr, "haul import:", err)
+		return ExitFailed
+	}
 	// A running Haul takes the list through the hand-off, with each
 	// link's options; otherwise the list is queued into haul.db.
 	if dataDir, err := plumbing.DataDir(*data); err == nil {

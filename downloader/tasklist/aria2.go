@@ -27,9 +27,14 @@ const maxLine = 1 << 20
 // other options are ignored, as aria2 ignores unknown ones. Blank lines
 // and lines starting with # are skipped. It returns every request it
 // could read and an error (wrapping ErrBadList, naming each line) for
-// the lines it could not.
+// the lines it could not. A file that starts with "[" is read as Haul's
+// JSON export instead (ParseJSON).
 func Parse(r io.Reader) ([]downloader.Request, error) {
-	sc := bufio.NewScanner(r)
+	br := bufio.NewReader(r)
+	if isJSONList(br) {
+		return ParseJSON(br)
+	}
+	sc := bufio.NewScanner(br)
 	sc.Buffer(make([]byte, 64<<10), maxLine)
 	var reqs []downloader.Request
 	var errs []error

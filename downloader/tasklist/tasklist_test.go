@@ -131,3 +131,43 @@ func openManager(t *testing.T, dir string) *downloader.Manager {
 	t.Cleanup(func() { m.Close(); db.Close() })
 	return m
 }
+
+// TestJSONRoundTrip: Parse reads WriteJSON's output back (a JSON export
+// can be imported): links, names, folders and checksums come back; a task
+// completed where it came from comes back paused; a bad entry is named
+// and the others are kept.
+func TestJSONRoundTrip(t *testing.T) {
+	tasks := []downloader.Snapshot{
+		{URL: "https://h/a.iso", Name: "a.iso", Folder: "/d", Size: 10, State: downloader.StateCompleted,
+			Options: downloader.Options{Checksum: "md5=00112233445566778899aabbccddeeff"}},
+		{URL: "https://h/b.zip", Size: -1, State: downloader.StateQueued},
+	}
+	var out bytes.Buffer
+	if err := WriteJSON(&out, tasks); err != nil {
+		t.Fatal(err)
+	}
+	reqs, err := Parse(strings.NewReader("\ufeff\n  " + out.String()))
+	if err != nil {
+		t.Fatalf("import of a JSON export: %v", err)
+	}
+	want := []downloader.Request{
+		{URL: "https://h/a.iso", Name: "a.iso", Folder: "/d", Options: downloader.Options{Checksum: "md5=00112233445566778899aabbccddeeff"}, Paused: true},
+		{URL: "https://h/b.zip"},
+	}
+	if len(reqs) != len(want) {
+		t.Fatalf("%d requests, want %d", len(reqs), len(want))
+	}
+	for i := range want {
+		if reqs[i].URL != want[i].URL || reqs[i].Name != want[i].Name || reqs[i].Folder != want[i].Folder ||
+			reqs[i].Options.Checksum != want[i].Options.Checksum || reqs[i].Paused != want[i].Paused {
+			t.Errorf("request %d: %+v, want %+v", i, reqs[i], want[i])
+		}
+	}
+	reqs, err = Parse(strings.NewReader(`[{"url":"ftp://h/x"},{"url":"https://h/ok"}]`))
+	if !errors.Is(err, ErrBadList) || !strings.Contains(err.Error(), "entry 1") || len(reqs) != 1 {
+		t.Errorf("a bad entry: %d requests, %v", len(reqs), err)
+	}
+	if _, err := Parse(strings.NewReader(`[{"url": `)); !errors.Is(err, ErrBadList) {
+		t.Errorf("broken JSON: %v, want ErrBadList", err)
+	}
+}
