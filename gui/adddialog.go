@@ -163,6 +163,7 @@ func (u *UI) newAddDialog(text string) *addDialog {
 		container.NewTabItem(lang.L("Options"), d.form),
 		container.NewTabItem(lang.L("Advanced"), advanced),
 	)
+	natural := scrollTabs(tabs) // the options scroll in a small window (settings_fit.go)
 	content := container.NewBorder(
 		container.NewVBox(widget.NewLabel(lang.L("Links")), d.urls, d.summary), nil, nil, nil, tabs)
 
@@ -176,7 +177,7 @@ func (u *UI) newAddDialog(text string) *addDialog {
 			u.add = nil
 		}
 	})
-	d.dlg.Resize(fyne.NewSize(640, d.dlg.MinSize().Height))
+	d.dlg.Resize(fyne.NewSize(640, fitDialogHeight(d.dlg.MinSize().Height, natural, u.win.Canvas().Size().Height)))
 
 	// Enter in a one-line field adds, as the default button would.
 	for _, e := range []*widget.Entry{d.folder, d.name, d.limit, d.checksum, d.referer, d.cookie, d.agent, &d.conns.Entry} {
