@@ -5,20 +5,21 @@
 // # The simplest use
 //
 // Open a Manager on a Store (downloader/store has the bbolt one), add a
-// URL, and wait for it on the event channel:
+// URL, and wait for it to stop:
 //
 //	db, _ := store.Open(filepath.Join(dataDir, "haul.db"), store.Options{})
 //	m, _ := downloader.Open(ctx, downloader.Config{Store: db, DefaultFolder: dir})
 //	defer m.Close()
-//	events, stop := m.Subscribe()
-//	defer stop()
 //	ids, err := m.Add(ctx, downloader.Request{URL: "https://example.com/big.iso"})
-//	for ev := range events {
-//		if ev.Task.ID == ids[0] && ev.Task.State == downloader.StateCompleted {
-//			fmt.Println("saved", ev.Task.Path())
-//			break
-//		}
+//	if err != nil {
+//		return err // ErrBadURL, ErrBadChecksum, ErrBadOption, ErrClosed …
 //	}
+//	s, err := m.Wait(ctx, ids[0])
+//	if err == nil && s.State == downloader.StateCompleted {
+//		fmt.Println("saved", s.Path())
+//	}
+//
+// Subscribe follows every task instead, for a UI.
 //
 // # Tasks and the queue
 //

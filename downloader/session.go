@@ -105,6 +105,7 @@ func (m *Manager) KeepSessionSettings() error {
 	}
 	m.session.saved = &s
 	m.session.over = nil
+	m.emitSettings() // the overrides are gone, though the values stay
 	return nil
 }
 
@@ -170,6 +171,7 @@ func (m *Manager) applySettings(s Settings) {
 	for _, r := range runs {
 		r.notify()
 	}
+	m.emitSettings()
 }
 
 // effectiveUserAgent is Settings.UserAgent when set (a session override

@@ -86,3 +86,14 @@ func (s Settings) normalized(defaultFolder string) Settings {
 	}
 	return s
 }
+
+// emitSettings announces EventSettings: the settings in force changed, so
+// front ends that show them (a status bar's limit, an add dialog's
+// folder) read Settings again instead of keeping a copy of their own.
+func (m *Manager) emitSettings() {
+	m.subsMu.Lock()
+	defer m.subsMu.Unlock()
+	for s := range m.subs {
+		s.push(Event{Kind: EventSettings})
+	}
+}

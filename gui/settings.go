@@ -286,12 +286,12 @@ func (d *settingsDialog) close() {
 	d.dlg.Hide()
 }
 
-// settingsChanged refreshes what shows settings outside the dialog.
+// settingsChanged refreshes what shows settings outside the dialog and
+// tells main.go, which owns the RPC service. (The engine's EventSettings
+// refreshes the window too; doing it here as well shows the change
+// without waiting for the next tick.)
 func (u *UI) settingsChanged(s downloader.Settings) {
-	u.settings = s
-	applyTheme(u.app, s)
-	u.status.update(u.model, u.limitInForce())
-	u.updateClipboardWatch()
+	u.showEngineSettings()
 	if u.opts.OnSettingsSaved != nil {
 		u.opts.OnSettingsSaved(s)
 	}

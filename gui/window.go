@@ -57,13 +57,14 @@ type UI struct {
 	opts Options
 	win  fyne.Window
 
-	model    *taskModel
-	table    *taskTable
-	details  *detailsPane
-	filters  *filterBar
-	status   *statusBar
-	tools    *toolbar
-	settings downloader.Settings
+	model   *taskModel
+	table   *taskTable
+	details *detailsPane
+	filters *filterBar
+	status  *statusBar
+	tools   *toolbar
+	// The settings are the engine's: read eng.Settings, never a copy;
+	// EventSettings says when they change (settingsfeed.go).
 
 	bridge      *bridge
 	unsubscribe func()
@@ -106,9 +107,9 @@ func New(a fyne.App, eng Engine, opts Options) *UI {
 // tests can pump events on their own goroutine.
 func newUI(a fyne.App, eng Engine, opts Options) *UI {
 	u := &UI{app: a, eng: eng, opts: opts, done: make(chan struct{}), cancel: func() {}}
-	u.settings = eng.Settings()
-	LoadTranslations(u.settings.UI[UIKeyLanguage])
-	applyTheme(a, u.settings)
+	set := eng.Settings()
+	LoadTranslations(set.UI[UIKeyLanguage])
+	applyTheme(a, set)
 
 	u.win = a.NewWindow("Haul")
 	u.win.SetIcon(assets.Icon)
@@ -196,6 +197,9 @@ func (u *UI) Close() {
 
 // apply runs on the UI goroutine with one coalesced batch of events.
 func (u *UI) apply(b batch) {
+	if hasSettingsEvent(b.events) {
+		u.showEngineSettings()
+	}
 	ch := u.model.apply(b.events)
 	u.table.refresh(ch)
 	u.filters.setCounts(u.model.counts)
@@ -256,7 +260,7 @@ func (u *UI) updateTitle() {
 
 func (u *UI) closeRequested() {
 	switch {
-	case !CloseToTray(u.settings):
+	case !CloseToTray(u.eng.Settings()):
 		u.quit()
 	case u.opts.Tray:
 		u.saveGeometry()

@@ -329,8 +329,5 @@ func (s *Server) changeGlobalOption(_ callCtx, p args) (any, error) {
 		return nil, failf("%v", err)
 	}
 	s.logIgnored("global", s.options.remember(globalOptionsSlot, opts, appliedGlobalOptions))
-	if s.cfg.OnSessionSettings != nil {
-		s.cfg.OnSessionSettings()
-	}
 	return "OK", nil
 }

@@ -180,5 +180,8 @@ func (e *Engine) SetSettings(s downloader.Settings) error {
 	}
 	e.settings = s
 	e.Calls = append(e.Calls, "settings")
+	for _, ch := range e.subs {
+		ch <- downloader.Event{Kind: downloader.EventSettings}
+	}
 	return nil
 }
