@@ -337,7 +337,7 @@ func (r *run) openUnit(ctx context.Context, u unit) (io.ReadCloser, error) {
 	case u.rng == nil && resp.StatusCode == http.StatusOK:
 		return resp.Body, nil
 	case u.rng != nil && resp.StatusCode == http.StatusPartialContent:
-		start, _, _, perr := ParseContentRange(resp.Header.Get("Content-Range"))
+		start, _, _, perr := parseContentRange(resp.Header.Get("Content-Range"))
 		if perr != nil || start != u.rng.Offset {
 			drain(resp)
 			return nil, fmt.Errorf("bad Content-Range %q: %w", resp.Header.Get("Content-Range"), ErrBadResponse)

@@ -24,14 +24,14 @@ func (m *Manager) reserveName(id, folder, want string) (string, string) {
 			delete(m.names, path)
 		}
 	}
-	// UniqueName hands exists the candidate's full path, not its name.
+	// uniqueName hands exists the candidate's full path, not its name.
 	taken := func(p string) bool {
 		if owner, ok := m.names[p]; ok && owner != id {
 			return true
 		}
 		return exists(p) || exists(p+partSuffix)
 	}
-	name := UniqueName(folder, want, taken)
+	name := uniqueName(folder, want, taken)
 	m.names[filepath.Join(folder, name)] = id
 	if name == want {
 		return name, ""
@@ -56,7 +56,7 @@ func (m *Manager) finalName(id, folder, name string) (string, string) {
 		}
 		return exists(p) || exists(p+partSuffix)
 	}
-	final := UniqueName(folder, name, taken)
+	final := uniqueName(folder, name, taken)
 	if final == name {
 		return name, ""
 	}

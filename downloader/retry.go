@@ -82,7 +82,7 @@ var (
 func (b backoff) delay(n int, err error, now time.Time) time.Duration {
 	var se *StatusError
 	if errors.As(err, &se) && se.RetryAfter != "" {
-		if d, ok := ParseRetryAfter(se.RetryAfter, now); ok {
+		if d, ok := parseRetryAfter(se.RetryAfter, now); ok {
 			return d
 		}
 	}

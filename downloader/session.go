@@ -15,10 +15,11 @@ import (
 // changeGlobalOption after every capture, and in aria2 those last until
 // it exits, so they must not silently become the user's preferences.
 //
-// Layers, lowest first: saved → session. A later layer (a schedule, a
-// per-site rule) plugs in the same way: it overrides named fields of the
-// layer below, Settings returns the top, and SetSettings writes the saved
-// layer while keeping every override the caller did not change.
+// This file is layers 1 and 2 of the four (the package doc, "Settings
+// and their layers"): saved → session. The schedule (schedule.go,
+// EffectiveLimit) and per-site rules (sites.go, ApplySite) sit above and
+// read Settings, never write it. SetSettings writes the saved layer while
+// keeping every override the caller did not change.
 //
 // Overrides are per field of Settings (UI excepted, which belongs to the
 // front ends and is always saved), found by reflection so a field added

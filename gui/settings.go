@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"haul/downloader"
+	"haul/rpc"
 )
 
 // settingsDialog edits the engine's settings and the GUI's own ones,
@@ -94,7 +95,7 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 	d.clipboard.SetChecked(ClipboardWatch(s))
 	d.rpc = widget.NewCheck(lang.L("Let browser extensions add downloads (aria2 RPC)"), nil)
 	d.rpc.SetChecked(uiFlag(s, UIKeyRPC, true))
-	port := DefaultRPCPort
+	port := rpc.DefaultPort
 	if p, err := strconv.Atoi(s.UI[UIKeyRPCPort]); err == nil {
 		port = p
 	}

@@ -20,14 +20,8 @@ import (
 type Options struct {
 	// Version is shown in the About box.
 	Version string
-	// Tray says a tray icon exists, so closing the window may only hide
-	// it (when the user's close-to-tray setting is on).
-	Tray bool
 	// OnQuit runs when the user asks to quit; nil calls App.Quit.
 	OnQuit func()
-	// OnTaskFinished runs on the UI goroutine when a task completes or
-	// fails, for notifications. Check NotificationsEnabled first.
-	OnTaskFinished func(downloader.Snapshot)
 	// Open opens a file or folder with the desktop's default program;
 	// nil uses App.OpenURL with a file:// URL.
 	Open func(path string) error
@@ -148,7 +142,6 @@ func newUI(a fyne.App, eng Engine, opts Options) *UI {
 	u.addShortcuts()
 	u.updateClipboardWatch()
 	if opts.Desktop != nil {
-		u.opts.Tray = true
 		u.setupTray(opts.Desktop)
 	}
 
@@ -217,11 +210,6 @@ func (u *UI) apply(b batch) {
 	if touched {
 		u.selectionChanged()
 	}
-	if u.opts.OnTaskFinished != nil {
-		for _, s := range b.finished {
-			u.opts.OnTaskFinished(s)
-		}
-	}
 	u.notifyFinished(b.finished)
 	if u.tray != nil {
 		u.tray.update(u.model)
@@ -262,7 +250,7 @@ func (u *UI) closeRequested() {
 	switch {
 	case !CloseToTray(u.eng.Settings()):
 		u.quit()
-	case u.opts.Tray:
+	case u.tray != nil: // closing may only hide the window while a tray can bring it back
 		u.saveGeometry()
 		u.win.Hide()
 	default:
