@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -92,7 +91,8 @@ func (o *getOptions) requests() ([]downloader.Request, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--limit: %w", err)
 	}
-	if _, err := downloader.ParseChecksum(o.checksum); err != nil {
+	sum, err := downloader.ParseChecksum(o.checksum)
+	if err != nil {
 		return nil, fmt.Errorf("--checksum: %w", err)
 	}
 	if _, err := hls.ParseChoice(o.variant); err != nil {
@@ -101,13 +101,9 @@ func (o *getOptions) requests() ([]downloader.Request, error) {
 	if o.remux != "" && o.remux != downloader.RemuxMP4 {
 		return nil, errors.New("--remux takes mp4")
 	}
-	hdr := http.Header{}
-	for _, h := range o.headers {
-		name, value, _ := strings.Cut(h, ":")
-		hdr.Add(name, strings.TrimSpace(value))
-	}
-	if len(hdr) == 0 {
-		hdr = nil
+	hdr, err := downloader.ParseHeaderLines(o.headers...)
+	if err != nil {
+		return nil, fmt.Errorf("-H: %w", err)
 	}
 	dir := o.dir
 	if dir != "" {
@@ -127,7 +123,7 @@ func (o *getOptions) requests() ([]downloader.Request, error) {
 			Options: downloader.Options{
 				Connections: o.conns,
 				SpeedLimit:  limit,
-				Checksum:    o.checksum,
+				Checksum:    sum,
 				Headers:     hdr,
 				Variant:     o.variant,
 				Remux:       o.remux,
@@ -267,7 +263,7 @@ func mergeOptions(old, cur downloader.Options) downloader.Options {
 	if cur.SpeedLimit != 0 {
 		old.SpeedLimit = cur.SpeedLimit
 	}
-	if cur.Checksum != "" {
+	if !cur.Checksum.IsZero() {
 		old.Checksum = cur.Checksum
 	}
 	if cur.Headers != nil {

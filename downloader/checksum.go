@@ -102,6 +102,41 @@ func (c Checksum) String() string {
 	return c.Algo + "=" + hex.EncodeToString(c.Sum)
 }
 
+// Aria2 gives the form aria2 reads and writes ("sha-256=hex", "sha-1=hex",
+// "md5=hex"; its --checksum option), or "" when zero. ParseChecksum reads
+// it back.
+func (c Checksum) Aria2() string {
+	if c.IsZero() {
+		return ""
+	}
+	algo := c.Algo
+	if rest, ok := strings.CutPrefix(algo, "sha"); ok {
+		algo = "sha-" + rest
+	}
+	return algo + "=" + hex.EncodeToString(c.Sum)
+}
+
+// MarshalText gives the "algo=hex" form, so in JSON a Checksum is the
+// string records held before it was a type.
+func (c Checksum) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText reads what ParseChecksum reads; "" is the zero Checksum.
+// Errors wrap ErrBadChecksum.
+func (c *Checksum) UnmarshalText(b []byte) error {
+	v, err := ParseChecksum(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
+
+// clone shares no bytes with c.
+func (c Checksum) clone() Checksum {
+	c.Sum = bytes.Clone(c.Sum)
+	return c
+}
+
 // Verify hashes r to its end and compares. A mismatch wraps ErrChecksum and
 // names both digests so a user can compare with the download page. The
 // zero Checksum accepts anything without reading.

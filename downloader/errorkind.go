@@ -6,7 +6,7 @@ package downloader
 type ErrorKind string
 
 const (
-	KindNone         ErrorKind = ""
+	KindNone         ErrorKind = ""             // no error
 	KindNotFound     ErrorKind = "not-found"    // 404
 	KindForbidden    ErrorKind = "forbidden"    // 401, 403
 	KindGone         ErrorKind = "gone"         // 410
@@ -27,7 +27,7 @@ const (
 	KindFileSystem   ErrorKind = "file-system"  // a local file operation failed
 	KindLinkExpired  ErrorKind = "link-expired" // refused everywhere after bytes flowed
 	KindRefused      ErrorKind = "refused"      // the host refuses TCP connections
-	KindUnclassified ErrorKind = "other"
+	KindUnclassified ErrorKind = "other"        // none of the above
 )
 
 // KindOf classifies err by the error table (errtable.go); nil is

@@ -39,6 +39,7 @@ type StatusError struct {
 	RetryAfter string // raw Retry-After header, if any
 }
 
+// Error gives the status line, "server answered 404 Not Found".
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("server answered %d %s", e.Code, http.StatusText(e.Code))
 }

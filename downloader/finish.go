@@ -46,7 +46,7 @@ func (r *run) finish() error {
 		return fmt.Errorf("close part file: %w", cerr)
 	}
 	r.file = nil
-	if sum != "" {
+	if !sum.IsZero() {
 		if err := verifyFile(t.m.fs, r.part, sum); err != nil {
 			// Bad bytes are never kept under the final name, nor resumed
 			// from: drop them so a resume downloads afresh.
@@ -140,7 +140,7 @@ func (r *run) adopt(final string) error {
 	folder, sum := t.rec.Folder, t.rec.Options.Checksum
 	t.mu.Unlock()
 	path := filepath.Join(folder, final)
-	if sum != "" {
+	if !sum.IsZero() {
 		if err := verifyFile(t.m.fs, path, sum); err != nil {
 			return err
 		}
@@ -156,11 +156,7 @@ func (r *run) adopt(final string) error {
 }
 
 // verifyFile checks the file at path against "ALGO=HEX".
-func verifyFile(fsys FileSystem, path, sum string) error {
-	c, err := ParseChecksum(sum)
-	if err != nil {
-		return err
-	}
+func verifyFile(fsys FileSystem, path string, c Checksum) error {
 	f, err := fsys.OpenRead(path)
 	if err != nil {
 		return fmt.Errorf("open for checksum: %w", err)

@@ -29,7 +29,7 @@ func (m *Manager) reserveName(id, folder, want string) (string, string) {
 		if owner, ok := m.names[p]; ok && owner != id {
 			return true
 		}
-		return exists(p) || exists(p+partSuffix)
+		return existsIn(m.fs, p) || existsIn(m.fs, p+partSuffix)
 	}
 	name := uniqueName(folder, want, taken)
 	m.names[filepath.Join(folder, name)] = id
@@ -52,9 +52,9 @@ func (m *Manager) finalName(id, folder, name string) (string, string) {
 		if p == own {
 			// Our own part file is there, of course; only the final
 			// name must be free.
-			return exists(p)
+			return existsIn(m.fs, p)
 		}
-		return exists(p) || exists(p+partSuffix)
+		return existsIn(m.fs, p) || existsIn(m.fs, p+partSuffix)
 	}
 	final := uniqueName(folder, name, taken)
 	if final == name {

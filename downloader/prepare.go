@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 )
 
@@ -45,7 +44,7 @@ func (r *run) create(p *probed) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(folder, 0o755); err != nil {
+	if err := r.t.m.fs.MkdirAll(folder); err != nil {
 		return fmt.Errorf("create folder: %w", err)
 	}
 	f, err := r.createPart(folder, name)

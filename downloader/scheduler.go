@@ -153,7 +153,8 @@ func (m *Manager) holdForScheduleLocked() {
 
 // StartNow marks a task to run whatever the schedule says, and queues it
 // again if it was paused or failed (as Resume). It still waits for a free
-// slot (Settings.MaxActive). The mark is stored with the task.
+// slot (Settings.MaxActive). The mark is stored with the task. Errors:
+// ErrNotFound, ErrBroken.
 func (m *Manager) StartNow(id string) error {
 	m.mu.Lock()
 	t, err := m.getLocked(id)

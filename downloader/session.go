@@ -72,7 +72,8 @@ func (m *Manager) SessionOverrides() []string {
 // SetSessionSettings runs with s until the Manager closes without saving
 // it: every field of s that differs from the saved settings becomes a
 // session override (s.UI is ignored). It validates like SetSettings and
-// applies at once. Pass Settings() with some fields changed.
+// applies at once. Pass Settings() with some fields changed. Subscribers
+// get EventSettings. Errors: ErrBadSettings.
 func (m *Manager) SetSessionSettings(s Settings) error {
 	if err := s.validate(); err != nil {
 		return err
@@ -96,7 +97,7 @@ func (m *Manager) SetSessionSettings(s Settings) error {
 }
 
 // KeepSessionSettings saves the settings the Manager runs with, session
-// overrides included, as the user's preferences.
+// overrides included, as the user's preferences. Errors: the store's.
 func (m *Manager) KeepSessionSettings() error {
 	m.session.mu.Lock()
 	defer m.session.mu.Unlock()

@@ -167,6 +167,7 @@ func (t *task) snapshot() Snapshot {
 
 func cloneOptions(o Options) Options {
 	o.Headers = o.Headers.Clone()
+	o.Checksum = o.Checksum.clone()
 	return o
 }
 

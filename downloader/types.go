@@ -37,8 +37,10 @@ type Options struct {
 	Connections int `json:"connections,omitempty"`
 	// SpeedLimit caps this task in bytes per second; 0 means unlimited.
 	SpeedLimit int64 `json:"speedLimit,omitempty"`
-	// Checksum is "ALGO=HEX" with ALGO one of sha256, sha1, md5.
-	Checksum string `json:"checksum,omitempty"`
+	// Checksum is verified when the download ends; the zero value
+	// verifies nothing. Build it with ParseChecksum; in JSON it is the
+	// string "ALGO=HEX" with ALGO one of sha256, sha1, md5.
+	Checksum Checksum `json:"checksum,omitzero"`
 	// Headers are sent with every request (Cookie, Referer, User-Agent, …).
 	Headers http.Header `json:"headers,omitempty"`
 	// Variant picks the variant of an HLS master playlist: "" or "best"

@@ -2,11 +2,9 @@ package gui
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -74,9 +72,10 @@ func parseLinks(text string) (valid, problems []string) {
 	return valid, problems
 }
 
+// isHTTPURL reports a link the engine takes (downloader.ParseURL).
 func isHTTPURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+	_, err := downloader.ParseURL(s)
+	return err == nil
 }
 
 func shorten(s string, n int) string {
@@ -326,10 +325,7 @@ func (d *addDialog) requests() ([]downloader.Request, error) {
 	if s := strings.TrimSpace(d.limit.Text); s != "" {
 		o.SpeedLimit, _ = downloader.ParseRate(s)
 	}
-	if c, _ := downloader.ParseChecksum(d.checksum.Text); c.Algo != "" {
-		// The engine wants ALGO=HEX; users paste "SHA-256: …" or a bare digest.
-		o.Checksum = c.Algo + "=" + hex.EncodeToString(c.Sum)
-	}
+	o.Checksum, _ = downloader.ParseChecksum(d.checksum.Text) // validated above
 	for _, h := range []struct {
 		name string
 		e    *widget.Entry

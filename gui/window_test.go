@@ -1,6 +1,7 @@
 package gui_test
 
 import (
+	"bytes"
 	"net/http"
 	"reflect"
 	"slices"
@@ -86,7 +87,7 @@ func TestAddDialogSendsRequestWithOptions(t *testing.T) {
 	want := downloader.Request{
 		URL: "https://example.com/big.iso", Folder: "/tmp/elsewhere", Name: "renamed.iso",
 		Options: downloader.Options{
-			Connections: 8, SpeedLimit: 2 << 20, Checksum: "sha256=" + strings.Repeat("ab", 32),
+			Connections: 8, SpeedLimit: 2 << 20, Checksum: downloader.Checksum{Algo: "sha256", Sum: bytes.Repeat([]byte{0xab}, 32)},
 			Headers: http.Header{
 				"Referer": {"https://example.com/"}, "Cookie": {"session=1"}, "User-Agent": {"Agent/1.0"},
 			},

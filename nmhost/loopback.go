@@ -126,7 +126,7 @@ func readInstance(path string) (rpc.Instance, error) {
 // Haul answered with a reason.
 func (l Loopback) addURI(ctx context.Context, req downloader.Request) (string, error) {
 	d := rpc.HandoffDownload{URL: req.URL, Name: req.Name, Folder: req.Folder,
-		Checksum: req.Options.Checksum, Paused: req.Paused}
+		Checksum: req.Options.Checksum.String(), Paused: req.Paused}
 	if len(req.Headers) > 0 {
 		d.Headers = req.Headers.Clone()
 		d.Cookies = d.Headers.Get("Cookie")

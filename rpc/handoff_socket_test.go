@@ -48,7 +48,7 @@ func TestHandOffCarriesOptions(t *testing.T) {
 	}
 	r := reqs[0]
 	wantHdr := http.Header{"Referer": {"https://example.com/page"}, "Cookie": {"session=abc"}}
-	if r.Name != "chosen.iso" || r.Folder != folder || !r.Paused || r.Checksum != h.Downloads[0].Checksum || !reflect.DeepEqual(r.Headers, wantHdr) {
+	if r.Name != "chosen.iso" || r.Folder != folder || !r.Paused || r.Checksum.String() != h.Downloads[0].Checksum || !reflect.DeepEqual(r.Headers, wantHdr) {
 		t.Fatalf("engine got %+v", r)
 	}
 	select {

@@ -99,7 +99,7 @@ func TestAddURIOptions(t *testing.T) {
 	if r.URL != want.URL || r.Folder != want.Folder || r.Name != want.Name || !r.Paused {
 		t.Errorf("request %+v", r)
 	}
-	if r.Connections != 4 || r.SpeedLimit != 2<<20 || r.Checksum != "sha-256="+strings.Repeat("ab", 32) {
+	if r.Connections != 4 || r.SpeedLimit != 2<<20 || r.Checksum.Aria2() != "sha-256="+strings.Repeat("ab", 32) {
 		t.Errorf("options %+v", r.Options)
 	}
 	if r.Headers.Get("Cookie") != "a=b" || r.Headers.Get("X-Token") != "1" || r.Headers.Get("Referer") != "https://example.com/" {

@@ -23,7 +23,7 @@ type Entry struct {
 func WriteJSON(w io.Writer, tasks []downloader.Snapshot) error {
 	out := make([]Entry, len(tasks))
 	for i, t := range tasks {
-		out[i] = Entry{URL: shareableURL(t.URL), Name: t.Name, Folder: t.Folder, Size: t.Size, State: t.State, Checksum: t.Options.Checksum}
+		out[i] = Entry{URL: shareableURL(t.URL), Name: t.Name, Folder: t.Folder, Size: t.Size, State: t.State, Checksum: t.Options.Checksum.String()}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
