@@ -17,7 +17,8 @@ import (
 type Checksum struct {
 	// Algo is the canonical algorithm name: "sha256", "sha1" or "md5".
 	Algo string
-	Sum  []byte
+	// Sum is the digest's bytes (32 for sha256, 20 for sha1, 16 for md5).
+	Sum []byte
 }
 
 // checksumAlgos maps canonical names to constructors. MD5 and SHA-1 are

@@ -31,7 +31,8 @@ type Config struct {
 	Transport http.RoundTripper
 	// UserAgent is sent unless a task sets its own; default "Haul/<version>".
 	UserAgent string
-	// FS opens part files; nil means the operating system's.
+	// FS does every file operation of a task (FileSystem); nil means the
+	// operating system's.
 	FS FileSystem
 	// Hold keeps loaded tasks where they are instead of continuing them:
 	// for a command-line run that only wants its own downloads. A held
@@ -62,7 +63,9 @@ const (
 
 // Stats summarises the queue.
 type Stats struct {
-	Speed                                     int64
+	// Speed is the total transfer rate in bytes per second.
+	Speed int64
+	// Active … Failed count the tasks in each State.
 	Active, Queued, Paused, Completed, Failed int
 }
 

@@ -103,6 +103,7 @@ type Snapshot struct {
 	Name string
 	// Size is the total size in bytes, or -1 when unknown.
 	Size int64
+	// Done is how many bytes are on disk and counted.
 	Done int64
 	// Speed is the current transfer rate in bytes per second.
 	Speed int64
