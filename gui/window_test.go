@@ -16,7 +16,7 @@ import (
 
 	"haul/downloader"
 	"haul/gui"
-	"haul/gui/internal/fakeengine"
+	"haul/internal/fakeengine"
 	"haul/notify"
 )
 
@@ -101,7 +101,7 @@ func TestAddDialogSendsRequestWithOptions(t *testing.T) {
 		t.Error("dialog still open after Add")
 	}
 	u.Pump()
-	if got := u.Selected(); !slices.Equal(got, []string{"new1"}) {
+	if got, added := u.Selected(), eng.List(); len(added) != 1 || !slices.Equal(got, []string{added[0].ID}) {
 		t.Errorf("selection after add = %v, want the new task", got)
 	}
 }

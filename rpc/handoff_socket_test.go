@@ -42,7 +42,7 @@ func TestHandOffCarriesOptions(t *testing.T) {
 	if e := res.Err(h); e == nil || !strings.Contains(e.Error(), "ftp://example.com/c") {
 		t.Errorf("Err() = %v", e)
 	}
-	reqs := f.requests()
+	reqs := f.Requests()
 	if len(reqs) != 1 {
 		t.Fatalf("engine got %d requests", len(reqs))
 	}
