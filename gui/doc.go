@@ -1,9 +1,9 @@
 // Package gui is Haul's desktop front end, built on Fyne.
 //
 // It sees the engine only through the Engine interface declared here
-// (engine.go), so tests drive it with a fake (internal/fakeengine, which the rpc tests use too),
-// and it never imports Fyne's app driver: main.go creates the fyne.App and
-// hands it over.
+// (engine.go), so tests drive it with a fake (internal/fakeengine, which
+// the rpc tests use too), and it never imports Fyne's app driver: main.go
+// creates the fyne.App and hands it over.
 //
 //	a := app.NewWithID("io.github.haul")
 //	desk, _ := gui.InstallTray(ctx, a) // nil without a tray host
