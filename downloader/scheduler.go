@@ -89,7 +89,12 @@ func (m *Manager) applySchedule() {
 	// A held manager runs only what its user asked for right now.
 	open := m.hold || st.Schedule.Allows(now)
 	limit := EffectiveLimit(st.GlobalLimit, st.Schedule, now)
-	m.sched.limit.Store(limit)
+	if m.sched.limit.Swap(limit) != limit {
+		// The limit in force changed (an hour of the schedule began or
+		// ended): a status bar showing it must hear of it even when no
+		// task changes.
+		defer m.emitSettings()
+	}
 	setLimit(m.global, limit)
 	if m.sched.timer != nil {
 		m.sched.timer.Stop()

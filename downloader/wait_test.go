@@ -120,3 +120,27 @@ func TestSettingsEvent(t *testing.T) {
 		}
 	}
 }
+
+// TestScheduleLimitChangeAnnounced: when an hour of the schedule begins
+// and the limit in force changes, with no task to announce anything,
+// subscribers still get EventSettings and ScheduleState has the new
+// limit.
+func TestScheduleLimitChangeAnnounced(t *testing.T) {
+	loc := berlin(t)
+	office := Schedule{Limits: []LimitWindow{{Window: Window{Days: Workdays, Start: 9 * 60, End: 18 * 60}, Limit: 1 << 20}}}
+	m, clk := scheduledManager(t, t.TempDir(), office, time.Date(2026, 11, 30, 8, 0, 0, 0, loc), 8<<20)
+	events, stop := m.Subscribe()
+	defer stop()
+	clk.Advance(time.Hour) // 09:00
+	select {
+	case ev := <-events:
+		if ev.Kind != EventSettings {
+			t.Fatalf("event %v, want EventSettings", ev.Kind)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no EventSettings when the scheduled limit began")
+	}
+	if got := m.ScheduleState().Limit; got != 1<<20 {
+		t.Fatalf("limit in force %d, want %d", got, 1<<20)
+	}
+}
