@@ -370,19 +370,7 @@ func (m *Manager) Stats() Stats {
 		t.mu.Lock()
 		state := t.rec.State
 		t.mu.Unlock()
-		switch state {
-		case StateActive:
-			st.Active++
-			st.Speed += t.speed.Load()
-		case StateQueued:
-			st.Queued++
-		case StatePaused:
-			st.Paused++
-		case StateCompleted:
-			st.Completed++
-		case StateFailed:
-			st.Failed++
-		}
+		st.count(state, t.speed.Load())
 	}
 	return st
 }

@@ -275,23 +275,7 @@ func (e *Engine) ResumeAll() {
 
 // Stats counts the tasks by state and sums the speed.
 func (e *Engine) Stats() downloader.Stats {
-	var st downloader.Stats
-	for _, s := range e.List() {
-		switch s.State {
-		case downloader.StateActive:
-			st.Active++
-			st.Speed += s.Speed
-		case downloader.StateQueued:
-			st.Queued++
-		case downloader.StatePaused:
-			st.Paused++
-		case downloader.StateCompleted:
-			st.Completed++
-		case downloader.StateFailed:
-			st.Failed++
-		}
-	}
-	return st
+	return downloader.StatsOf(e.List())
 }
 
 // Subscribe's channel is deep enough for any test; the real engine

@@ -185,21 +185,5 @@ func (e *Engine) SetOptions(id string, o downloader.Options) error {
 
 // Stats summarises the remote queue as last read.
 func (e *Engine) Stats() downloader.Stats {
-	var st downloader.Stats
-	for _, s := range e.List() {
-		switch s.State {
-		case downloader.StateActive:
-			st.Active++
-			st.Speed += s.Speed
-		case downloader.StateQueued:
-			st.Queued++
-		case downloader.StatePaused:
-			st.Paused++
-		case downloader.StateCompleted:
-			st.Completed++
-		case downloader.StateFailed:
-			st.Failed++
-		}
-	}
-	return st
+	return downloader.StatsOf(e.List())
 }
