@@ -145,7 +145,7 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 			// The RPC moved or turned on or off: restart it now.
 			running = rpcSettings(s)
 			stopService()
-			stop, warning := startService(eng, dataDir, serviceFlags{origins: sf.origins, hosts: sf.hosts}, show, shutdown, u.SessionSettingsChanged)
+			stop, warning := startService(eng, dataDir, serviceFlags{origins: sf.origins, hosts: sf.hosts}, show, shutdown)
 			stopService = stop
 			if warning != "" {
 				dialog.ShowInformation("Haul", warning, u.Window())
@@ -160,7 +160,7 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	if rem != nil {
 		rem.OnHealth(func(err error) { fyne.Do(func() { u.SetRemoteProblem(err) }) })
 	}
-	stop, warning := startService(eng, dataDir, sf, show, shutdown, u.SessionSettingsChanged)
+	stop, warning := startService(eng, dataDir, sf, show, shutdown)
 	stopService = stop
 	running = rpcSettings(eng.Settings()) // the secret may be new
 	defer func() { stopService() }()

@@ -26,17 +26,16 @@ func rpcSettings(s downloader.Settings) plumbing.RPCPrefs { return plumbing.RPCP
 // startService runs the loopback service: the aria2-compatible RPC when it
 // is on, else only the single-instance hand-off on a free port. A taken
 // port is not fatal: the hand-off still runs and warning says what
-// happened, for the window to show. onSession is called when a connected
-// app changes settings for this session (rpc.Config.OnSessionSettings).
-func startService(eng engine, dataDir string, fl serviceFlags, onShow, onQuit, onSession func()) (stop func(), warning string) {
+// happened, for the window to show. (A connected app's settings change
+// reaches the window as the engine's EventSettings.)
+func startService(eng engine, dataDir string, fl serviceFlags, onShow, onQuit func()) (stop func(), warning string) {
 	o := plumbing.ServiceOptions{
-		Port:              fl.port,
-		Secret:            fl.secret,
-		AllowedOrigins:    fl.origins,
-		AllowedHosts:      fl.hosts,
-		OnShow:            onShow,
-		OnShutdown:        func(bool) { onQuit() },
-		OnSessionSettings: onSession,
+		Port:           fl.port,
+		Secret:         fl.secret,
+		AllowedOrigins: fl.origins,
+		AllowedHosts:   fl.hosts,
+		OnShow:         onShow,
+		OnShutdown:     func(bool) { onQuit() },
 		// Refused requests and options a client set that Haul does not
 		// apply, for whoever reads Haul's standard error.
 		Logf: log.Printf,

@@ -1,20 +1,22 @@
 package cli
 
 import (
-	"fmt"
 	"strings"
+
+	"haul/downloader"
 )
 
-// headerFlags collects repeated -H 'Name: value' flags.
+// headerFlags collects repeated -H 'Name: value' flags, checked as the
+// engine reads header lines (downloader.ParseHeaderLine).
 type headerFlags []string
 
 func (h *headerFlags) String() string { return strings.Join(*h, ", ") }
 
 func (h *headerFlags) Set(v string) error {
-	name, value, ok := strings.Cut(v, ":")
-	if !ok || strings.TrimSpace(name) == "" || strings.ContainsAny(name, " \t") {
-		return fmt.Errorf("header %q must look like 'Name: value'", v)
+	name, value, err := downloader.ParseHeaderLine(v)
+	if err != nil {
+		return err
 	}
-	*h = append(*h, strings.TrimSpace(name)+": "+strings.TrimSpace(value))
+	*h = append(*h, name+": "+value)
 	return nil
 }

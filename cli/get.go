@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -92,7 +91,8 @@ func (o *getOptions) requests() ([]downloader.Request, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--limit: %w", err)
 	}
-	if _, err := downloader.ParseChecksum(o.checksum); err != nil {
+	sum, err := downloader.ParseChecksum(o.checksum)
+	if err != nil {
 		return nil, fmt.Errorf("--checksum: %w", err)
 	}
 	if _, err := hls.ParseChoice(o.variant); err != nil {
@@ -101,13 +101,9 @@ func (o *getOptions) requests() ([]downloader.Request, error) {
 	if o.remux != "" && o.remux != downloader.RemuxMP4 {
 		return nil, errors.New("--remux takes mp4")
 	}
-	hdr := http.Header{}
-	for _, h := range o.headers {
-		name, value, _ := strings.Cut(h, ":")
-		hdr.Add(name, strings.TrimSpace(value))
-	}
-	if len(hdr) == 0 {
-		hdr = nil
+	hdr, err := downloader.ParseHeaderLines(o.headers...)
+	if err != nil {
+		return nil, fmt.Errorf("-H: %w", err)
 	}
 	dir := o.dir
 	if dir != "" {
@@ -127,7 +123,7 @@ func (o *getOptions) requests() ([]downloader.Request, error) {
 			Options: downloader.Options{
 				Connections: o.conns,
 				SpeedLimit:  limit,
-				Checksum:    o.checksum,
+				Checksum:    sum,
 				Headers:     hdr,
 				Variant:     o.variant,
 				Remux:       o.remux,
@@ -267,7 +263,7 @@ func mergeOptions(old, cur downloader.Options) downloader.Options {
 	if cur.SpeedLimit != 0 {
 		old.SpeedLimit = cur.SpeedLimit
 	}
-	if cur.Checksum != "" {
+	if !cur.Checksum.IsZero() {
 		old.Checksum = cur.Checksum
 	}
 	if cur.Headers != nil {
@@ -282,58 +278,40 @@ func mergeOptions(old, cur downloader.Options) downloader.Options {
 	return old
 }
 
-// waitDone renders progress until every task is completed or failed, or
-// ctx ends.
+// waitDone renders progress until every task has stopped (Manager.Wait:
+// completed, failed, or paused on its own, as for a full disk) or ctx
+// ends. The event stream only feeds the view; Wait decides when to stop.
 func waitDone(ctx context.Context, m *downloader.Manager, ids []string, events <-chan downloader.Event, view *progressView) {
 	want := map[string]bool{}
 	for _, id := range ids {
 		want[id] = true
 	}
-	finished := func() bool {
-		for id := range want {
-			s, err := m.Get(id)
-			if err != nil {
-				continue
-			}
-			if !settled(s) {
-				return false
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, id := range ids {
+			// A task that is gone has nothing more to wait for; ctx or
+			// a closing manager ends every other Wait too.
+			if _, err := m.Wait(ctx, id); err != nil && !errors.Is(err, downloader.ErrNotFound) {
+				return
 			}
 		}
-		return true
-	}
-	if finished() {
-		return
-	}
+	}()
 	for {
 		select {
-		case <-ctx.Done():
+		case <-done:
 			return
 		case ev, ok := <-events:
 			if !ok {
+				<-done
 				return
 			}
-			if !want[ev.Task.ID] {
-				continue
-			}
-			view.announceVariant(ev.Task)
-			view.update(ev)
-			if ev.Kind != downloader.EventProgress && finished() {
-				return
+			if want[ev.Task.ID] {
+				view.announceVariant(ev.Task)
+				view.update(ev)
 			}
 		}
 	}
-}
-
-// settled reports whether a task needs nothing more from this run: done,
-// failed, or paused with a reason (disk full).
-func settled(s downloader.Snapshot) bool {
-	switch s.State {
-	case downloader.StateCompleted, downloader.StateFailed:
-		return true
-	case downloader.StatePaused:
-		return true
-	}
-	return false
 }
 
 // summarize prints one line per file and returns the exit status: 0 only

@@ -27,7 +27,7 @@ func TestLegacyCharsetNames(t *testing.T) {
 		{"named charset in filename*", "attachment; filename*=GBK''%B2%E2%CA%D4.txt", "en", "测试.txt"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := FileNameFromResponseLegacy(tc.cd, u, "", LegacyCharset(tc.locale)); got != tc.want {
+			if got := fileNameFromResponseLegacy(tc.cd, u, "", LegacyCharset(tc.locale)); got != tc.want {
 				t.Errorf("name %q, want %q", got, tc.want)
 			}
 		})

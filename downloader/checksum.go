@@ -17,7 +17,8 @@ import (
 type Checksum struct {
 	// Algo is the canonical algorithm name: "sha256", "sha1" or "md5".
 	Algo string
-	Sum  []byte
+	// Sum is the digest's bytes (32 for sha256, 20 for sha1, 16 for md5).
+	Sum []byte
 }
 
 // checksumAlgos maps canonical names to constructors. MD5 and SHA-1 are
@@ -100,6 +101,41 @@ func (c Checksum) String() string {
 		return ""
 	}
 	return c.Algo + "=" + hex.EncodeToString(c.Sum)
+}
+
+// Aria2 gives the form aria2 reads and writes ("sha-256=hex", "sha-1=hex",
+// "md5=hex"; its --checksum option), or "" when zero. ParseChecksum reads
+// it back.
+func (c Checksum) Aria2() string {
+	if c.IsZero() {
+		return ""
+	}
+	algo := c.Algo
+	if rest, ok := strings.CutPrefix(algo, "sha"); ok {
+		algo = "sha-" + rest
+	}
+	return algo + "=" + hex.EncodeToString(c.Sum)
+}
+
+// MarshalText gives the "algo=hex" form, so in JSON a Checksum is the
+// string records held before it was a type.
+func (c Checksum) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText reads what ParseChecksum reads; "" is the zero Checksum.
+// Errors wrap ErrBadChecksum.
+func (c *Checksum) UnmarshalText(b []byte) error {
+	v, err := ParseChecksum(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
+
+// clone shares no bytes with c.
+func (c Checksum) clone() Checksum {
+	c.Sum = bytes.Clone(c.Sum)
+	return c
 }
 
 // Verify hashes r to its end and compares. A mismatch wraps ErrChecksum and

@@ -1,6 +1,7 @@
 package downloader
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -111,5 +112,45 @@ func TestChecksumVerify(t *testing.T) {
 	}
 	if err := (Checksum{Algo: "crc", Sum: []byte{1}}).Verify(strings.NewReader("")); !errors.Is(err, ErrBadChecksum) {
 		t.Errorf("Verify with unknown algo = %v, want ErrBadChecksum", err)
+	}
+}
+
+// TestChecksumJSON: Options.Checksum is a Checksum, and in JSON the same
+// string records held when it was one ("sha256=hex"), so stored tasks
+// read back; a record written by hand in the forms users paste reads
+// too, and comes back normalised. Nothing is written for no checksum.
+func TestChecksumJSON(t *testing.T) {
+	digest := strings.Repeat("ab", 32)
+	tests := []struct {
+		stored, want string
+	}{
+		{`{"checksum":"sha256=` + digest + `"}`, "sha256=" + digest},
+		{`{"checksum":"SHA-256: ` + strings.ToUpper(digest) + `"}`, "sha256=" + digest},
+		{`{"checksum":"md5=00112233445566778899aabbccddeeff"}`, "md5=00112233445566778899aabbccddeeff"},
+		{`{}`, ""},
+	}
+	for _, tt := range tests {
+		var o Options
+		if err := json.Unmarshal([]byte(tt.stored), &o); err != nil {
+			t.Fatalf("%s: %v", tt.stored, err)
+		}
+		if got := o.Checksum.String(); got != tt.want {
+			t.Errorf("%s: read %q, want %q", tt.stored, got, tt.want)
+		}
+		b, _ := json.Marshal(o)
+		want := `{}`
+		if tt.want != "" {
+			want = `{"checksum":"` + tt.want + `"}`
+		}
+		if string(b) != want {
+			t.Errorf("%s: written back as %s, want %s", tt.stored, b, want)
+		}
+	}
+	var o Options
+	if err := json.Unmarshal([]byte(`{"checksum":"crc32=00"}`), &o); !errors.Is(err, ErrBadChecksum) {
+		t.Errorf("a bad stored checksum: %v, want ErrBadChecksum", err)
+	}
+	if c := (Checksum{Algo: "sha1", Sum: make([]byte, 20)}); c.Aria2() != "sha-1="+strings.Repeat("00", 20) {
+		t.Errorf("Aria2() = %q", c.Aria2())
 	}
 }

@@ -8,11 +8,11 @@ import (
 	"time"
 )
 
-// errContentRange is wrapped by ParseContentRange's errors; a malformed
+// errContentRange is wrapped by parseContentRange's errors; a malformed
 // header means we cannot trust where the body's bytes belong.
 var errContentRange = errors.New("invalid Content-Range")
 
-// ParseContentRange parses a byte Content-Range header (RFC 9110 §14.4):
+// parseContentRange parses a byte Content-Range header (RFC 9110 §14.4):
 //
 //	"bytes 0-99/1000" → 0, 99, 1000 (end inclusive)
 //	"bytes 0-99/*"    → 0, 99, -1   (total unknown)
@@ -21,7 +21,7 @@ var errContentRange = errors.New("invalid Content-Range")
 // It is strict because the answer decides where bytes are written:
 // anything but plain decimal digits, end before start, end at or past the
 // total, or values overflowing int64 are errors.
-func ParseContentRange(s string) (start, end, total int64, err error) {
+func parseContentRange(s string) (start, end, total int64, err error) {
 	fail := func(why string) (int64, int64, int64, error) {
 		return 0, 0, 0, fmt.Errorf("%w %q: %s", errContentRange, truncForError(s), why)
 	}
@@ -91,10 +91,10 @@ func parseDigits(s string) (int64, bool) {
 // user is better served by the normal retry schedule or a visible error.
 const maxRetryAfter = time.Hour
 
-// ParseRetryAfter reads a Retry-After value, either delay-seconds or an
+// parseRetryAfter reads a Retry-After value, either delay-seconds or an
 // HTTP-date relative to now, and clamps it to [0, 1h]. ok is false when v
 // is empty or neither form.
-func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false

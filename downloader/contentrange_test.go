@@ -51,10 +51,10 @@ func TestParseContentRange(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			s, e, n, err := ParseContentRange(tt.in)
+			s, e, n, err := parseContentRange(tt.in)
 			if tt.wantErr {
 				if err == nil {
-					t.Fatalf("ParseContentRange(%q) = %d, %d, %d; want error", tt.in, s, e, n)
+					t.Fatalf("parseContentRange(%q) = %d, %d, %d; want error", tt.in, s, e, n)
 				}
 				if !errors.Is(err, errContentRange) {
 					t.Fatalf("error %v does not wrap errContentRange", err)
@@ -62,7 +62,7 @@ func TestParseContentRange(t *testing.T) {
 				return
 			}
 			if err != nil || s != tt.start || e != tt.end || n != tt.total {
-				t.Fatalf("ParseContentRange(%q) = %d, %d, %d, %v; want %d, %d, %d",
+				t.Fatalf("parseContentRange(%q) = %d, %d, %d, %v; want %d, %d, %d",
 					tt.in, s, e, n, err, tt.start, tt.end, tt.total)
 			}
 		})
@@ -97,9 +97,9 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			got, ok := ParseRetryAfter(tt.in, now)
+			got, ok := parseRetryAfter(tt.in, now)
 			if got != tt.want || ok != tt.wantOK {
-				t.Fatalf("ParseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.wantOK)
+				t.Fatalf("parseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.wantOK)
 			}
 		})
 	}
@@ -112,18 +112,18 @@ func FuzzContentRange(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		start, end, total, err := ParseContentRange(s)
+		start, end, total, err := parseContentRange(s)
 		if err != nil {
 			return
 		}
 		if start == -1 {
 			if end != -1 || total < 0 {
-				t.Fatalf("ParseContentRange(%q) = %d, %d, %d", s, start, end, total)
+				t.Fatalf("parseContentRange(%q) = %d, %d, %d", s, start, end, total)
 			}
 			return
 		}
 		if start < 0 || end < start || total < -1 || (total != -1 && end >= total) {
-			t.Fatalf("ParseContentRange(%q) = %d, %d, %d", s, start, end, total)
+			t.Fatalf("parseContentRange(%q) = %d, %d, %d", s, start, end, total)
 		}
 	})
 }

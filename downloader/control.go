@@ -7,7 +7,8 @@ import (
 	"path/filepath"
 )
 
-// Pause stops a running or queued task; its progress is kept.
+// Pause stops a running or queued task; its progress is kept. Pausing a
+// task that is not running or queued does nothing. Errors: ErrNotFound.
 func (m *Manager) Pause(id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -37,7 +38,8 @@ func (m *Manager) pauseLocked(t *task) {
 }
 
 // Resume queues a paused or failed task again; it starts when its turn
-// comes.
+// comes. Errors: ErrNotFound, ErrBroken (a damaged record can only be
+// removed).
 func (m *Manager) Resume(id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -96,7 +98,8 @@ func (m *Manager) ResumeAll() {
 }
 
 // Cancel stops a task and throws its partial data away; the task stays in
-// the list as failed and can be started again from zero.
+// the list as failed and can be started again from zero. Errors:
+// ErrNotFound.
 func (m *Manager) Cancel(id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -125,7 +128,9 @@ func (m *Manager) Cancel(id string) error {
 }
 
 // Remove deletes a task from the list. Its partial file is always
-// deleted; deleteFile also deletes a completed file.
+// deleted; deleteFile also deletes a completed file (a file that cannot
+// be deleted is noted in the log, not returned). Errors: ErrNotFound, or
+// the store's error when the record cannot be deleted.
 func (m *Manager) Remove(id string, deleteFile bool) error {
 	m.mu.Lock()
 	t, err := m.getLocked(id)
@@ -181,6 +186,7 @@ func (m *Manager) Remove(id string, deleteFile bool) error {
 }
 
 // Move changes a task's place in the queue, which decides who starts next.
+// Errors: ErrNotFound, ErrBadOption for an unknown MoveTo.
 func (m *Manager) Move(id string, to MoveTo) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -232,7 +238,9 @@ func (m *Manager) Move(id string, to MoveTo) error {
 }
 
 // SetOptions changes a task's options; a running task feels a new speed
-// limit or connection count at once.
+// limit or connection count at once. Errors: ErrBadOption (connections
+// outside 0..MaxConnections, a negative limit, a bad variant, proxy or
+// remux), ErrBadChecksum, ErrNotFound.
 func (m *Manager) SetOptions(id string, o Options) error {
 	if err := o.validate(); err != nil {
 		return err

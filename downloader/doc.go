@@ -5,20 +5,21 @@
 // # The simplest use
 //
 // Open a Manager on a Store (downloader/store has the bbolt one), add a
-// URL, and wait for it on the event channel:
+// URL, and wait for it to stop:
 //
 //	db, _ := store.Open(filepath.Join(dataDir, "haul.db"), store.Options{})
 //	m, _ := downloader.Open(ctx, downloader.Config{Store: db, DefaultFolder: dir})
 //	defer m.Close()
-//	events, stop := m.Subscribe()
-//	defer stop()
 //	ids, err := m.Add(ctx, downloader.Request{URL: "https://example.com/big.iso"})
-//	for ev := range events {
-//		if ev.Task.ID == ids[0] && ev.Task.State == downloader.StateCompleted {
-//			fmt.Println("saved", ev.Task.Path())
-//			break
-//		}
+//	if err != nil {
+//		return err // ErrBadURL, ErrBadChecksum, ErrBadOption, ErrClosed …
 //	}
+//	s, err := m.Wait(ctx, ids[0])
+//	if err == nil && s.State == downloader.StateCompleted {
+//		fmt.Println("saved", s.Path())
+//	}
+//
+// Subscribe follows every task instead, for a UI.
 //
 // # Tasks and the queue
 //
@@ -84,15 +85,27 @@
 //
 // # Settings and their layers
 //
-// Settings returns what the Manager runs with: the saved settings
-// (SetSettings, persisted) with this session's overrides on top
-// (SetSessionSettings, never persisted; an aria2 client's
-// changeGlobalOption lands there). SessionOverrides names them,
-// KeepSessionSettings saves them, SavedSettings is what the next start
-// uses. SetSettings keeps every override the caller left unchanged. New
-// layers (a schedule, per-site rules) plug in the same way; see session.go.
-// Lowering a connection count (Options.Connections, or the default for
-// tasks that follow it) closes the surplus connections at once.
+// Four layers decide what runs, lowest first, each in one place:
+//
+//  1. Saved: SetSettings, persisted in the Store; SavedSettings is what
+//     the next start uses.
+//  2. Session: SetSessionSettings overrides fields for this run only,
+//     never persisted (an aria2 client's changeGlobalOption lands there);
+//     SessionOverrides names them, KeepSessionSettings saves them, and
+//     SetSettings keeps every override the caller left unchanged
+//     (session.go). Settings returns layers 1 and 2.
+//  3. Schedule: during a Settings.Schedule limit window the global speed
+//     limit is the window's, and outside the queue's hours tasks wait
+//     (EffectiveLimit in schedule.go is the one place the limit layers;
+//     scheduler.go applies it, ScheduleState shows it).
+//  4. Per site: a task's unset options (connections, speed limit,
+//     headers) are filled from its site when it is added (ApplySite), and
+//     a site's PerHost caps connections to its hosts (sites.go).
+//
+// A task's own Options beat all four. Every change of layers 1 and 2
+// is announced as EventSettings, so no front end keeps a copy. Lowering
+// a connection count (Options.Connections, or the default for tasks that
+// follow it) closes the surplus connections at once.
 //
 // # Organizing
 //
@@ -113,6 +126,9 @@
 // # Errors
 //
 // Errors wrap sentinels (ErrNotFound, ErrBadURL, ErrChecksum, …) and
-// *StatusError; compare with errors.Is and errors.As. Snapshot.Error and
-// Sentence give the sentence a user can act on.
+// *StatusError; compare with errors.Is and errors.As. One table
+// (errtable.go) says for each what a failed request means (retry, start
+// over, pause, fail), its ErrorKind for programs and its English
+// sentence; Snapshot.Error and Sentence give that sentence, and a front
+// end translating it keys on Snapshot.ErrorKind.
 package downloader

@@ -1,19 +1,12 @@
 package downloader
 
-import (
-	"context"
-	"errors"
-	"net"
-	"net/http"
-)
-
 // ErrorKind classifies why a task stopped, for programs: a UI that words
 // the reason in its own language, an RPC that maps it to its own codes.
 // Snapshot.Error keeps the English sentence with the details.
 type ErrorKind string
 
 const (
-	KindNone         ErrorKind = ""
+	KindNone         ErrorKind = ""             // no error
 	KindNotFound     ErrorKind = "not-found"    // 404
 	KindForbidden    ErrorKind = "forbidden"    // 401, 403
 	KindGone         ErrorKind = "gone"         // 410
@@ -34,63 +27,18 @@ const (
 	KindFileSystem   ErrorKind = "file-system"  // a local file operation failed
 	KindLinkExpired  ErrorKind = "link-expired" // refused everywhere after bytes flowed
 	KindRefused      ErrorKind = "refused"      // the host refuses TCP connections
-	KindUnclassified ErrorKind = "other"
+	KindUnclassified ErrorKind = "other"        // none of the above
 )
 
-// KindOf classifies err; nil is KindNone.
+// KindOf classifies err by the error table (errtable.go); nil is
+// KindNone.
 func KindOf(err error) ErrorKind {
 	if err == nil {
 		return KindNone
 	}
-	var se *StatusError
-	var dnsErr *net.DNSError
-	switch {
-	case errors.Is(err, errCanceled):
-		return KindCanceled
-	case errors.Is(err, ErrNoSpace):
-		return KindNoSpace
-	case errors.Is(err, ErrDiskFull):
-		return KindDiskFull
-	case errors.Is(err, ErrChecksum):
-		return KindChecksum
-	case errors.Is(err, ErrSizeMismatch):
-		return KindSize
-	case errors.Is(err, ErrRemoteChanged):
-		return KindChanged
-	case errors.Is(err, ErrTooManyRedirect):
-		return KindRedirects
-	case errors.Is(err, ErrBadURL):
-		return KindBadURL
-	case errors.Is(err, ErrBrokenRecord), errors.Is(err, ErrBroken):
-		return KindBroken
-	case errors.Is(err, ErrBadResponse):
-		return KindBadResponse
-	case errors.Is(err, ErrLinkExpired):
-		return KindLinkExpired
-	case untrustedCert(err):
-		return KindTLS
-	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
-		return KindName
-	case errors.As(err, &se):
-		switch se.Code {
-		case http.StatusNotFound:
-			return KindNotFound
-		case http.StatusUnauthorized, http.StatusForbidden:
-			return KindForbidden
-		case http.StatusGone:
-			return KindGone
-		}
-		return KindServer
-	case errors.Is(err, ErrNoProgress), errors.Is(err, context.DeadlineExceeded):
-		return KindNetwork
-	case refusedAddr(err) != "":
-		return KindRefused
-	case errors.Is(err, ErrNoFreeName):
-		return KindFileSystem
+	r := rowOf(err)
+	if r.kindOf != nil {
+		return r.kindOf(err)
 	}
-	var pathErr interface{ Timeout() bool }
-	if errors.As(err, &pathErr) || classify(err) == classNetwork {
-		return KindNetwork
-	}
-	return KindUnclassified
+	return r.kind
 }

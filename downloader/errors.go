@@ -35,10 +35,14 @@ var (
 
 // StatusError is an HTTP answer the engine did not accept.
 type StatusError struct {
-	Code       int
-	RetryAfter string // raw Retry-After header, if any
+	// Code is the HTTP status code (RFC 9110 §15).
+	Code int
+	// RetryAfter is the raw Retry-After header (RFC 9110 §10.2.3), if
+	// any: seconds or an HTTP date.
+	RetryAfter string
 }
 
+// Error gives the status line, "server answered 404 Not Found".
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("server answered %d %s", e.Code, http.StatusText(e.Code))
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // A complete download: open the store and the manager, add a URL, wait
-// for the task to complete on the event channel.
+// for the task to stop with Wait.
 func Example() {
 	srv := testserver.New(testserver.WithFile("/hello.bin", testserver.File{Size: 1 << 20, Seed: 1}))
 	defer srv.Close()
@@ -33,25 +33,19 @@ func Example() {
 	}
 	defer m.Close()
 
-	events, stop := m.Subscribe()
-	defer stop()
 	ids, err := m.Add(ctx, downloader.Request{URL: srv.URL("/hello.bin")})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	for ev := range events {
-		if ev.Task.ID != ids[0] {
-			continue
-		}
-		if ev.Task.State == downloader.StateCompleted {
-			fmt.Println(ev.Task.Name, downloader.FormatBytes(ev.Task.Size))
-			break
-		}
-		if ev.Task.State == downloader.StateFailed {
-			fmt.Println(ev.Task.Error)
-			break
-		}
+	t, err := m.Wait(ctx, ids[0])
+	switch {
+	case err != nil:
+		fmt.Println(err)
+	case t.State == downloader.StateCompleted:
+		fmt.Println(t.Name, downloader.FormatBytes(t.Size))
+	default:
+		fmt.Println(t.State, t.Error)
 	}
 	// Output: hello.bin 1.0 MiB
 }

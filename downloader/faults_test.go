@@ -439,7 +439,7 @@ func TestFaultChecksum(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
 			m := openTest(t, newMemStore(), dir, nil)
-			id := ftAdd(t, m, Request{URL: srv.URL("/f.bin"), Options: Options{Connections: 4, Checksum: c.sum}})
+			id := ftAdd(t, m, Request{URL: srv.URL("/f.bin"), Options: Options{Connections: 4, Checksum: checksumOf(t, c.sum)}})
 			s := ftEnd(t, m, id)
 			if c.want == StateCompleted {
 				ftWantFile(t, s, f)
@@ -459,7 +459,13 @@ func TestFaultChecksum(t *testing.T) {
 	}
 	t.Run("bad syntax", func(t *testing.T) {
 		m := openTest(t, newMemStore(), t.TempDir(), nil)
-		for _, sum := range []string{"sha256=xyz", "crc32=00000000", "sha256=" + strings.Repeat("0", 63), "abc"} {
+		for _, text := range []string{"sha256=xyz", "crc32=00000000", "sha256=" + strings.Repeat("0", 63), "abc"} {
+			if _, err := ParseChecksum(text); !errors.Is(err, ErrBadChecksum) {
+				t.Errorf("ParseChecksum(%q) = %v, want ErrBadChecksum", text, err)
+			}
+		}
+		// A Checksum built by hand rather than parsed is checked too.
+		for _, sum := range []Checksum{{Algo: "crc32", Sum: make([]byte, 4)}, {Algo: "sha256", Sum: make([]byte, 31)}, {Sum: []byte{1}}} {
 			ids, err := m.Add(context.Background(), Request{URL: srv.URL("/f.bin"), Options: Options{Checksum: sum}})
 			if !errors.Is(err, ErrBadChecksum) {
 				t.Errorf("checksum %q: Add error %v, want ErrBadChecksum", sum, err)

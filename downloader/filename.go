@@ -27,7 +27,7 @@ const maxExtBytes = 32
 // joinPath is where a task's file lives on disk.
 func joinPath(folder, name string) string { return filepath.Join(folder, name) }
 
-// FileNameFromResponse suggests a file name for a response. It prefers the
+// fileNameFromResponse suggests a file name for a response. It prefers the
 // Content-Disposition header (filename* over filename, RFC 6266), then the
 // last non-empty segment of finalURL's path, then "download". When the name
 // has no extension and contentType is a well-known type, the usual
@@ -35,14 +35,14 @@ func joinPath(folder, name string) string { return filepath.Join(folder, name) }
 // before touching the disk.
 // Bytes that are not UTF-8 are read in the OS locale's legacy charset
 // (see charset.go for the rule).
-func FileNameFromResponse(contentDisposition string, finalURL *url.URL, contentType string) string {
-	return FileNameFromResponseLegacy(contentDisposition, finalURL, contentType, LegacyCharset(systemLocale()))
+func fileNameFromResponse(contentDisposition string, finalURL *url.URL, contentType string) string {
+	return fileNameFromResponseLegacy(contentDisposition, finalURL, contentType, LegacyCharset(systemLocale()))
 }
 
-// FileNameFromResponseLegacy is FileNameFromResponse with the legacy
+// fileNameFromResponseLegacy is fileNameFromResponse with the legacy
 // charset for names that are not UTF-8 given (LegacyCharset of the
 // user's language); nil means ISO-8859-1.
-func FileNameFromResponseLegacy(contentDisposition string, finalURL *url.URL, contentType string, legacy encoding.Encoding) string {
+func fileNameFromResponseLegacy(contentDisposition string, finalURL *url.URL, contentType string, legacy encoding.Encoding) string {
 	name := nameFromDisposition(contentDisposition, legacy)
 	if name == "" && finalURL != nil {
 		name = nameFromURL(finalURL, legacy)
@@ -434,13 +434,13 @@ func isReservedName(name string) bool {
 	return false
 }
 
-// UniqueName returns name, or "name (1).ext", "name (2).ext", … — the first
+// uniqueName returns name, or "name (1).ext", "name (2).ext", … — the first
 // for which exists(joinPath(folder, candidate)) is false. exists should
 // report a path taken when either the file or its ".part" is there. Double
 // extensions such as ".tar.gz" stay together and candidates stay within
 // 255 bytes. It returns "" if no free name turns up after many attempts,
 // which only a broken exists can cause.
-func UniqueName(folder, name string, exists func(string) bool) string {
+func uniqueName(folder, name string, exists func(string) bool) string {
 	name = SanitizeName(name)
 	if !exists(joinPath(folder, name)) {
 		return name
@@ -457,7 +457,7 @@ func UniqueName(folder, name string, exists func(string) bool) string {
 	return ""
 }
 
-// maxUniqueTries bounds UniqueName so a faulty exists cannot hang a task.
+// maxUniqueTries bounds uniqueName so a faulty exists cannot hang a task.
 const maxUniqueTries = 10000
 
 // compressExts are the suffixes that pair with ".tar" into one extension.

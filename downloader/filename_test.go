@@ -73,8 +73,8 @@ func TestFileNameFromResponse(t *testing.T) {
 			if tt.url != "" {
 				u = mustURL(t, tt.url)
 			}
-			if got := FileNameFromResponse(tt.cd, u, tt.ct); got != tt.want {
-				t.Errorf("FileNameFromResponse(%q, %q, %q) = %q, want %q", tt.cd, tt.url, tt.ct, got, tt.want)
+			if got := fileNameFromResponse(tt.cd, u, tt.ct); got != tt.want {
+				t.Errorf("fileNameFromResponse(%q, %q, %q) = %q, want %q", tt.cd, tt.url, tt.ct, got, tt.want)
 			}
 		})
 	}
@@ -201,19 +201,19 @@ func TestUniqueName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := UniqueName(folder, tt.in, taken(tt.taken...))
+			got := uniqueName(folder, tt.in, taken(tt.taken...))
 			if got != tt.want {
-				t.Errorf("UniqueName(%q) = %q, want %q", tt.in, got, tt.want)
+				t.Errorf("uniqueName(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 			if len(got) > maxNameBytes {
-				t.Errorf("UniqueName(%q) = %d bytes", tt.in, len(got))
+				t.Errorf("uniqueName(%q) = %d bytes", tt.in, len(got))
 			}
 		})
 	}
 
 	t.Run("checks full path", func(t *testing.T) {
 		var seen []string
-		UniqueName(folder, "f.txt", func(p string) bool {
+		uniqueName(folder, "f.txt", func(p string) bool {
 			seen = append(seen, p)
 			return len(seen) < 2
 		})
@@ -223,15 +223,15 @@ func TestUniqueName(t *testing.T) {
 		}
 	})
 	t.Run("gives up", func(t *testing.T) {
-		if got := UniqueName(folder, "f", func(string) bool { return true }); got != "" {
-			t.Errorf("UniqueName with everything taken = %q, want \"\"", got)
+		if got := uniqueName(folder, "f", func(string) bool { return true }); got != "" {
+			t.Errorf("uniqueName with everything taken = %q, want \"\"", got)
 		}
 	})
 	t.Run("cjk stays valid", func(t *testing.T) {
 		name := strings.Repeat("中", 85)
-		got := UniqueName(folder, name, taken(name))
+		got := uniqueName(folder, name, taken(name))
 		if !utf8.ValidString(got) || len(got) > maxNameBytes || !strings.HasSuffix(got, " (1)") {
-			t.Errorf("UniqueName(cjk) = %q (%d bytes)", got, len(got))
+			t.Errorf("uniqueName(cjk) = %q (%d bytes)", got, len(got))
 		}
 	})
 }
@@ -260,9 +260,9 @@ func FuzzContentDisposition(f *testing.F) {
 		if err != nil {
 			u = nil
 		}
-		raw := FileNameFromResponse(cd, u, ct)
+		raw := fileNameFromResponse(cd, u, ct)
 		if raw == "" {
-			t.Fatalf("FileNameFromResponse(%q, %q, %q) is empty", cd, rawURL, ct)
+			t.Fatalf("fileNameFromResponse(%q, %q, %q) is empty", cd, rawURL, ct)
 		}
 		name := SanitizeName(raw)
 		checkSafeName(t, raw, name)
@@ -284,7 +284,7 @@ func FuzzSanitizeName(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		checkSafeName(t, in, SanitizeName(in))
-		got := UniqueName("d", in, func(p string) bool { return !strings.HasSuffix(p, ")") })
+		got := uniqueName("d", in, func(p string) bool { return !strings.HasSuffix(p, ")") })
 		if got != "" {
 			checkSafeName(t, in, got)
 		}

@@ -7,33 +7,8 @@ import (
 	"path/filepath"
 )
 
-// Making bytes durable, and the end of a download: verify, then rename.
-
-// checkpoint makes the claimed bytes durable, then records them: the
-// counters are read before the sync, so the record never claims a byte
-// that was not synced.
-func (r *run) checkpoint() error {
-	t := r.t
-	t.mu.Lock()
-	segs := compact(t.segmentsLocked())
-	t.mu.Unlock()
-	if err := r.file.Sync(); err != nil {
-		if classify(err) == classDisk {
-			return fmt.Errorf("sync part file: %w", ErrDiskFull)
-		}
-		return fmt.Errorf("sync part file: %w", err)
-	}
-	t.mu.Lock()
-	t.rec.Segments = segs // durable now; what recordLocked may claim
-	t.mu.Unlock()
-	if err := t.m.store.PutSegments(t.id, segs); err != nil {
-		// The bytes are safe; only the record lags. Say so once and go on.
-		t.mu.Lock()
-		t.logLocked("Could not save progress: " + err.Error())
-		t.mu.Unlock()
-	}
-	return nil
-}
+// The end of a download: verify, then rename. (Making bytes durable
+// on the way is checkpoint.go.)
 
 // finish verifies the file and gives it its final name. Once it returns
 // nil the download is complete whatever stopped the run meanwhile: the
@@ -71,7 +46,7 @@ func (r *run) finish() error {
 		return fmt.Errorf("close part file: %w", cerr)
 	}
 	r.file = nil
-	if sum != "" {
+	if !sum.IsZero() {
 		if err := verifyFile(t.m.fs, r.part, sum); err != nil {
 			// Bad bytes are never kept under the final name, nor resumed
 			// from: drop them so a resume downloads afresh.
@@ -165,7 +140,7 @@ func (r *run) adopt(final string) error {
 	folder, sum := t.rec.Folder, t.rec.Options.Checksum
 	t.mu.Unlock()
 	path := filepath.Join(folder, final)
-	if sum != "" {
+	if !sum.IsZero() {
 		if err := verifyFile(t.m.fs, path, sum); err != nil {
 			return err
 		}
@@ -181,11 +156,7 @@ func (r *run) adopt(final string) error {
 }
 
 // verifyFile checks the file at path against "ALGO=HEX".
-func verifyFile(fsys FileSystem, path, sum string) error {
-	c, err := ParseChecksum(sum)
-	if err != nil {
-		return err
-	}
+func verifyFile(fsys FileSystem, path string, c Checksum) error {
 	f, err := fsys.OpenRead(path)
 	if err != nil {
 		return fmt.Errorf("open for checksum: %w", err)

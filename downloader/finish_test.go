@@ -172,7 +172,7 @@ func TestFinishStoppedAtRename(t *testing.T) {
 				return err
 			}
 			m := openTest(t, st, dir, func(c *Config) { c.FS = ffs })
-			id := addOne(t, m, Request{URL: srv.URL("/f.bin"), Options: Options{Checksum: tc.checksum}})
+			id := addOne(t, m, Request{URL: srv.URL("/f.bin"), Options: Options{Checksum: checksumOf(t, tc.checksum)}})
 			waitState(t, m, id, 30*time.Second, StateFailed, StateCompleted)
 			served := srv.Stats().BytesServed
 			if tc.reopen {

@@ -130,3 +130,13 @@ func fileSHA(t *testing.T, path string) string {
 	}
 	return sum
 }
+
+// checksumOf parses s, failing the test when it is not a checksum.
+func checksumOf(t *testing.T, s string) Checksum {
+	t.Helper()
+	c, err := ParseChecksum(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}

@@ -230,7 +230,7 @@ func TestVideoFinishedBeforeCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	staging := filepath.Join(dir, "index.ts"+partSuffix)
-	if err := makeStaging(staging); err != nil {
+	if err := makeStaging(OSFileSystem(), staging); err != nil {
 		t.Fatal(err)
 	}
 	st := newMemStore()

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -260,7 +259,8 @@ func (r *run) fetchUnit(i int) error {
 	defer body.Close()
 
 	tmp := unitFile(v.dir, i) + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	fsys := r.t.m.fs
+	f, err := createFresh(fsys, tmp)
 	if err != nil {
 		return diskError("create segment file", err)
 	}
@@ -269,7 +269,7 @@ func (r *run) fetchUnit(i int) error {
 			f.Close()
 		}
 	}()
-	out := &countWriter{w: f}
+	out := &countWriter{w: &fileWriter{f: f}}
 	var w io.Writer = out
 	var dec *hls.Decrypter
 	if key != nil {
@@ -289,7 +289,7 @@ func (r *run) fetchUnit(i int) error {
 			return diskError("write segment file", err)
 		}
 	}
-	if err := datasync(f); err != nil {
+	if err := f.Sync(); err != nil {
 		return diskError("sync segment file", err)
 	}
 	err = f.Close()
@@ -297,10 +297,10 @@ func (r *run) fetchUnit(i int) error {
 	if err != nil {
 		return diskError("close segment file", err)
 	}
-	if err := os.Rename(tmp, unitFile(v.dir, i)); err != nil {
+	if err := replaceFile(fsys, tmp, unitFile(v.dir, i)); err != nil {
 		return diskError("rename segment file", err)
 	}
-	if err := syncDir(v.dir); err != nil {
+	if err := fsys.SyncDir(v.dir); err != nil {
 		return diskError("sync staging folder", err)
 	}
 	return r.unitDone(i, out.n)
@@ -337,7 +337,7 @@ func (r *run) openUnit(ctx context.Context, u unit) (io.ReadCloser, error) {
 	case u.rng == nil && resp.StatusCode == http.StatusOK:
 		return resp.Body, nil
 	case u.rng != nil && resp.StatusCode == http.StatusPartialContent:
-		start, _, _, perr := ParseContentRange(resp.Header.Get("Content-Range"))
+		start, _, _, perr := parseContentRange(resp.Header.Get("Content-Range"))
 		if perr != nil || start != u.rng.Offset {
 			drain(resp)
 			return nil, fmt.Errorf("bad Content-Range %q: %w", resp.Header.Get("Content-Range"), ErrBadResponse)

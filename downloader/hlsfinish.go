@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 )
 
@@ -23,18 +22,18 @@ const joinedName = "joined.part"
 
 // makeStaging creates the staging folder and its marker; fs.ErrExist when
 // the folder exists.
-func makeStaging(dir string) error {
-	if err := os.Mkdir(dir, 0o755); err != nil {
+func makeStaging(fsys FileSystem, dir string) error {
+	if err := fsys.Mkdir(dir); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return fs.ErrExist
 		}
 		return diskError("create staging folder", err)
 	}
-	return writeMarker(dir)
+	return writeMarker(fsys, dir)
 }
 
-func writeMarker(dir string) error {
-	f, err := os.Create(filepath.Join(dir, stagingMarker))
+func writeMarker(fsys FileSystem, dir string) error {
+	f, err := createFresh(fsys, filepath.Join(dir, stagingMarker))
 	if err != nil {
 		return diskError("create staging marker", err)
 	}
@@ -42,9 +41,9 @@ func writeMarker(dir string) error {
 }
 
 // removeStaging deletes path when it is a staging folder.
-func removeStaging(path string) {
-	if _, err := os.Lstat(filepath.Join(path, stagingMarker)); err == nil {
-		_ = os.RemoveAll(path)
+func removeStaging(fsys FileSystem, path string) {
+	if _, err := fsys.Stat(filepath.Join(path, stagingMarker)); err == nil {
+		_ = fsys.RemoveAll(path)
 	}
 }
 
@@ -52,22 +51,22 @@ func removeStaging(path string) {
 // unit recorded done is there with its recorded size; the others are
 // marked not done (rec is the caller's copy). It returns how many were
 // lost.
-func checkStaging(dir string, rec *VideoRecord) (int, error) {
-	if _, err := os.Lstat(filepath.Join(dir, stagingMarker)); err != nil {
-		st, serr := os.Lstat(dir)
+func checkStaging(fsys FileSystem, dir string, rec *VideoRecord) (int, error) {
+	if _, err := fsys.Stat(filepath.Join(dir, stagingMarker)); err != nil {
+		st, serr := fsys.Stat(dir)
 		switch {
 		case serr == nil && st.IsDir():
 			// Created, then a crash before the marker: ours if empty.
-			if ents, _ := os.ReadDir(dir); len(ents) > 0 {
+			if ents, _ := fsys.ReadDir(dir); len(ents) > 0 {
 				return 0, fmt.Errorf("%s is in the way of the video's staging folder: %w", dir, fs.ErrExist)
 			}
-			if err := writeMarker(dir); err != nil {
+			if err := writeMarker(fsys, dir); err != nil {
 				return 0, err
 			}
 		case serr == nil:
 			return 0, fmt.Errorf("%s is in the way of the video's staging folder: %w", dir, fs.ErrExist)
 		default:
-			if err := makeStaging(dir); err != nil {
+			if err := makeStaging(fsys, dir); err != nil {
 				return 0, err
 			}
 		}
@@ -77,8 +76,8 @@ func checkStaging(dir string, rec *VideoRecord) (int, error) {
 		if d <= 0 {
 			continue // not done, or nothing on disk (a gap)
 		}
-		st, err := os.Stat(unitFile(dir, i))
-		if err != nil || st.Size() != d {
+		st, err := fsys.Stat(unitFile(dir, i))
+		if err != nil || !st.Mode().IsRegular() || st.Size() != d {
 			rec.Done[i] = -1
 			lost++
 		}
@@ -90,18 +89,19 @@ func checkStaging(dir string, rec *VideoRecord) (int, error) {
 // before Haul stopped: the record names the final file, the joined file
 // is gone from the staging folder and the final file exists.
 func (r *run) finishedBeforeCrash(rec *VideoRecord, dir string) (bool, error) {
-	if rec.Final == "" || exists(filepath.Join(dir, joinedName)) {
+	t := r.t
+	fsys := t.m.fs
+	if rec.Final == "" || existsIn(fsys, filepath.Join(dir, joinedName)) {
 		return false, nil
 	}
-	t := r.t
 	t.mu.Lock()
 	folder := t.rec.Folder
 	t.mu.Unlock()
-	st, err := os.Stat(filepath.Join(folder, rec.Final))
+	st, err := fsys.Stat(filepath.Join(folder, rec.Final))
 	if err != nil {
 		return false, nil
 	}
-	_ = os.RemoveAll(dir)
+	_ = fsys.RemoveAll(dir)
 	t.mu.Lock()
 	t.rec.Name, t.rec.Size = rec.Final, st.Size()
 	t.mu.Unlock()
@@ -120,14 +120,14 @@ func (r *run) finishVideo() error {
 	t.mu.Unlock()
 	dir := filepath.Join(folder, name+partSuffix)
 	joined := filepath.Join(dir, joinedName)
-	size, err := joinUnits(dir, rec, joined)
+	size, err := joinUnits(m.fs, dir, rec, joined)
 	if err != nil {
 		return err
 	}
-	if sum != "" {
+	if !sum.IsZero() {
 		if err := verifyFile(m.fs, joined, sum); err != nil {
 			// Bad bytes are never kept nor resumed from.
-			removeStaging(dir)
+			removeStaging(m.fs, dir)
 			t.mu.Lock()
 			t.resetLocked()
 			t.mu.Unlock()
@@ -145,14 +145,14 @@ func (r *run) finishVideo() error {
 		if err := m.store.PutTask(saved); err != nil {
 			return fmt.Errorf("save task: %w", err)
 		}
-		err := renameNoReplace(joined, filepath.Join(folder, final))
+		err := m.fs.Rename(joined, filepath.Join(folder, final))
 		if errors.Is(err, fs.ErrExist) && tries < 100 {
 			continue
 		}
 		if err != nil {
 			return fmt.Errorf("rename to final name: %w", err)
 		}
-		if err := syncDir(folder); err != nil {
+		if err := m.fs.SyncDir(folder); err != nil {
 			return diskError("sync folder", err)
 		}
 		t.mu.Lock()
@@ -165,7 +165,7 @@ func (r *run) finishVideo() error {
 	}
 	// Inside the staging folder, so a crash midway leaves nothing behind.
 	r.remux(dir)
-	if err := os.RemoveAll(dir); err != nil {
+	if err := m.fs.RemoveAll(dir); err != nil {
 		t.mu.Lock()
 		t.logLocked("Could not remove the segment folder " + dir + ": " + err.Error())
 		t.mu.Unlock()
@@ -175,18 +175,19 @@ func (r *run) finishVideo() error {
 
 // joinUnits writes the units of rec from dir, in order, into path and
 // syncs it. It returns the joined size.
-func joinUnits(dir string, rec *VideoRecord, path string) (int64, error) {
-	out, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+func joinUnits(fsys FileSystem, dir string, rec *VideoRecord, path string) (int64, error) {
+	f, err := createFresh(fsys, path)
 	if err != nil {
 		return 0, diskError("create joined file", err)
 	}
-	defer out.Close()
+	defer f.Close()
+	out := &fileWriter{f: f}
 	var total int64
 	for i, d := range rec.Done {
 		if d <= 0 {
 			continue // gaps and empty units add nothing
 		}
-		n, err := appendFile(out, unitFile(dir, i))
+		n, err := appendFile(fsys, out, unitFile(dir, i))
 		if err != nil {
 			return 0, err
 		}
@@ -195,17 +196,17 @@ func joinUnits(dir string, rec *VideoRecord, path string) (int64, error) {
 		}
 		total += n
 	}
-	if err := datasync(out); err != nil {
+	if err := f.Sync(); err != nil {
 		return 0, diskError("sync joined file", err)
 	}
-	if err := out.Close(); err != nil {
+	if err := f.Close(); err != nil {
 		return 0, diskError("close joined file", err)
 	}
 	return total, nil
 }
 
-func appendFile(out *os.File, path string) (int64, error) {
-	in, err := os.Open(path)
+func appendFile(fsys FileSystem, out io.Writer, path string) (int64, error) {
+	in, err := fsys.OpenRead(path)
 	if err != nil {
 		return 0, fmt.Errorf("open segment file: %w", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -41,23 +40,24 @@ func (r *run) remux(dir string) {
 		note("ffmpeg is not installed, so the video was kept as MPEG-TS (" + name + ").")
 		return
 	}
+	fsys := t.m.fs
 	src := filepath.Join(folder, name)
 	tmp := filepath.Join(dir, "remux.mp4")
 	cmd := exec.CommandContext(r.ctx, bin, "-nostdin", "-loglevel", "error", "-y", "-i", src, "-c", "copy", "-f", "mp4", tmp)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		_ = os.Remove(tmp)
+		_ = fsys.Remove(tmp)
 		note(fmt.Sprintf("Converting to MP4 with ffmpeg failed, so the video was kept as MPEG-TS: %v %s", err, strings.TrimSpace(string(out))))
 		return
 	}
-	if err := syncFile(tmp); err != nil {
+	if err := syncFile(fsys, tmp); err != nil {
 		note("Converting to MP4 failed (" + err.Error() + "); the video was kept as MPEG-TS.")
 		return
 	}
 	base := strings.TrimSuffix(name, filepath.Ext(name)) + ".mp4"
 	for tries := 0; ; tries++ {
 		final, _ := t.m.finalName(t.id, folder, base)
-		err := renameNoReplace(tmp, filepath.Join(folder, final))
+		err := fsys.Rename(tmp, filepath.Join(folder, final))
 		if errors.Is(err, fs.ErrExist) && tries < 100 {
 			continue
 		}
@@ -65,12 +65,12 @@ func (r *run) remux(dir string) {
 			note("Converting to MP4 failed (" + err.Error() + "); the video was kept as MPEG-TS.")
 			return
 		}
-		_ = os.Remove(src)
-		_ = syncDir(folder)
+		_ = fsys.Remove(src)
+		_ = fsys.SyncDir(folder)
 		t.m.mu.Lock()
 		delete(t.m.names, filepath.Join(folder, name)) // the .ts name is free again
 		t.m.mu.Unlock()
-		st, serr := os.Stat(filepath.Join(folder, final))
+		st, serr := fsys.Stat(filepath.Join(folder, final))
 		t.mu.Lock()
 		t.rec.Name = final
 		if serr == nil {
@@ -82,11 +82,12 @@ func (r *run) remux(dir string) {
 	}
 }
 
-func syncFile(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
+// syncFile makes what ffmpeg wrote at path durable.
+func syncFile(fsys FileSystem, path string) error {
+	f, err := fsys.OpenPart(path, false)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	return datasync(f)
+	return f.Sync()
 }

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -267,7 +267,7 @@ func (r *run) createStaging(p *probed, rec *VideoRecord) error {
 		name += "." + rec.Container
 	}
 	t.mu.Unlock()
-	if err := os.MkdirAll(folder, 0o755); err != nil {
+	if err := m.fs.MkdirAll(folder); err != nil {
 		return fmt.Errorf("create folder: %w", err)
 	}
 	for tries := 0; ; tries++ {
@@ -289,8 +289,8 @@ func (r *run) createStaging(p *probed, rec *VideoRecord) error {
 		if err := m.store.PutTask(saved); err != nil {
 			return fmt.Errorf("save task: %w", err)
 		}
-		err := makeStaging(filepath.Join(folder, chosen+partSuffix))
-		if errors.Is(err, os.ErrExist) && tries < 100 {
+		err := makeStaging(m.fs, filepath.Join(folder, chosen+partSuffix))
+		if errors.Is(err, fs.ErrExist) && tries < 100 {
 			continue // someone took the name between the check and the mkdir
 		}
 		if err != nil {
@@ -322,7 +322,7 @@ func (r *run) resumeVideo() error {
 	if !sameUnits(rec, units) {
 		return fmt.Errorf("the playlist lists other segments than before: %w", ErrRemoteChanged)
 	}
-	lost, err := checkStaging(dir, rec)
+	lost, err := checkStaging(r.t.m.fs, dir, rec)
 	if err != nil {
 		return err
 	}

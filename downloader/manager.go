@@ -31,7 +31,8 @@ type Config struct {
 	Transport http.RoundTripper
 	// UserAgent is sent unless a task sets its own; default "Haul/<version>".
 	UserAgent string
-	// FS opens part files; nil means the operating system's.
+	// FS does every file operation of a task (FileSystem); nil means the
+	// operating system's.
 	FS FileSystem
 	// Hold keeps loaded tasks where they are instead of continuing them:
 	// for a command-line run that only wants its own downloads. A held
@@ -62,7 +63,9 @@ const (
 
 // Stats summarises the queue.
 type Stats struct {
-	Speed                                     int64
+	// Speed is the total transfer rate in bytes per second.
+	Speed int64
+	// Active … Failed count the tasks in each State.
 	Active, Queued, Paused, Completed, Failed int
 }
 
@@ -215,7 +218,9 @@ func (m *Manager) renumberLocked() {
 
 // Add queues downloads. It adds every valid request and returns their ids
 // ("" for a rejected one) and an error joining why the others were
-// rejected.
+// rejected: ErrBadURL, ErrBadOption, ErrBadChecksum, ErrClosed, the
+// store's error, and ctx.Err() when ctx ends (later requests are then not
+// added). Each is wrapped with the request's URL; use errors.Is.
 func (m *Manager) Add(ctx context.Context, reqs ...Request) ([]string, error) {
 	ids := make([]string, len(reqs))
 	var errs []error
@@ -306,10 +311,8 @@ func (o Options) validate() error {
 	if err := ParseProxy(o.Proxy); err != nil {
 		return fmt.Errorf("%w: %w", ErrBadOption, err)
 	}
-	if o.Checksum != "" {
-		if _, err := ParseChecksum(o.Checksum); err != nil {
-			return err
-		}
+	if c := o.Checksum; !c.IsZero() && (c.New() == nil || len(c.Sum) != c.New().Size()) {
+		return fmt.Errorf("%w: %s digest of %d bytes", ErrBadChecksum, truncForError(c.Algo), len(c.Sum))
 	}
 	if _, err := hls.ParseChoice(o.Variant); err != nil {
 		return fmt.Errorf("%w: %w", ErrBadOption, err)
@@ -329,7 +332,7 @@ func (m *Manager) getLocked(id string) (*task, error) {
 	return t, nil
 }
 
-// Get returns one task's snapshot.
+// Get returns one task's snapshot. Errors: ErrNotFound.
 func (m *Manager) Get(id string) (Snapshot, error) {
 	m.mu.Lock()
 	t, err := m.getLocked(id)
@@ -367,19 +370,7 @@ func (m *Manager) Stats() Stats {
 		t.mu.Lock()
 		state := t.rec.State
 		t.mu.Unlock()
-		switch state {
-		case StateActive:
-			st.Active++
-			st.Speed += t.speed.Load()
-		case StateQueued:
-			st.Queued++
-		case StatePaused:
-			st.Paused++
-		case StateCompleted:
-			st.Completed++
-		case StateFailed:
-			st.Failed++
-		}
+		st.count(state, t.speed.Load())
 	}
 	return st
 }
@@ -449,7 +440,7 @@ func (m *Manager) sample() {
 
 // Close stops every running task, recording its progress so it continues
 // on the next Open, and ends all subscriptions. It does not close the
-// store.
+// store. It returns nil; calling it again does nothing.
 func (m *Manager) Close() error {
 	m.mu.Lock()
 	if m.closed {
@@ -485,5 +476,5 @@ func (m *Manager) deletePart(folder, name string) {
 		return
 	}
 	_ = m.fs.Remove(filepath.Join(folder, name+partSuffix))
-	removeStaging(filepath.Join(folder, name+partSuffix))
+	removeStaging(m.fs, filepath.Join(folder, name+partSuffix))
 }

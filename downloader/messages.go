@@ -1,10 +1,8 @@
 package downloader
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 )
 
@@ -17,56 +15,18 @@ func Sentence(err error) string {
 	return RedactText(sentence(err))
 }
 
+// sentence is the error's own sentence when it has one (the hls
+// package's errors), else its row's in the error table (errtable.go).
 func sentence(err error) string {
 	if err == nil {
 		return ""
 	}
-	var se *StatusError
-	var dnsErr *net.DNSError
 	var us interface{ UserSentence() string }
-	switch {
-	case errors.As(err, &us):
+	if errors.As(err, &us) {
 		return us.UserSentence()
-	case errors.Is(err, errCanceled):
-		return "Canceled. Resume to download it again from the start."
-	case errors.Is(err, ErrNoSpace):
-		return "Not enough disk space: " + detail(err) + ". Free some space or choose another folder, then resume."
-	case errors.Is(err, ErrDiskFull):
-		return "The disk is full. Free some space, then resume: nothing downloaded so far is lost."
-	case errors.Is(err, ErrChecksum):
-		return "The file does not match the checksum you gave (" + detail(err) + "); it was not saved. Check the checksum, then resume to download again."
-	case errors.Is(err, ErrSizeMismatch):
-		return "The file ended up a different size than the server announced; resume to download it again."
-	case errors.Is(err, errCannotResume):
-		return "The connection kept breaking, and this server cannot resume downloads, so each try started over. Try again later."
-	case errors.Is(err, ErrRemoteChanged):
-		return "The file on the server kept changing while it was downloaded; try again later."
-	case errors.Is(err, ErrTooManyRedirect):
-		return "The link redirects too many times. Open it in a browser to find the real file link."
-	case errors.Is(err, ErrBadURL):
-		return "This is not a valid http or https link: " + detail(err) + "."
-	case errors.Is(err, ErrPartMissing):
-		return "The partial file is gone; the download starts over."
-	case errors.Is(err, ErrPartReplaced):
-		return "The partial file was replaced by another file or a link, so its bytes were not used; the download starts over."
-	case errors.Is(err, ErrBrokenRecord):
-		return "This task's saved record is damaged and cannot be resumed. Remove it and add the link again."
-	case errors.Is(err, ErrLinkExpired):
-		return "The link has expired: the server now refuses every connection after sending part of the file. Get a fresh link, then resume."
-	case errors.Is(err, errConnLimit):
-		return "The server allows fewer connections; retrying with fewer."
-	case errors.Is(err, ErrBadResponse):
-		return "The server sent an answer Haul cannot use (" + detail(err) + ")."
-	case untrustedCert(err):
-		return "The server's security certificate is not trusted, so Haul did not connect (" + detail(err) + ")."
-	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
-		return fmt.Sprintf("The server name %q does not exist. Check the link.", dnsErr.Name)
-	case errors.As(err, &se):
-		return statusSentence(se)
-	case refusedAddr(err) != "":
-		return "The server at " + refusedAddr(err) + " refuses connections. Haul keeps trying."
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, ErrNoProgress):
-		return "The server stopped sending data."
+	}
+	if say := rowOf(err).say; say != nil {
+		return say(err)
 	}
 	return "Download failed: " + err.Error() + "."
 }

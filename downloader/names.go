@@ -24,14 +24,14 @@ func (m *Manager) reserveName(id, folder, want string) (string, string) {
 			delete(m.names, path)
 		}
 	}
-	// UniqueName hands exists the candidate's full path, not its name.
+	// uniqueName hands exists the candidate's full path, not its name.
 	taken := func(p string) bool {
 		if owner, ok := m.names[p]; ok && owner != id {
 			return true
 		}
-		return exists(p) || exists(p+partSuffix)
+		return existsIn(m.fs, p) || existsIn(m.fs, p+partSuffix)
 	}
-	name := UniqueName(folder, want, taken)
+	name := uniqueName(folder, want, taken)
 	m.names[filepath.Join(folder, name)] = id
 	if name == want {
 		return name, ""
@@ -52,11 +52,11 @@ func (m *Manager) finalName(id, folder, name string) (string, string) {
 		if p == own {
 			// Our own part file is there, of course; only the final
 			// name must be free.
-			return exists(p)
+			return existsIn(m.fs, p)
 		}
-		return exists(p) || exists(p+partSuffix)
+		return existsIn(m.fs, p) || existsIn(m.fs, p+partSuffix)
 	}
-	final := UniqueName(folder, name, taken)
+	final := uniqueName(folder, name, taken)
 	if final == name {
 		return name, ""
 	}

@@ -54,6 +54,16 @@ type FileSystem interface {
 	// index on Windows. It does not follow a symbolic link. "" with a nil
 	// error means the platform cannot tell.
 	Identity(path string) (string, error)
+	// MkdirAll creates dir and the folders above it that are missing
+	// (a download folder).
+	MkdirAll(dir string) error
+	// Mkdir creates dir alone, failing with fs.ErrExist when something is
+	// there (a video's staging folder, which must be new to be ours).
+	Mkdir(dir string) error
+	// ReadDir lists dir.
+	ReadDir(dir string) ([]fs.DirEntry, error)
+	// RemoveAll deletes path and everything in it (a staging folder).
+	RemoveAll(path string) error
 }
 
 // OSFileSystem returns the operating system's FileSystem, for wrapping.
@@ -91,6 +101,10 @@ func (osFS) Remove(path string) error                    { return os.Remove(path
 func (osFS) Stat(path string) (fs.FileInfo, error)       { return os.Lstat(path) }
 func (osFS) SyncDir(dir string) error                    { return syncDir(dir) }
 func (osFS) Identity(path string) (string, error)        { return fileIdentity(path) }
+func (osFS) MkdirAll(dir string) error                   { return os.MkdirAll(dir, 0o755) }
+func (osFS) Mkdir(dir string) error                      { return os.Mkdir(dir, 0o755) }
+func (osFS) ReadDir(dir string) ([]fs.DirEntry, error)   { return os.ReadDir(dir) }
+func (osFS) RemoveAll(path string) error                 { return os.RemoveAll(path) }
 
 func (p osPart) Sync() error { return datasync(p.File) }
 
@@ -148,10 +162,4 @@ func samePart(fsys FileSystem, path, recorded string) (bool, error) {
 		return false, fmt.Errorf("identify part file: %w", err)
 	}
 	return err != nil || id == "" || id == recorded, nil
-}
-
-// exists reports whether path is taken by anything at all.
-func exists(path string) bool {
-	_, err := os.Lstat(path)
-	return err == nil || !errors.Is(err, fs.ErrNotExist)
 }

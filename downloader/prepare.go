@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 )
 
@@ -41,35 +40,57 @@ func (r *run) probe() (*probed, error) {
 // create decides the file name, creates and sizes the part file, and
 // records the task before any byte is written.
 func (r *run) create(p *probed) error {
-	t := r.t
-	m := t.m
-	t.mu.Lock()
-	folder := t.rec.Folder
-	name := t.rec.Name
-	if !t.rec.NameFixed || name == "" {
-		name = serverName(p.name)
+	folder, name, err := r.clearStalePart(p.name)
+	if err != nil {
+		return err
 	}
-	// A part file this task created but never recorded progress for (a
-	// crash right after creating it) is ours and empty of anything we
-	// claim: remove it, or it would push the download to "name (1)".
+	if err := r.t.m.fs.MkdirAll(folder); err != nil {
+		return fmt.Errorf("create folder: %w", err)
+	}
+	f, err := r.createPart(folder, name)
+	if err != nil {
+		return err
+	}
+	if err := r.sizePart(f, folder, p.size); err != nil {
+		return err
+	}
+	return r.recordPlan(p)
+}
+
+// clearStalePart returns the folder and the wanted name (the record's
+// fixed one, else the server's suggestion), after removing
+// a part file this task created but never recorded progress for (a crash
+// right after creating it): it is ours and holds nothing we claim, and
+// left there it would push the download to "name (1)".
+func (r *run) clearStalePart(serverSuggested string) (folder, name string, err error) {
+	t := r.t
+	t.mu.Lock()
+	folder, name = t.rec.Folder, t.rec.Name
+	if !t.rec.NameFixed || name == "" {
+		name = serverName(serverSuggested)
+	}
 	stale := ""
 	if t.rec.PartOwned && t.rec.Name != "" {
 		stale = filepath.Join(folder, t.rec.Name+partSuffix)
 	}
 	t.mu.Unlock()
 	if stale != "" {
-		if err := m.fs.Remove(stale); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("remove stale part file: %w", err)
+		if err := t.m.fs.Remove(stale); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return "", "", fmt.Errorf("remove stale part file: %w", err)
 		}
 	}
-	if err := os.MkdirAll(folder, 0o755); err != nil {
-		return fmt.Errorf("create folder: %w", err)
-	}
-	var f PartFile
+	return folder, name, nil
+}
+
+// createPart reserves a free name for name in folder, records it, then
+// creates its part file exclusively (another program may take the name
+// between the check and the create: then the next free one is tried).
+func (r *run) createPart(folder, name string) (PartFile, error) {
+	t, m := r.t, r.t.m
 	for tries := 0; ; tries++ {
 		chosen, note := m.reserveName(t.id, folder, SanitizeName(name))
 		if chosen == "" {
-			return fmt.Errorf("no free file name for %q in %s: %w", name, folder, ErrNoFreeName)
+			return nil, fmt.Errorf("no free file name for %q in %s: %w", name, folder, ErrNoFreeName)
 		}
 		// Record the name before the file exists, so a crash in between
 		// leaves a part file the next run knows is its own.
@@ -78,15 +99,14 @@ func (r *run) create(p *probed) error {
 		rec := t.recordLocked()
 		t.mu.Unlock()
 		if err := m.store.PutTask(rec); err != nil {
-			return fmt.Errorf("save task: %w", err)
+			return nil, fmt.Errorf("save task: %w", err)
 		}
-		var err error
-		f, err = m.fs.OpenPart(filepath.Join(folder, chosen+partSuffix), true)
+		f, err := m.fs.OpenPart(filepath.Join(folder, chosen+partSuffix), true)
 		if errors.Is(err, fs.ErrExist) && tries < 100 {
-			continue // someone took it between the check and the create
+			continue
 		}
 		if err != nil {
-			return fmt.Errorf("create part file: %w", err)
+			return nil, fmt.Errorf("create part file: %w", err)
 		}
 		r.part = filepath.Join(folder, chosen+partSuffix)
 		// A file system that cannot tell (id "" or an error) records
@@ -98,25 +118,33 @@ func (r *run) create(p *probed) error {
 		}
 		t.rec.Name, t.rec.PartID, t.rec.Target = chosen, id, ""
 		t.mu.Unlock()
-		break
+		return f, nil
+	}
+}
+
+// sizePart makes the new part file's entry durable and preallocates size
+// bytes. On failure the file, created just now and holding nothing, is
+// removed: a retry must not see its own leftover as a collision and save
+// under "name (1)".
+func (r *run) sizePart(f PartFile, folder string, size int64) error {
+	m := r.t.m
+	err := m.fs.SyncDir(folder) // the record about to claim the file must not outlive its entry
+	if err == nil {
+		err = preallocate(f, folder, size)
+	}
+	if err != nil {
+		f.Close()
+		m.fs.Remove(r.part)
+		return err
 	}
 	r.file = f
-	// The record about to claim this file must not outlive its entry.
-	if err := m.fs.SyncDir(folder); err != nil {
-		r.file = nil
-		f.Close()
-		m.fs.Remove(r.part)
-		return err
-	}
-	if err := preallocate(f, folder, p.size); err != nil {
-		// The file was created just now and holds nothing: leave no
-		// empty part behind, or the retry would see its own leftover as
-		// a collision and save under "name (1)".
-		r.file = nil
-		f.Close()
-		m.fs.Remove(r.part)
-		return err
-	}
+	return nil
+}
+
+// recordPlan records what the probe learned and the first plan of
+// ranges, then announces the task.
+func (r *run) recordPlan(p *probed) error {
+	t := r.t
 	t.mu.Lock()
 	t.rec.FinalURL = p.finalURL
 	t.rec.Size = p.size
@@ -128,10 +156,10 @@ func (r *run) create(p *probed) error {
 	r.limit = t.connLimitLocked()
 	rec := t.recordLocked()
 	t.mu.Unlock()
-	if err := m.store.PutTask(rec); err != nil {
+	if err := t.m.store.PutTask(rec); err != nil {
 		return fmt.Errorf("save task: %w", err)
 	}
-	m.emit(EventChanged, t)
+	t.m.emit(EventChanged, t)
 	return nil
 }
 

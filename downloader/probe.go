@@ -72,7 +72,7 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 		encoding:     contentCoding(resp.Header),
 	}
 	p.mediaType, _, _ = mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	p.name = FileNameFromResponseLegacy(resp.Header.Get("Content-Disposition"), resp.Request.URL, resp.Header.Get("Content-Type"), legacy)
+	p.name = fileNameFromResponseLegacy(resp.Header.Get("Content-Disposition"), resp.Request.URL, resp.Header.Get("Content-Type"), legacy)
 	switch resp.StatusCode {
 	case http.StatusPartialContent:
 		spec := rangeSpec{start: 0, end: -1, size: -1}
@@ -80,7 +80,7 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 			drain(resp)
 			return nil, fmt.Errorf("probe: %w", err)
 		}
-		_, _, total, _ := ParseContentRange(resp.Header.Get("Content-Range"))
+		_, _, total, _ := parseContentRange(resp.Header.Get("Content-Range"))
 		p.size = total
 		p.resumable = true
 	case http.StatusOK:
@@ -90,7 +90,7 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 	case http.StatusRequestedRangeNotSatisfiable:
 		// bytes=0- on an empty file: "bytes */0". A bare 416 (no
 		// Content-Range) is asked again without Range by the caller.
-		_, _, total, perr := ParseContentRange(resp.Header.Get("Content-Range"))
+		_, _, total, perr := parseContentRange(resp.Header.Get("Content-Range"))
 		drain(resp)
 		if perr != nil || total != 0 {
 			return nil, fmt.Errorf("probe: %w", errBare416)

@@ -119,7 +119,7 @@ func openRange(ctx context.Context, c *http.Client, rawURL string, hdr http.Head
 // that ends before the asked end is honest and fine (the rest is asked
 // for again); one that starts elsewhere is not the range asked for.
 func (r rangeSpec) checkPartial(resp *http.Response) error {
-	start, end, total, perr := ParseContentRange(resp.Header.Get("Content-Range"))
+	start, end, total, perr := parseContentRange(resp.Header.Get("Content-Range"))
 	switch {
 	case perr != nil:
 		return protocolf("%v", perr)

@@ -4,11 +4,8 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
-	"syscall"
 	"time"
 )
 
@@ -39,48 +36,16 @@ func untrustedCert(err error) bool {
 	return errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &certInvalid)
 }
 
+// classify says what a failed request means for the run (errtable.go).
 func classify(err error) errClass {
-	var se *StatusError
-	var dnsErr *net.DNSError
-	switch {
-	case err == nil:
+	if err == nil {
 		return classFatal
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, ErrNoProgress):
-		return classStopped
-	case errors.Is(err, ErrRemoteChanged), errors.Is(err, errCannotResume):
-		// Both mean: start over from zero, never mix bytes.
-		return classChanged
-	case errors.Is(err, syscall.ENOSPC), errors.Is(err, ErrDiskFull), errors.Is(err, ErrNoSpace):
-		return classDisk
-	case errors.Is(err, errConnLimit):
-		return classServer
-	case errors.As(err, &se):
-		switch {
-		case se.Code == http.StatusRequestTimeout, se.Code == http.StatusTooManyRequests, se.Code >= 500:
-			return classServer
-		}
-		return classFatal
-	case errors.Is(err, ErrBadURL), errors.Is(err, ErrTooManyRedirect), errors.Is(err, ErrBadResponse):
-		return classFatal
-	case untrustedCert(err):
-		return classFatal
-	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
-		// A name that does not resolve is usually a typo, sometimes a
-		// resolver without network: retry, but not forever.
-		return classServer
-	case errors.Is(err, ErrNoProgress), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return classNetwork
 	}
-	var netErr net.Error
-	var opErr *net.OpError
-	if errors.As(err, &netErr) || errors.As(err, &opErr) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
-		errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) {
-		return classNetwork
+	r := rowOf(err)
+	if r.classOf != nil {
+		return r.classOf(err)
 	}
-	// Anything else from the transport is a broken exchange, not a verdict
-	// on the file: treat it as the network's fault.
-	return classNetwork
+	return r.class
 }
 
 // refusal reports whether err is how servers say "no more connections".
@@ -117,7 +82,7 @@ var (
 func (b backoff) delay(n int, err error, now time.Time) time.Duration {
 	var se *StatusError
 	if errors.As(err, &se) && se.RetryAfter != "" {
-		if d, ok := ParseRetryAfter(se.RetryAfter, now); ok {
+		if d, ok := parseRetryAfter(se.RetryAfter, now); ok {
 			return d
 		}
 	}

@@ -89,7 +89,12 @@ func (m *Manager) applySchedule() {
 	// A held manager runs only what its user asked for right now.
 	open := m.hold || st.Schedule.Allows(now)
 	limit := EffectiveLimit(st.GlobalLimit, st.Schedule, now)
-	m.sched.limit.Store(limit)
+	if m.sched.limit.Swap(limit) != limit {
+		// The limit in force changed (an hour of the schedule began or
+		// ended): a status bar showing it must hear of it even when no
+		// task changes.
+		defer m.emitSettings()
+	}
 	setLimit(m.global, limit)
 	if m.sched.timer != nil {
 		m.sched.timer.Stop()
@@ -153,7 +158,8 @@ func (m *Manager) holdForScheduleLocked() {
 
 // StartNow marks a task to run whatever the schedule says, and queues it
 // again if it was paused or failed (as Resume). It still waits for a free
-// slot (Settings.MaxActive). The mark is stored with the task.
+// slot (Settings.MaxActive). The mark is stored with the task. Errors:
+// ErrNotFound, ErrBroken.
 func (m *Manager) StartNow(id string) error {
 	m.mu.Lock()
 	t, err := m.getLocked(id)

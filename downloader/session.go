@@ -15,10 +15,11 @@ import (
 // changeGlobalOption after every capture, and in aria2 those last until
 // it exits, so they must not silently become the user's preferences.
 //
-// Layers, lowest first: saved → session. A later layer (a schedule, a
-// per-site rule) plugs in the same way: it overrides named fields of the
-// layer below, Settings returns the top, and SetSettings writes the saved
-// layer while keeping every override the caller did not change.
+// This file is layers 1 and 2 of the four (the package doc, "Settings
+// and their layers"): saved → session. The schedule (schedule.go,
+// EffectiveLimit) and per-site rules (sites.go, ApplySite) sit above and
+// read Settings, never write it. SetSettings writes the saved layer while
+// keeping every override the caller did not change.
 //
 // Overrides are per field of Settings (UI excepted, which belongs to the
 // front ends and is always saved), found by reflection so a field added
@@ -71,7 +72,8 @@ func (m *Manager) SessionOverrides() []string {
 // SetSessionSettings runs with s until the Manager closes without saving
 // it: every field of s that differs from the saved settings becomes a
 // session override (s.UI is ignored). It validates like SetSettings and
-// applies at once. Pass Settings() with some fields changed.
+// applies at once. Pass Settings() with some fields changed. Subscribers
+// get EventSettings. Errors: ErrBadSettings.
 func (m *Manager) SetSessionSettings(s Settings) error {
 	if err := s.validate(); err != nil {
 		return err
@@ -95,7 +97,7 @@ func (m *Manager) SetSessionSettings(s Settings) error {
 }
 
 // KeepSessionSettings saves the settings the Manager runs with, session
-// overrides included, as the user's preferences.
+// overrides included, as the user's preferences. Errors: the store's.
 func (m *Manager) KeepSessionSettings() error {
 	m.session.mu.Lock()
 	defer m.session.mu.Unlock()
@@ -105,6 +107,7 @@ func (m *Manager) KeepSessionSettings() error {
 	}
 	m.session.saved = &s
 	m.session.over = nil
+	m.emitSettings() // the overrides are gone, though the values stay
 	return nil
 }
 
@@ -170,6 +173,7 @@ func (m *Manager) applySettings(s Settings) {
 	for _, r := range runs {
 		r.notify()
 	}
+	m.emitSettings()
 }
 
 // effectiveUserAgent is Settings.UserAgent when set (a session override

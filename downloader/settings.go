@@ -5,7 +5,9 @@ import (
 	"maps"
 )
 
-// Settings returns the current settings.
+// Settings returns the settings in force: the saved ones with this
+// session's overrides (session.go). The copy shares nothing with the
+// Manager.
 func (m *Manager) Settings() Settings {
 	s := *m.settings.Load()
 	s.UI = maps.Clone(s.UI)
@@ -19,7 +21,8 @@ func (m *Manager) settingsSnapshot() Settings { return *m.settings.Load() }
 // SetSettings validates, persists and applies s at once: limits change
 // for running connections, and the queue starts or stops tasks to match
 // MaxActive. Fields this session overrides (session.go) stay overridden
-// unless s changes them.
+// unless s changes them. Subscribers get EventSettings. Errors:
+// ErrBadSettings (wrapped with what is wrong), the store's error.
 func (m *Manager) SetSettings(s Settings) error {
 	if err := s.validate(); err != nil {
 		return err
@@ -85,4 +88,15 @@ func (s Settings) normalized(defaultFolder string) Settings {
 		s.Schedule = Schedule{} // a damaged schedule must not hold the queue forever
 	}
 	return s
+}
+
+// emitSettings announces EventSettings: the settings in force changed, so
+// front ends that show them (a status bar's limit, an add dialog's
+// folder) read Settings again instead of keeping a copy of their own.
+func (m *Manager) emitSettings() {
+	m.subsMu.Lock()
+	defer m.subsMu.Unlock()
+	for s := range m.subs {
+		s.push(Event{Kind: EventSettings})
+	}
 }

@@ -28,7 +28,7 @@ type TaskRecord struct {
 	// Completed record finds the file and adopts it.
 	Target       string  `json:"target,omitempty"`
 	Options      Options `json:"options"`
-	Size         int64   `json:"size"`
+	Size         int64   `json:"size"` // bytes; -1 while unknown
 	ETag         string  `json:"etag,omitempty"`
 	LastModified string  `json:"lastModified,omitempty"`
 	Resumable    bool    `json:"resumable,omitempty"`

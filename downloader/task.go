@@ -167,6 +167,7 @@ func (t *task) snapshot() Snapshot {
 
 func cloneOptions(o Options) Options {
 	o.Headers = o.Headers.Clone()
+	o.Checksum = o.Checksum.clone()
 	return o
 }
 
@@ -196,62 +197,6 @@ func (t *task) setPhaseKind(p Phase, errText string, kind ErrorKind) {
 	if changed {
 		t.m.emit(EventChanged, t)
 	}
-}
-
-// newLimiter returns a limiter for bytes per second, nil for unlimited.
-func newLimiter(bps int64) *rate.Limiter {
-	l := rate.NewLimiter(rate.Inf, 0)
-	setLimit(l, bps)
-	return l
-}
-
-// setLimit changes a limiter in place, so running connections feel it at
-// once. The burst is a fraction of a second of transfer: small enough to
-// keep the rate accurate, big enough to read in efficient chunks.
-func setLimit(l *rate.Limiter, bps int64) {
-	if bps <= 0 {
-		l.SetLimit(rate.Inf)
-		l.SetBurst(0)
-		return
-	}
-	burst := bps / 8
-	burst = max(burst, 16<<10)
-	burst = min(burst, readChunk)
-	l.SetLimit(rate.Limit(bps))
-	l.SetBurst(int(burst))
-}
-
-// chunkFor is the most a connection may read before paying the limiters.
-func chunkFor(ls ...*rate.Limiter) int {
-	n := readChunk
-	for _, l := range ls {
-		if l.Limit() != rate.Inf && l.Burst() < n {
-			n = l.Burst()
-		}
-	}
-	return n
-}
-
-// pay waits until the limiters allow n more bytes.
-func pay(ctx context.Context, n int, ls ...*rate.Limiter) error {
-	for _, l := range ls {
-		if l.Limit() == rate.Inf {
-			continue
-		}
-		if b := l.Burst(); n > b {
-			// The limit changed between read and pay: pay in parts.
-			for rest := n; rest > 0; rest -= b {
-				if err := l.WaitN(ctx, min(rest, b)); err != nil {
-					return err
-				}
-			}
-			continue
-		}
-		if err := l.WaitN(ctx, n); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func newConn() *conn { return &conn{flushed: -1} }

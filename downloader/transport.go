@@ -8,9 +8,6 @@ import (
 	"time"
 )
 
-// Version is reported in the default User-Agent.
-var Version = "0.1.0"
-
 const maxRedirects = 10
 
 // newTransport builds the segment transport: HTTP/1.1 only, because every
@@ -88,24 +85,4 @@ func newClient(rt http.RoundTripper) *http.Client {
 			return nil
 		},
 	}
-}
-
-// checkScheme accepts only absolute http and https URLs with a host.
-func checkScheme(u *url.URL) error {
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return ErrBadURL
-	}
-	return nil
-}
-
-// ParseURL validates a user-supplied download URL.
-func ParseURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%q: %w", RedactText(raw), ErrBadURL)
-	}
-	if err := checkScheme(u); err != nil {
-		return nil, fmt.Errorf("%q: %w", RedactURL(raw), err)
-	}
-	return u, nil
 }

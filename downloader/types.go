@@ -37,8 +37,10 @@ type Options struct {
 	Connections int `json:"connections,omitempty"`
 	// SpeedLimit caps this task in bytes per second; 0 means unlimited.
 	SpeedLimit int64 `json:"speedLimit,omitempty"`
-	// Checksum is "ALGO=HEX" with ALGO one of sha256, sha1, md5.
-	Checksum string `json:"checksum,omitempty"`
+	// Checksum is verified when the download ends; the zero value
+	// verifies nothing. Build it with ParseChecksum; in JSON it is the
+	// string "ALGO=HEX" with ALGO one of sha256, sha1, md5.
+	Checksum Checksum `json:"checksum,omitzero"`
 	// Headers are sent with every request (Cookie, Referer, User-Agent, …).
 	Headers http.Header `json:"headers,omitempty"`
 	// Variant picks the variant of an HLS master playlist: "" or "best"
@@ -101,6 +103,7 @@ type Snapshot struct {
 	Name string
 	// Size is the total size in bytes, or -1 when unknown.
 	Size int64
+	// Done is how many bytes are on disk and counted.
 	Done int64
 	// Speed is the current transfer rate in bytes per second.
 	Speed int64
@@ -170,27 +173,44 @@ const (
 	EventProgress
 	// EventRemoved: the task is gone; Task holds its last snapshot.
 	EventRemoved
+	// EventSettings: the settings in force changed (saved, a session
+	// override, kept); Task is zero. Read Manager.Settings for the new
+	// values. Several changes may arrive as one event.
+	EventSettings
 )
 
 // Event is delivered on a subscription channel.
 type Event struct {
 	Kind EventKind
+	// Task is the task's snapshot; zero for EventSettings.
 	Task Snapshot
 }
 
 // Settings are the manager-wide preferences, persisted in the store.
+//
+// The values in force are layered, each layer in one place (see the
+// package doc, "Settings layers"): the saved settings (SetSettings),
+// overridden field by field for this run by a connected app
+// (SetSessionSettings, session.go); the schedule then replaces
+// GlobalLimit during its hours and holds the queue outside them
+// (scheduler.go, EffectiveLimit); a site's rule caps the connections and
+// speed of the tasks on that site (sites.go, Site). Settings returns the
+// first two layers; ScheduleState and a task's snapshot show the rest.
+// Manager announces each change with EventSettings.
 type Settings struct {
-	// Folder is the default download folder.
+	// Folder is the default download folder, an absolute path.
 	Folder string `json:"folder"`
-	// MaxActive is how many tasks run at once.
+	// MaxActive is how many tasks run at once (tasks, 1..100).
 	MaxActive int `json:"maxActive"`
-	// Connections is the default connections per task.
+	// Connections is the default connections per task (connections,
+	// 1..MaxConnections).
 	Connections int `json:"connections"`
-	// PerHost caps connections to one host across all tasks.
+	// PerHost caps connections to one host across all tasks
+	// (connections, 1..256).
 	PerHost int `json:"perHost"`
 	// GlobalLimit caps the total speed in bytes per second; 0 = unlimited.
 	GlobalLimit int64 `json:"globalLimit"`
-	// MinSplit is the smallest range a connection may split off.
+	// MinSplit is the smallest range a connection may split off, in bytes.
 	MinSplit int64 `json:"minSplit"`
 	// Proxy is an http, https or socks5 proxy URL for every request;
 	// "" uses HTTP_PROXY, HTTPS_PROXY and NO_PROXY from the environment.
@@ -198,17 +218,23 @@ type Settings struct {
 	// UserAgent is sent unless a task sets its own; "" means
 	// Config.UserAgent.
 	UserAgent string `json:"userAgent,omitempty"`
-	// Schedule says when the queue runs and the speed limits by hour.
+	// Schedule says when the queue runs and the speed limits by hour
+	// (times of day in the local zone, limits in bytes per second).
 	Schedule Schedule `json:"schedule,omitzero"`
-	// UI holds front-end preferences the engine does not interpret.
+	// UI holds front-end preferences the engine does not interpret,
+	// strings keyed by the front end's own names. It is never a session
+	// override: it is always saved.
 	UI map[string]string `json:"ui,omitempty"`
 	// Categories are the category lists and folder sorting.
 	Categories CategorySettings `json:"categories,omitzero"`
-	// Sites are per-site settings, keyed by host pattern.
+	// Sites are per-site settings, keyed by host pattern: a matching
+	// site's connection counts replace Connections and PerHost for its
+	// tasks, and its speed limit (bytes per second) caps each of them.
 	Sites []Site `json:"sites,omitempty"`
 }
 
-// Limits on user-settable values.
+// Limits on user-settable values: connections per task, tasks at once,
+// connections per host, and the smallest split in bytes.
 const (
 	DefaultConnections = 16
 	MaxConnections     = 64

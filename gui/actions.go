@@ -116,7 +116,7 @@ func (u *UI) openFolderSelected() {
 	}
 	folder := sel[0].Folder
 	if folder == "" {
-		folder = u.settings.Folder
+		folder = u.eng.Settings().Folder
 	}
 	if err := u.openPath(folder); err != nil {
 		u.report([]error{couldNotOpen(folder, err)})

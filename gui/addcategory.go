@@ -13,7 +13,7 @@ import (
 // to by its name; the server's media type may still change it at the
 // probe. It is "" otherwise.
 func (d *addDialog) categoryHint(links []string) string {
-	set := d.u.settings
+	set := d.u.eng.Settings()
 	if !set.Categories.Sort || len(links) == 0 || strings.TrimSpace(d.folder.Text) != set.Folder {
 		return ""
 	}

@@ -2,11 +2,9 @@ package gui
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +46,10 @@ type addDialog struct {
 	cancel   *widget.Button
 
 	valid []string
+	// defaults are the settings the folder and connections fields were
+	// filled from; a field still showing its default follows the engine's
+	// setting (defaultsChanged) instead of pinning it into the tasks.
+	defaults downloader.Settings
 }
 
 // parseLinks splits text into http(s) URLs and sentences about the
@@ -71,9 +73,10 @@ func parseLinks(text string) (valid, problems []string) {
 	return valid, problems
 }
 
+// isHTTPURL reports a link the engine takes (downloader.ParseURL).
 func isHTTPURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+	_, err := downloader.ParseURL(s)
+	return err == nil
 }
 
 func shorten(s string, n int) string {
@@ -114,8 +117,8 @@ func (u *UI) showAdd(text string) {
 }
 
 func (u *UI) newAddDialog(text string) *addDialog {
-	set := u.settings
-	d := &addDialog{u: u}
+	set := u.eng.Settings()
+	d := &addDialog{u: u, defaults: set}
 
 	d.urls = newEscEntry(true, d.close)
 	d.urls.SetPlaceHolder(lang.L("One link per line: https://example.com/file.zip"))
@@ -187,6 +190,21 @@ func (u *UI) newAddDialog(text string) *addDialog {
 	d.urls.SetText(text)
 	d.linksChanged()
 	return d
+}
+
+// defaultsChanged follows a change of the engine's settings while the
+// dialog is open: a field the user left at its default shows the new one;
+// one the user edited keeps the edit.
+func (d *addDialog) defaultsChanged(s downloader.Settings) {
+	old := d.defaults
+	d.defaults = s
+	if strings.TrimSpace(d.folder.Text) == old.Folder {
+		d.folder.SetText(s.Folder)
+	}
+	oldConns := strconv.Itoa(defaultInt(old.Connections, downloader.DefaultConnections))
+	if strings.TrimSpace(d.conns.Text) == oldConns {
+		d.conns.SetText(strconv.Itoa(defaultInt(s.Connections, downloader.DefaultConnections)))
+	}
 }
 
 // submitDefault adds when the Add button would.
@@ -305,17 +323,14 @@ func (d *addDialog) requests() ([]downloader.Request, error) {
 		}
 	}
 	var o downloader.Options
-	if n, _ := strconv.Atoi(strings.TrimSpace(d.conns.Text)); n != d.u.settings.Connections {
+	if n, _ := strconv.Atoi(strings.TrimSpace(d.conns.Text)); n != d.defaults.Connections {
 		o.Connections = n // 0 (empty) and the default both mean "follow the settings"
 	}
 	if s := strings.TrimSpace(d.limit.Text); s != "" {
 		o.SpeedLimit, _ = downloader.ParseRate(s)
 	}
 	o.Variant = variantOf(d.variant)
-	if c, _ := downloader.ParseChecksum(d.checksum.Text); c.Algo != "" {
-		// The engine wants ALGO=HEX; users paste "SHA-256: …" or a bare digest.
-		o.Checksum = c.Algo + "=" + hex.EncodeToString(c.Sum)
-	}
+	o.Checksum, _ = downloader.ParseChecksum(d.checksum.Text) // validated above
 	for _, h := range []struct {
 		name string
 		e    *widget.Entry
@@ -328,7 +343,7 @@ func (d *addDialog) requests() ([]downloader.Request, error) {
 		}
 	}
 	folder := strings.TrimSpace(d.folder.Text)
-	if folder == d.u.settings.Folder {
+	if folder == d.defaults.Folder {
 		folder = "" // follow the default folder
 	}
 	name := ""

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"haul/downloader"
-	"haul/gui/internal/fakeengine"
+	"haul/internal/fakeengine"
 )
 
 // BenchmarkApplyProgress10k applies a batch of 100 progress updates to a

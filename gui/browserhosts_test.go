@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"haul/downloader"
-	"haul/gui/internal/fakeengine"
+	"haul/internal/fakeengine"
 )
 
 // fakeHosts is a BrowserHosts with a fixed list before and after SetUp.

@@ -20,7 +20,7 @@ type clipWatch struct {
 // updateClipboardWatch starts or stops watching to match the settings.
 // UI goroutine.
 func (u *UI) updateClipboardWatch() {
-	on := ClipboardWatch(u.settings)
+	on := ClipboardWatch(u.eng.Settings())
 	if on == (u.clip.cancel != nil) {
 		return
 	}

@@ -63,6 +63,11 @@ func TestContextMenuActsOnRow(t *testing.T) {
 		t.Errorf("calls = %v, want %v", got, want)
 	}
 
+	// The engine moved b to the top: its row is another one now.
+	test.RenderToMarkup(u.Window().Canvas())
+	if row = u.Row("b"); row == nil {
+		t.Fatal("row b is not on screen after the move")
+	}
 	test.TapSecondary(row)
 	menu = findMenu(u.Window().Canvas().Overlays().Top())
 	test.Tap(menu.Items[copyAddress].(fyne.Tappable))

@@ -199,8 +199,8 @@ func optionsText(o downloader.Options) string {
 	if o.SpeedLimit > 0 {
 		parts = append(parts, lang.L("Speed limit {{.Limit}}", map[string]any{"Limit": downloader.FormatRate(o.SpeedLimit)}))
 	}
-	if o.Checksum != "" {
-		parts = append(parts, lang.L("Checksum {{.Sum}}", map[string]any{"Sum": o.Checksum}))
+	if !o.Checksum.IsZero() {
+		parts = append(parts, lang.L("Checksum {{.Sum}}", map[string]any{"Sum": o.Checksum.String()}))
 	}
 	names := slices.Sorted(maps.Keys(o.Headers))
 	parts = append(parts, names...)

@@ -5,7 +5,6 @@ import (
 
 	"haul/downloader"
 	"haul/internal/plumbing"
-	"haul/rpc"
 )
 
 // Engine is what the window needs from the download engine; it is
@@ -46,10 +45,6 @@ const (
 	UIKeyRPCSecret      = plumbing.KeyRPCSecret // its token, made on first start
 	UIKeyRPCLAN         = plumbing.KeyRPCLAN    // RPC on every interface, not only loopback; default off
 )
-
-// DefaultRPCPort is aria2's, which browser extensions expect (one
-// default, rpc's).
-const DefaultRPCPort = rpc.DefaultPort
 
 // uiFlag reads an on/off preference with its default.
 func uiFlag(s downloader.Settings, key string, def bool) bool {

@@ -28,7 +28,7 @@ type layoutState struct {
 
 // restoreGeometry applies the saved size, splits and columns.
 func (u *UI) restoreGeometry() {
-	ui := u.settings.UI
+	ui := u.eng.Settings().UI
 	size := firstWindowSize
 	var w, h float32
 	if _, err := fmt.Sscanf(ui[uiKeyWindowSize], "%g,%g", &w, &h); err == nil && w >= 400 && h >= 300 {
@@ -72,9 +72,7 @@ func (u *UI) saveGeometry() {
 	}
 	maps.Copy(ui, vals)
 	s.UI = ui
-	if u.eng.SetSettings(s) == nil {
-		u.settings = s
-	}
+	_ = u.eng.SetSettings(s) // the window's size is not worth an error box
 }
 
 // showDetails shows the details pane under the list while something is

@@ -7,7 +7,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"haul/downloader"
-	"haul/gui/internal/fakeengine"
+	"haul/internal/fakeengine"
 )
 
 // TestDetailsCollapseWithoutSelection: the details pane takes room only

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"haul/downloader"
-	"haul/gui/internal/fakeengine"
+	"haul/internal/fakeengine"
 )
 
 func keysUI(t *testing.T, n int) *UI {

@@ -10,7 +10,7 @@ import (
 
 	"haul/downloader"
 	"haul/gui"
-	"haul/gui/internal/fakeengine"
+	"haul/internal/fakeengine"
 )
 
 // Translations load once per process, so each language is checked in a

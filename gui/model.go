@@ -85,6 +85,9 @@ func (m *taskModel) apply(batch []downloader.Event) modelChange {
 	var ch modelChange
 	for i := range batch {
 		ev := &batch[i]
+		if ev.Kind == downloader.EventSettings {
+			continue // not a task; the window reads the settings again (settingsfeed.go)
+		}
 		id := ev.Task.ID
 		old := m.tasks[id]
 		if ev.Kind == downloader.EventRemoved {

@@ -16,7 +16,7 @@ import (
 // failed: one notification for one task, a grouped one when several end
 // in the same batch, so a burst of finishes does not flood the desktop.
 func (u *UI) notifyFinished(done []downloader.Snapshot) {
-	if len(done) == 0 || !NotificationsEnabled(u.settings) {
+	if len(done) == 0 || !NotificationsEnabled(u.eng.Settings()) {
 		return
 	}
 	if u.opts.Notify == nil {

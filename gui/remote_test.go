@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"haul/gui"
-	"haul/gui/internal/fakeengine"
+	"haul/internal/fakeengine"
 	"haul/internal/remote"
 )
 

@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"haul/downloader"
-	"haul/gui/internal/fakeengine"
+	"haul/internal/fakeengine"
 	"haul/unattended"
 )
 

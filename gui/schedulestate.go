@@ -24,7 +24,7 @@ func (u *UI) scheduleStatus() string {
 		return ""
 	}
 	st := se.ScheduleState()
-	if !st.Scheduled || u.settings.Schedule.Mode == downloader.ScheduleAlways {
+	if !st.Scheduled || u.eng.Settings().Schedule.Mode == downloader.ScheduleAlways {
 		return ""
 	}
 	until := st.Until.Local()
@@ -48,7 +48,7 @@ func (u *UI) limitInForce() int64 {
 	}); ok {
 		return se.ScheduleState().Limit
 	}
-	return u.settings.GlobalLimit
+	return u.eng.Settings().GlobalLimit
 }
 
 // startNowItem is the context menu's "Start now anyway" for tasks the
@@ -64,7 +64,7 @@ func (u *UI) startNowItem(sel []*downloader.Snapshot) *fyne.MenuItem {
 			ids = append(ids, s.ID)
 		}
 	}
-	if len(ids) == 0 || u.settings.Schedule.Mode == downloader.ScheduleAlways {
+	if len(ids) == 0 || u.eng.Settings().Schedule.Mode == downloader.ScheduleAlways {
 		return nil
 	}
 	it := fyne.NewMenuItem(lang.L("Start now, whatever the schedule"), func() {

@@ -39,17 +39,6 @@ func newSessionNote(u *UI) *sessionNote {
 	return n
 }
 
-// SessionSettingsChanged tells the window that a connected app changed
-// settings for this session. Safe from any goroutine: the work hops to
-// the UI goroutine (each call is one fyne.Do, so none is lost).
-func (u *UI) SessionSettingsChanged() {
-	fyne.Do(func() {
-		if u.session != nil {
-			u.session.refresh()
-		}
-	})
-}
-
 // settingLabels names Settings fields (JSON names) as the Settings dialog
 // does; a field without one shows its name.
 func settingLabel(field string) string {
@@ -75,9 +64,6 @@ func settingLabel(field string) string {
 }
 
 func (n *sessionNote) refresh() {
-	s := n.u.eng.Settings()
-	n.u.settings = s
-	n.u.status.update(n.u.model, s.GlobalLimit)
 	eng, ok := n.u.eng.(sessionEngine)
 	if !ok {
 		return

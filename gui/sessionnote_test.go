@@ -7,7 +7,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"haul/downloader"
-	"haul/gui/internal/fakeengine"
+	"haul/internal/fakeengine"
 )
 
 // sessionFake adds a session layer to the fake engine.

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"haul/downloader"
+	"haul/rpc"
 )
 
 // settingsDialog edits the engine's settings and the GUI's own ones,
@@ -94,7 +95,7 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 	d.clipboard.SetChecked(ClipboardWatch(s))
 	d.rpc = widget.NewCheck(lang.L("Let browser extensions add downloads (aria2 RPC)"), nil)
 	d.rpc.SetChecked(uiFlag(s, UIKeyRPC, true))
-	port := DefaultRPCPort
+	port := rpc.DefaultPort
 	if p, err := strconv.Atoi(s.UI[UIKeyRPCPort]); err == nil {
 		port = p
 	}
@@ -287,12 +288,12 @@ func (d *settingsDialog) close() {
 	d.dlg.Hide()
 }
 
-// settingsChanged refreshes what shows settings outside the dialog.
+// settingsChanged refreshes what shows settings outside the dialog and
+// tells main.go, which owns the RPC service. (The engine's EventSettings
+// refreshes the window too; doing it here as well shows the change
+// without waiting for the next tick.)
 func (u *UI) settingsChanged(s downloader.Settings) {
-	u.settings = s
-	applyTheme(u.app, s)
-	u.status.update(u.model, u.limitInForce())
-	u.updateClipboardWatch()
+	u.showEngineSettings()
 	if u.opts.OnSettingsSaved != nil {
 		u.opts.OnSettingsSaved(s)
 	}

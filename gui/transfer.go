@@ -120,7 +120,7 @@ func (u *UI) saveExport(name string, write func(io.Writer) error) {
 		}
 	}, u.win)
 	d.SetFileName(name)
-	if dir, err := storage.ListerForURI(storage.NewFileURI(u.settings.Folder)); err == nil {
+	if dir, err := storage.ListerForURI(storage.NewFileURI(u.eng.Settings().Folder)); err == nil {
 		d.SetLocation(dir)
 	}
 	d.Show()

@@ -47,7 +47,7 @@ func InstallTray(ctx context.Context, a fyne.App) (desktop.App, bool) {
 	return desk, true
 }
 
-// setupTray builds the tray menu for u. Called by New when Options.Tray.
+// setupTray builds the tray menu for u. Called by New when Options.Desktop is set.
 func (u *UI) setupTray(desk desktop.App) {
 	t := &tray{desk: desk, setTooltip: systray.SetTooltip}
 	t.summary = fyne.NewMenuItem(lang.L("Idle"), nil)

@@ -10,7 +10,7 @@ import (
 	"github.com/godbus/dbus/v5"
 
 	"haul/downloader"
-	"haul/gui/internal/fakeengine"
+	"haul/internal/fakeengine"
 	"haul/internal/testbus"
 )
 

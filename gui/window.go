@@ -20,14 +20,8 @@ import (
 type Options struct {
 	// Version is shown in the About box.
 	Version string
-	// Tray says a tray icon exists, so closing the window may only hide
-	// it (when the user's close-to-tray setting is on).
-	Tray bool
 	// OnQuit runs when the user asks to quit; nil calls App.Quit.
 	OnQuit func()
-	// OnTaskFinished runs on the UI goroutine when a task completes or
-	// fails, for notifications. Check NotificationsEnabled first.
-	OnTaskFinished func(downloader.Snapshot)
 	// Open opens a file or folder with the desktop's default program;
 	// nil uses App.OpenURL with a file:// URL.
 	Open func(path string) error
@@ -57,13 +51,14 @@ type UI struct {
 	opts Options
 	win  fyne.Window
 
-	model    *taskModel
-	table    *taskTable
-	details  *detailsPane
-	filters  *filterBar
-	status   *statusBar
-	tools    *toolbar
-	settings downloader.Settings
+	model   *taskModel
+	table   *taskTable
+	details *detailsPane
+	filters *filterBar
+	status  *statusBar
+	tools   *toolbar
+	// The settings are the engine's: read eng.Settings, never a copy;
+	// EventSettings says when they change (settingsfeed.go).
 
 	bridge      *bridge
 	unsubscribe func()
@@ -106,9 +101,9 @@ func New(a fyne.App, eng Engine, opts Options) *UI {
 // tests can pump events on their own goroutine.
 func newUI(a fyne.App, eng Engine, opts Options) *UI {
 	u := &UI{app: a, eng: eng, opts: opts, done: make(chan struct{}), cancel: func() {}}
-	u.settings = eng.Settings()
-	LoadTranslations(u.settings.UI[UIKeyLanguage])
-	applyTheme(a, u.settings)
+	set := eng.Settings()
+	LoadTranslations(set.UI[UIKeyLanguage])
+	applyTheme(a, set)
 
 	u.win = a.NewWindow("Haul")
 	u.win.SetIcon(assets.Icon)
@@ -147,7 +142,6 @@ func newUI(a fyne.App, eng Engine, opts Options) *UI {
 	u.addShortcuts()
 	u.updateClipboardWatch()
 	if opts.Desktop != nil {
-		u.opts.Tray = true
 		u.setupTray(opts.Desktop)
 	}
 
@@ -196,6 +190,9 @@ func (u *UI) Close() {
 
 // apply runs on the UI goroutine with one coalesced batch of events.
 func (u *UI) apply(b batch) {
+	if hasSettingsEvent(b.events) {
+		u.showEngineSettings()
+	}
 	ch := u.model.apply(b.events)
 	u.table.refresh(ch)
 	u.filters.setCounts(u.model.counts)
@@ -212,11 +209,6 @@ func (u *UI) apply(b batch) {
 	}
 	if touched {
 		u.selectionChanged()
-	}
-	if u.opts.OnTaskFinished != nil {
-		for _, s := range b.finished {
-			u.opts.OnTaskFinished(s)
-		}
 	}
 	u.notifyFinished(b.finished)
 	if u.tray != nil {
@@ -256,9 +248,9 @@ func (u *UI) updateTitle() {
 
 func (u *UI) closeRequested() {
 	switch {
-	case !CloseToTray(u.settings):
+	case !CloseToTray(u.eng.Settings()):
 		u.quit()
-	case u.opts.Tray:
+	case u.tray != nil: // closing may only hide the window while a tray can bring it back
 		u.saveGeometry()
 		u.win.Hide()
 	default:

@@ -1,6 +1,7 @@
 package gui_test
 
 import (
+	"bytes"
 	"net/http"
 	"reflect"
 	"slices"
@@ -15,7 +16,7 @@ import (
 
 	"haul/downloader"
 	"haul/gui"
-	"haul/gui/internal/fakeengine"
+	"haul/internal/fakeengine"
 	"haul/notify"
 )
 
@@ -87,7 +88,7 @@ func TestAddDialogSendsRequestWithOptions(t *testing.T) {
 	want := downloader.Request{
 		URL: "https://example.com/big.iso", Folder: "/tmp/elsewhere", Name: "renamed.iso",
 		Options: downloader.Options{
-			Connections: 8, SpeedLimit: 2 << 20, Checksum: "sha256=" + strings.Repeat("ab", 32),
+			Connections: 8, SpeedLimit: 2 << 20, Checksum: downloader.Checksum{Algo: "sha256", Sum: bytes.Repeat([]byte{0xab}, 32)},
 			Variant: "720p",
 			Headers: http.Header{
 				"Referer": {"https://example.com/"}, "Cookie": {"session=1"}, "User-Agent": {"Agent/1.0"},
@@ -102,7 +103,7 @@ func TestAddDialogSendsRequestWithOptions(t *testing.T) {
 		t.Error("dialog still open after Add")
 	}
 	u.Pump()
-	if got := u.Selected(); !slices.Equal(got, []string{"new1"}) {
+	if got, added := u.Selected(), eng.List(); len(added) != 1 || !slices.Equal(got, []string{added[0].ID}) {
 		t.Errorf("selection after add = %v, want the new task", got)
 	}
 }

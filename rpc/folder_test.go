@@ -25,8 +25,8 @@ func TestRelativeFolderRefused(t *testing.T) {
 			t.Errorf("%s %v: %v, want refused with a sentence", tc.method, tc.params, e)
 		}
 	}
-	if len(f.requests()) != 0 {
-		t.Fatalf("engine got %+v", f.requests())
+	if len(f.Requests()) != 0 {
+		t.Fatalf("engine got %+v", f.Requests())
 	}
 	if f.Settings().Folder != "/downloads" {
 		t.Fatalf("default folder changed to %q", f.Settings().Folder)
@@ -34,7 +34,7 @@ func TestRelativeFolderRefused(t *testing.T) {
 	if _, e := call(t, s, "aria2.addUri", []string{"http://e.com/a"}, map[string]string{"dir": abs}); e != nil {
 		t.Fatalf("absolute folder refused: %v", e)
 	}
-	if reqs := f.requests(); len(reqs) != 1 || reqs[0].Folder != abs {
+	if reqs := f.Requests(); len(reqs) != 1 || reqs[0].Folder != abs {
 		t.Fatalf("engine got %+v", reqs)
 	}
 }

@@ -160,7 +160,7 @@ func HandOff(dataDir string, urls []string) (handled bool, err error) {
 // Cookies.
 func DownloadOf(req downloader.Request) HandoffDownload {
 	d := HandoffDownload{URL: req.URL, Name: req.Name, Folder: req.Folder,
-		Checksum: req.Options.Checksum, Paused: req.Paused}
+		Checksum: req.Options.Checksum.String(), Paused: req.Paused}
 	if len(req.Headers) > 0 {
 		d.Headers = req.Headers.Clone()
 		d.Cookies = d.Headers.Get("Cookie")

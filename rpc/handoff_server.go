@@ -112,7 +112,11 @@ func handoffRequest(d HandoffDownload) (downloader.Request, error) {
 		return downloader.Request{}, err
 	}
 	req := downloader.Request{URL: strings.TrimSpace(d.URL), Folder: d.Folder, Name: d.Name, Paused: d.Paused}
-	req.Checksum = d.Checksum
+	sum, err := downloader.ParseChecksum(d.Checksum)
+	if err != nil {
+		return downloader.Request{}, failf("checksum: %v", err)
+	}
+	req.Checksum = sum
 	if len(d.Headers) > 0 || d.Cookies != "" {
 		req.Headers = d.Headers.Clone()
 		if req.Headers == nil {

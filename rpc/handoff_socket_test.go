@@ -42,13 +42,13 @@ func TestHandOffCarriesOptions(t *testing.T) {
 	if e := res.Err(h); e == nil || !strings.Contains(e.Error(), "ftp://example.com/c") {
 		t.Errorf("Err() = %v", e)
 	}
-	reqs := f.requests()
+	reqs := f.Requests()
 	if len(reqs) != 1 {
 		t.Fatalf("engine got %d requests", len(reqs))
 	}
 	r := reqs[0]
 	wantHdr := http.Header{"Referer": {"https://example.com/page"}, "Cookie": {"session=abc"}}
-	if r.Name != "chosen.iso" || r.Folder != folder || !r.Paused || r.Checksum != h.Downloads[0].Checksum || !reflect.DeepEqual(r.Headers, wantHdr) {
+	if r.Name != "chosen.iso" || r.Folder != folder || !r.Paused || r.Checksum.String() != h.Downloads[0].Checksum || !reflect.DeepEqual(r.Headers, wantHdr) {
 		t.Fatalf("engine got %+v", r)
 	}
 	select {

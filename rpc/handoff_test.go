@@ -42,7 +42,7 @@ func TestHandOff(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "ftp://example.com/b") {
 		t.Errorf("err %v, want the ftp URL rejected", err)
 	}
-	reqs := f.requests()
+	reqs := f.Requests()
 	if len(reqs) != 2 || reqs[0].URL != "https://example.com/a.iso" || reqs[1].URL != "http://example.com/c" {
 		t.Errorf("engine got %+v", reqs)
 	}
@@ -106,7 +106,7 @@ func TestHandoffOnlyServerTakesHandOff(t *testing.T) {
 	if handled, err := HandOff(dataDir, []string{"http://example.com/a"}); !handled || err != nil {
 		t.Fatalf("%v %v", handled, err)
 	}
-	if len(f.requests()) != 1 {
+	if len(f.Requests()) != 1 {
 		t.Fatal("URL not added")
 	}
 }

@@ -126,7 +126,7 @@ func TestGIDPrefix(t *testing.T) {
 	s := startTest(t, f, nil)
 	ids := addTasks(t, s, 2)
 	for i, id := range []string{"abc0000000000001", "abd0000000000002"} {
-		f.set(ids[i], func(x *downloader.Snapshot) { x.ID = id })
+		f.Set(ids[i], func(x *downloader.Snapshot) { x.ID = id })
 		ids[i] = id
 	}
 	tests := []struct {

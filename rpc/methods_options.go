@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -75,9 +74,10 @@ func (s *Server) addURI(ctx callCtx, p args) (any, error) {
 	return ids[0], nil
 }
 
+// isHTTP reports a link the engine takes (downloader.ParseURL).
 func isHTTP(raw string) bool {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	return err == nil && (strings.EqualFold(u.Scheme, "http") || strings.EqualFold(u.Scheme, "https")) && u.Host != ""
+	_, err := downloader.ParseURL(strings.TrimSpace(raw))
+	return err == nil
 }
 
 func first(v []string) string {
@@ -127,8 +127,8 @@ func applyTaskOptions(o *downloader.Options, opts map[string][]string) error {
 		o.SpeedLimit = limit
 	}
 	if v, ok := opts["checksum"]; ok {
-		sum := first(v)
-		if _, err := downloader.ParseChecksum(sum); err != nil {
+		sum, err := downloader.ParseChecksum(first(v))
+		if err != nil {
 			return failf("checksum: %v", err)
 		}
 		o.Checksum = sum
@@ -154,12 +154,11 @@ func applyTaskOptions(o *downloader.Options, opts map[string][]string) error {
 			if h == "" {
 				continue
 			}
-			name, value, ok := strings.Cut(h, ":")
-			name = strings.TrimSpace(name)
-			if !ok || name == "" || strings.ContainsAny(name, " \t\r") {
-				return failf("header %q must look like 'Name: value'.", truncate(h, 60))
+			name, value, err := downloader.ParseHeaderLine(h)
+			if err != nil {
+				return failf("%v", err)
 			}
-			addHeader(name, strings.TrimSpace(value))
+			addHeader(name, value)
 		}
 	}
 	if v := first(opts["referer"]); v != "" && v != "*" {
@@ -174,17 +173,6 @@ func applyTaskOptions(o *downloader.Options, opts map[string][]string) error {
 		o.Headers = hdr
 	}
 	return nil
-}
-
-// ariaChecksum writes Haul's checksum in aria2's "sha-256=hex" form.
-func ariaChecksum(s string) string {
-	c, err := downloader.ParseChecksum(s)
-	if err != nil || c.IsZero() {
-		return s
-	}
-	algo := map[string]string{"sha256": "sha-256", "sha1": "sha-1", "md5": "md5"}[c.Algo]
-	_, digest, _ := strings.Cut(c.String(), "=")
-	return algo + "=" + digest
 }
 
 // taskOptions is getOption's answer: every value a string; header is
@@ -204,8 +192,8 @@ func taskOptions(snap downloader.Snapshot, st downloader.Settings) map[string]st
 	if snap.Name != "" {
 		m["out"] = snap.Name
 	}
-	if snap.Options.Checksum != "" {
-		m["checksum"] = ariaChecksum(snap.Options.Checksum)
+	if c := snap.Options.Checksum; !c.IsZero() {
+		m["checksum"] = c.Aria2()
 	}
 	if snap.Options.Variant != "" {
 		m["haul-variant"] = snap.Options.Variant
@@ -329,8 +317,5 @@ func (s *Server) changeGlobalOption(_ callCtx, p args) (any, error) {
 		return nil, failf("%v", err)
 	}
 	s.logIgnored("global", s.options.remember(globalOptionsSlot, opts, appliedGlobalOptions))
-	if s.cfg.OnSessionSettings != nil {
-		s.cfg.OnSessionSettings()
-	}
 	return "OK", nil
 }

@@ -94,12 +94,12 @@ func TestAddURIOptions(t *testing.T) {
 	if len(gid) != 16 {
 		t.Fatalf("gid %q", gid)
 	}
-	r := f.requests()[0]
+	r := f.Requests()[0]
 	want := downloader.Request{URL: "https://example.com/iso", Folder: "/tmp/dl", Name: "x.iso", Paused: true}
 	if r.URL != want.URL || r.Folder != want.Folder || r.Name != want.Name || !r.Paused {
 		t.Errorf("request %+v", r)
 	}
-	if r.Connections != 4 || r.SpeedLimit != 2<<20 || r.Checksum != "sha-256="+strings.Repeat("ab", 32) {
+	if r.Connections != 4 || r.SpeedLimit != 2<<20 || r.Checksum.Aria2() != "sha-256="+strings.Repeat("ab", 32) {
 		t.Errorf("options %+v", r.Options)
 	}
 	if r.Headers.Get("Cookie") != "a=b" || r.Headers.Get("X-Token") != "1" || r.Headers.Get("Referer") != "https://example.com/" {
@@ -165,12 +165,12 @@ func TestResultShapes(t *testing.T) {
 	f := newFake()
 	s := startTest(t, f, nil)
 	gids := addTasks(t, s, 4)
-	f.set(gids[0], func(x *downloader.Snapshot) {
+	f.Set(gids[0], func(x *downloader.Snapshot) {
 		x.State, x.Size, x.Done, x.Speed, x.Connections, x.Name = downloader.StateActive, 3<<20, 1<<20+5, 1000, 4, "a.bin"
 		x.Segments = []downloader.SegmentState{{Segment: downloader.Segment{Start: 0, End: 2 << 20, Done: 1<<20 + 5}}}
 	})
-	f.set(gids[1], func(x *downloader.Snapshot) { x.State, x.Size, x.Done = downloader.StateCompleted, 10, 10 })
-	f.set(gids[2], func(x *downloader.Snapshot) { x.State, x.Error = downloader.StateFailed, "The server answered 404." })
+	f.Set(gids[1], func(x *downloader.Snapshot) { x.State, x.Size, x.Done = downloader.StateCompleted, 10, 10 })
+	f.Set(gids[2], func(x *downloader.Snapshot) { x.State, x.Error = downloader.StateFailed, "The server answered 404." })
 
 	var st map[string]any
 	mustCall(t, s, &st, "aria2.tellStatus", gids[0])
@@ -456,7 +456,7 @@ func TestPauseUnpauseRemove(t *testing.T) {
 	if st["status"] != "removed" {
 		t.Errorf("after remove: %v", st["status"])
 	}
-	f.setState(gids[1], downloader.StateCompleted)
+	f.SetState(gids[1], downloader.StateCompleted)
 	if _, e := call(t, s, "aria2.remove", gids[1]); e == nil || !strings.Contains(e.Message, "Active Download not found") {
 		t.Errorf("removing a complete task: %v", e)
 	}
@@ -495,7 +495,7 @@ func TestChangePosition(t *testing.T) {
 	f := newFake()
 	s := startTest(t, f, nil)
 	g := addTasks(t, s, 5)
-	f.setState(g[1], downloader.StateActive) // not in the waiting queue
+	f.SetState(g[1], downloader.StateActive) // not in the waiting queue
 	// waiting queue: g0 g2 g3 g4
 	tests := []struct {
 		gid     string

@@ -32,7 +32,7 @@ func (s *Server) startNotifier() {
 func (s *Server) handleEvent(ev downloader.Event, last map[string]downloader.State) {
 	id, state := ev.Task.ID, ev.Task.State
 	switch ev.Kind {
-	case downloader.EventProgress:
+	case downloader.EventProgress, downloader.EventSettings:
 		return
 	case downloader.EventRemoved:
 		prev, seen := last[id]

@@ -83,7 +83,7 @@ func TestClientTaskOptions(t *testing.T) {
 				if e == nil || !strings.Contains(e.Message, tt.err) {
 					t.Fatalf("got %s %v, want an error with %q", res, e, tt.err)
 				}
-				if len(f.requests()) != 0 {
+				if len(f.Requests()) != 0 {
 					t.Fatal("a refused download was added")
 				}
 				return
@@ -92,7 +92,7 @@ func TestClientTaskOptions(t *testing.T) {
 				t.Fatal(e)
 			}
 			_ = gid
-			tt.check(t, f.requests()[0])
+			tt.check(t, f.Requests()[0])
 		})
 	}
 }
@@ -149,23 +149,18 @@ func TestOptionsReadBack(t *testing.T) {
 }
 
 // TestClientGlobalOptions: user-agent and proxies map onto the settings,
-// for this session only, and the front end hears of it.
+// for this session only (a front end hears of it from the engine's
+// EventSettings).
 func TestClientGlobalOptions(t *testing.T) {
 	f := newFake()
-	heard := make(chan struct{}, 8)
-	s := startTest(t, f, func(c *Config) { c.OnSessionSettings = func() { heard <- struct{}{} } })
+	s := startTest(t, f, nil)
 	mustCall(t, s, nil, "aria2.changeGlobalOption", map[string]string{"user-agent": "Ext/1", "all-proxy": "127.0.0.1:8080"})
 	st := f.Settings()
 	if st.UserAgent != "Ext/1" || st.Proxy != "http://127.0.0.1:8080" {
 		t.Errorf("settings %+v", st)
 	}
-	select {
-	case <-heard:
-	case <-time.After(5 * time.Second):
-		t.Fatal("OnSessionSettings was not called")
-	}
-	if f.sessionChanges != 1 {
-		t.Errorf("%d session changes, want 1", f.sessionChanges)
+	if f.SessionChanges() != 1 {
+		t.Errorf("%d session changes, want 1", f.SessionChanges())
 	}
 	mustCall(t, s, nil, "aria2.changeGlobalOption", map[string]string{"http-proxy": "http://a:1", "https-proxy": ""})
 	if st := f.Settings(); st.Proxy != "http://a:1" {

@@ -77,11 +77,6 @@ type Config struct {
 	// OnShutdown quits the app (aria2.shutdown, aria2.forceShutdown); nil
 	// refuses those calls. Called on its own goroutine after the answer.
 	OnShutdown func(force bool)
-	// OnSessionSettings is called after a client changed settings for
-	// this session (changeGlobalOption), so a window can offer to keep
-	// them (downloader.Manager.KeepSessionSettings). Called on a server
-	// goroutine.
-	OnSessionSettings func()
 	// Logf, if set, receives one line per refused request and per
 	// option a client set that Haul does not apply.
 	Logf func(format string, args ...any)

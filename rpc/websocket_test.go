@@ -167,9 +167,9 @@ func TestWebSocketCallsAndNotifications(t *testing.T) {
 	if m["id"] != float64(1) || len(gid) != 16 {
 		t.Fatalf("addUri reply %v", m)
 	}
-	f.setState(gid, downloader.StateActive)
-	f.set(gid, func(x *downloader.Snapshot) { x.Done = 5 }) // not a transition
-	f.setState(gid, downloader.StateCompleted)
+	f.SetState(gid, downloader.StateActive)
+	f.Set(gid, func(x *downloader.Snapshot) { x.Done = 5 }) // not a transition
+	f.SetState(gid, downloader.StateCompleted)
 	for _, want := range []string{"aria2.onDownloadStart", "aria2.onDownloadComplete"} {
 		n := c.readJSON()
 		params, _ := n["params"].([]any)
@@ -210,7 +210,7 @@ func TestWebSocketCallsAndNotifications(t *testing.T) {
 	}
 	// Remove → onDownloadStop; pause → onDownloadPause.
 	gids, _ := f.Add(t.Context(), downloader.Request{URL: "http://example.com/b"})
-	f.setState(gids[0], downloader.StatePaused)
+	f.SetState(gids[0], downloader.StatePaused)
 	if n := c.readJSON(); n["method"] != "aria2.onDownloadPause" {
 		t.Fatalf("got %v", n)
 	}

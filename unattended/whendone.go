@@ -103,7 +103,7 @@ type doneState struct {
 }
 
 func (d *doneState) see(s downloader.Snapshot, kind downloader.EventKind) {
-	if kind == downloader.EventProgress {
+	if kind == downloader.EventProgress || kind == downloader.EventSettings {
 		return
 	}
 	delete(d.troubled, s.ID)

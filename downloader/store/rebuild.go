@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 
@@ -70,8 +71,16 @@ func (db *DB) rebuild(s *salvaged, rec *Recovery) error {
 				return false, err
 			}
 			// Progress that does not decode is dropped: the task then
-			// starts over rather than trust it.
-			if sv, ok := from.segs[id]; ok {
+			// starts over rather than trust it. Progress lost with a
+			// damaged page comes from the backup only when the backup
+			// holds the very same record (nothing about the task, its
+			// validators or part file, changed since): its claims are
+			// then older, so never more than is on disk.
+			sv, ok := from.segs[id]
+			if !ok && bak != nil && from != bak && bytes.Equal(bak.tasks[id], rv) {
+				sv, ok = bak.segs[id]
+			}
+			if ok {
 				if _, err := decodeSegments(sv); err == nil {
 					if err := segs.Put([]byte(id), sv); err != nil {
 						return false, err

@@ -75,7 +75,7 @@ func TestSalvageWithBackup(t *testing.T) {
 			}
 			for _, r := range recs {
 				if !reflect.DeepEqual(r, populated(r.ID, r.Order)) {
-					t.Fatalf("record %s differs from the one written", r.ID)
+					t.Fatalf("record %s differs from the one written:\n got %+v\nwant %+v", r.ID, r, populated(r.ID, r.Order))
 				}
 			}
 		})

@@ -42,7 +42,7 @@ func sampleRecord(id string, order int64) downloader.TaskRecord {
 		Options: downloader.Options{
 			Connections: 8,
 			SpeedLimit:  1 << 20,
-			Checksum:    "sha256=00ff",
+			Checksum:    downloader.Checksum{Algo: "sha256", Sum: make([]byte, 32)},
 			Headers:     http.Header{"Cookie": {"a=b"}, "Referer": {"https://example.com/"}},
 		},
 		Size:         4 << 30,

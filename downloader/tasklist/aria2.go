@@ -84,20 +84,20 @@ func applyOption(req *downloader.Request, opt string) error {
 	case "out":
 		req.Name = value
 	case "header":
-		name, v, ok := strings.Cut(value, ":")
-		if !ok || strings.TrimSpace(name) == "" {
-			return fmt.Errorf("header %q is not Name: value: %w", value, ErrBadList)
+		name, v, err := downloader.ParseHeaderLine(value)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrBadList, err)
 		}
 		if req.Headers == nil {
 			req.Headers = http.Header{}
 		}
-		req.Headers.Add(strings.TrimSpace(name), strings.TrimSpace(v))
+		req.Headers.Add(name, v)
 	case "checksum":
 		sum, err := downloader.ParseChecksum(value)
 		if err != nil {
 			return err
 		}
-		req.Checksum = sum.String()
+		req.Checksum = sum
 	case "split", "max-connection-per-server":
 		n, err := strconv.Atoi(value)
 		if err != nil || n < 1 {
@@ -128,7 +128,7 @@ func WriteAria2(w io.Writer, tasks []downloader.Snapshot) error {
 		}
 		opt("dir", t.Folder)
 		opt("out", t.Name)
-		opt("checksum", aria2Checksum(t.Options.Checksum))
+		opt("checksum", t.Options.Checksum.Aria2())
 		if t.Options.Connections > 0 {
 			opt("split", strconv.Itoa(t.Options.Connections))
 		}
@@ -140,17 +140,4 @@ func WriteAria2(w io.Writer, tasks []downloader.Snapshot) error {
 		}
 	}
 	return bw.Flush()
-}
-
-// aria2Checksum writes "sha256=HEX" as aria2 spells it: "sha-256=HEX".
-func aria2Checksum(s string) string {
-	sum, err := downloader.ParseChecksum(s)
-	if err != nil || sum.IsZero() {
-		return ""
-	}
-	algo, digest, _ := strings.Cut(sum.String(), "=")
-	if strings.HasPrefix(algo, "sha") {
-		algo = "sha-" + strings.TrimPrefix(algo, "sha")
-	}
-	return algo + "=" + digest
 }

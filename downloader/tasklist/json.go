@@ -27,7 +27,7 @@ type Entry struct {
 func WriteJSON(w io.Writer, tasks []downloader.Snapshot) error {
 	out := make([]Entry, len(tasks))
 	for i, t := range tasks {
-		out[i] = Entry{URL: shareableURL(t.URL), Name: t.Name, Folder: t.Folder, Size: t.Size, State: t.State, Checksum: t.Options.Checksum}
+		out[i] = Entry{URL: shareableURL(t.URL), Name: t.Name, Folder: t.Folder, Size: t.Size, State: t.State, Checksum: t.Options.Checksum.String()}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -71,14 +71,16 @@ func ParseJSON(r io.Reader) ([]downloader.Request, error) {
 			errs = append(errs, fmt.Errorf("entry %d: %w: %w", i+1, ErrBadList, err))
 			continue
 		}
+		var sum downloader.Checksum
 		if e.Checksum != "" {
-			if _, err := downloader.ParseChecksum(e.Checksum); err != nil {
+			var err error
+			if sum, err = downloader.ParseChecksum(e.Checksum); err != nil {
 				errs = append(errs, fmt.Errorf("entry %d: %w: %w", i+1, ErrBadList, err))
 				continue
 			}
 		}
 		reqs = append(reqs, downloader.Request{URL: e.URL, Name: e.Name, Folder: e.Folder,
-			Options: downloader.Options{Checksum: e.Checksum}, Paused: e.State == downloader.StateCompleted})
+			Options: downloader.Options{Checksum: sum}, Paused: e.State == downloader.StateCompleted})
 	}
 	return reqs, errors.Join(errs...)
 }

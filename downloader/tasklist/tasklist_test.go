@@ -41,7 +41,7 @@ func TestParse(t *testing.T) {
 	}
 	a := reqs[0]
 	if a.URL != "https://example.com/a.iso" || a.Folder != "/data/isos" || a.Name != "debian.iso" ||
-		a.Connections != 4 || a.SpeedLimit != 1<<20 || !strings.HasPrefix(a.Checksum, "sha256=") ||
+		a.Connections != 4 || a.SpeedLimit != 1<<20 || a.Checksum.Algo != "sha256" ||
 		a.Headers.Get("Referer") != "https://example.com/" {
 		t.Errorf("first request %+v", a)
 	}
@@ -90,7 +90,7 @@ func TestRoundTrip(t *testing.T) {
 		a[i].Options.Headers.Del("Cookie")
 		wantURL := strings.Replace(a[i].URL, "user:hunter2@", "user@", 1)
 		if b[i].URL != wantURL || b[i].Folder != a[i].Folder || b[i].Name != a[i].Name ||
-			b[i].Options.Checksum != a[i].Options.Checksum || b[i].Options.Connections != a[i].Options.Connections ||
+			b[i].Options.Checksum.String() != a[i].Options.Checksum.String() || b[i].Options.Connections != a[i].Options.Connections ||
 			b[i].Options.SpeedLimit != a[i].Options.SpeedLimit || !sameHeaders(a[i].Options.Headers, b[i].Options.Headers) {
 			t.Errorf("task %d: %+v\nthen %+v", i, a[i], b[i])
 		}
@@ -99,7 +99,7 @@ func TestRoundTrip(t *testing.T) {
 
 func TestWriteJSON(t *testing.T) {
 	tasks := []downloader.Snapshot{{URL: "https://u:p@h/x", Name: "x", Folder: "/d", Size: 10, State: downloader.StateCompleted,
-		Options: downloader.Options{Checksum: "md5=00112233445566778899aabbccddeeff", Headers: http.Header{"Cookie": {"c=1"}}}}}
+		Options: downloader.Options{Checksum: downloader.Checksum{Algo: "md5", Sum: []byte{0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}}, Headers: http.Header{"Cookie": {"c=1"}}}}}
 	var out bytes.Buffer
 	if err := WriteJSON(&out, tasks); err != nil {
 		t.Fatal(err)
@@ -137,9 +137,10 @@ func openManager(t *testing.T, dir string) *downloader.Manager {
 // completed where it came from comes back paused; a bad entry is named
 // and the others are kept.
 func TestJSONRoundTrip(t *testing.T) {
+	md5, _ := downloader.ParseChecksum("md5=00112233445566778899aabbccddeeff")
 	tasks := []downloader.Snapshot{
 		{URL: "https://h/a.iso", Name: "a.iso", Folder: "/d", Size: 10, State: downloader.StateCompleted,
-			Options: downloader.Options{Checksum: "md5=00112233445566778899aabbccddeeff"}},
+			Options: downloader.Options{Checksum: md5}},
 		{URL: "https://h/b.zip", Size: -1, State: downloader.StateQueued},
 	}
 	var out bytes.Buffer
@@ -151,7 +152,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Fatalf("import of a JSON export: %v", err)
 	}
 	want := []downloader.Request{
-		{URL: "https://h/a.iso", Name: "a.iso", Folder: "/d", Options: downloader.Options{Checksum: "md5=00112233445566778899aabbccddeeff"}, Paused: true},
+		{URL: "https://h/a.iso", Name: "a.iso", Folder: "/d", Options: downloader.Options{Checksum: md5}, Paused: true},
 		{URL: "https://h/b.zip"},
 	}
 	if len(reqs) != len(want) {
@@ -159,7 +160,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 	for i := range want {
 		if reqs[i].URL != want[i].URL || reqs[i].Name != want[i].Name || reqs[i].Folder != want[i].Folder ||
-			reqs[i].Options.Checksum != want[i].Options.Checksum || reqs[i].Paused != want[i].Paused {
+			reqs[i].Options.Checksum.String() != want[i].Options.Checksum.String() || reqs[i].Paused != want[i].Paused {
 			t.Errorf("request %d: %+v, want %+v", i, reqs[i], want[i])
 		}
 	}

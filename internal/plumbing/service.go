@@ -26,12 +26,12 @@ type ServiceOptions struct {
 	// AllowedOrigins and AllowedHosts are added to the stored lists
 	// (RPCPrefs.AllowedOrigins, AllowedHosts) for this run.
 	AllowedOrigins, AllowedHosts []string
-	// OnShow, OnShutdown, OnSessionSettings and Logf go to rpc.Config as
-	// they are.
-	OnShow            func()
-	OnShutdown        func(force bool)
-	OnSessionSettings func()
-	Logf              func(format string, args ...any)
+	// OnShow, OnShutdown and Logf go to rpc.Config as they are. (A
+	// client's session change reaches a window as the engine's
+	// EventSettings, not through the service.)
+	OnShow     func()
+	OnShutdown func(force bool)
+	Logf       func(format string, args ...any)
 }
 
 // Service is a running loopback service.
@@ -80,17 +80,16 @@ func StartService(eng rpc.Engine, dataDir string, o ServiceOptions) (*Service, e
 		secret = o.Secret
 	}
 	cfg := rpc.Config{
-		Engine:            eng,
-		Port:              prefs.Port,
-		Secret:            secret,
-		DataDir:           dataDir,
-		Version:           downloader.Version,
-		AllowedOrigins:    append(prefs.AllowedOrigins(), o.AllowedOrigins...),
-		AllowedHosts:      append(prefs.AllowedHosts(), o.AllowedHosts...),
-		OnShow:            o.OnShow,
-		OnShutdown:        o.OnShutdown,
-		OnSessionSettings: o.OnSessionSettings,
-		Logf:              o.Logf,
+		Engine:         eng,
+		Port:           prefs.Port,
+		Secret:         secret,
+		DataDir:        dataDir,
+		Version:        downloader.Version,
+		AllowedOrigins: append(prefs.AllowedOrigins(), o.AllowedOrigins...),
+		AllowedHosts:   append(prefs.AllowedHosts(), o.AllowedHosts...),
+		OnShow:         o.OnShow,
+		OnShutdown:     o.OnShutdown,
+		Logf:           o.Logf,
 	}
 	if o.Port > 0 {
 		cfg.Port = o.Port

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"haul/downloader"
 )
@@ -27,8 +26,6 @@ func (e *Engine) Add(ctx context.Context, reqs ...downloader.Request) ([]string,
 	return ids, errors.Join(errs...)
 }
 
-var ariaDigest = map[string]string{"sha256": "sha-256", "sha1": "sha-1", "md5": "md5"}
-
 // ariaOptions writes a request in aria2's option names.
 func ariaOptions(r downloader.Request) map[string]any {
 	o := map[string]any{}
@@ -44,14 +41,8 @@ func ariaOptions(r downloader.Request) map[string]any {
 	if r.SpeedLimit > 0 {
 		o["max-download-limit"] = strconv.FormatInt(r.SpeedLimit, 10)
 	}
-	if r.Checksum != "" {
-		// Haul writes sha256=HEX, aria2 sha-256=HEX; anything else goes as
-		// it is, for the other side to say what is wrong with it.
-		o["checksum"] = r.Checksum
-		algo, hex, _ := strings.Cut(r.Checksum, "=")
-		if name, ok := ariaDigest[strings.ToLower(algo)]; ok {
-			o["checksum"] = name + "=" + hex
-		}
+	if !r.Checksum.IsZero() {
+		o["checksum"] = r.Checksum.Aria2()
 	}
 	var headers []string
 	for name, values := range r.Headers {
@@ -194,21 +185,5 @@ func (e *Engine) SetOptions(id string, o downloader.Options) error {
 
 // Stats summarises the remote queue as last read.
 func (e *Engine) Stats() downloader.Stats {
-	var st downloader.Stats
-	for _, s := range e.List() {
-		switch s.State {
-		case downloader.StateActive:
-			st.Active++
-			st.Speed += s.Speed
-		case downloader.StateQueued:
-			st.Queued++
-		case downloader.StatePaused:
-			st.Paused++
-		case downloader.StateCompleted:
-			st.Completed++
-		case downloader.StateFailed:
-			st.Failed++
-		}
-	}
-	return st
+	return downloader.StatsOf(e.List())
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"sync"
 	"time"
@@ -193,13 +194,18 @@ func (e *Engine) poll(ctx context.Context, full bool) error {
 		list[i].Position = i
 	}
 	e.mu.Lock()
+	evs := diff(old, list)
+	if e.global != nil && !maps.Equal(e.global, global[0]) {
+		// Someone changed the remote settings: the window reads them again.
+		evs = append(evs, downloader.Event{Kind: downloader.EventSettings})
+	}
 	e.list, e.stopped, e.global = list, stopped, global[0]
 	subs := make([]*subscriber, 0, len(e.subs))
 	for s := range e.subs {
 		subs = append(subs, s)
 	}
 	e.mu.Unlock()
-	for _, ev := range diff(old, list) {
+	for _, ev := range evs {
 		for _, s := range subs {
 			s.send(ev)
 		}

@@ -83,7 +83,7 @@ func TestEngineDrivesRemoteQueue(t *testing.T) {
 
 	out := filepath.Join(dir, "out")
 	ids, err := e.Add(context.Background(), downloader.Request{URL: web.URL("/f.bin"), Folder: out, Name: "got.bin",
-		Options: downloader.Options{Connections: 2, Checksum: "sha256=" + file.SHA256()}})
+		Options: downloader.Options{Connections: 2, Checksum: mustChecksum(t, "sha256="+file.SHA256())}})
 	if err != nil || len(ids) != 1 || ids[0] == "" {
 		t.Fatalf("Add = %v, %v", ids, err)
 	}
@@ -94,7 +94,7 @@ func TestEngineDrivesRemoteQueue(t *testing.T) {
 	if done.Task.Path() != filepath.Join(out, "got.bin") || done.Task.Size != file.Size || done.Task.URL != web.URL("/f.bin") {
 		t.Errorf("completed snapshot = %+v", done.Task)
 	}
-	if got, err := m.Get(ids[0]); err != nil || got.State != downloader.StateCompleted || got.Options.Checksum == "" {
+	if got, err := m.Get(ids[0]); err != nil || got.State != downloader.StateCompleted || got.Options.Checksum.IsZero() {
 		t.Errorf("remote task = %+v, %v; want completed with its checksum", got, err)
 	}
 
@@ -232,4 +232,13 @@ func TestOnHealth(t *testing.T) {
 	if !errors.Is(e.LastError(), ErrUnreachable) {
 		t.Errorf("LastError = %v", e.LastError())
 	}
+}
+
+func mustChecksum(t *testing.T, s string) downloader.Checksum {
+	t.Helper()
+	c, err := downloader.ParseChecksum(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
