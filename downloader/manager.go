@@ -263,6 +263,9 @@ func (m *Manager) add(req Request) (string, error) {
 		Category:   nameCategory(set.Categories, req.Name, req.URL),
 		AutoFolder: req.Folder == "",
 	}
+	if rec.Mirrors, err = parseMirrors(u.String(), req.Mirrors); err != nil {
+		return "", err
+	}
 	if req.Name != "" {
 		rec.Name, rec.NameFixed = SanitizeName(req.Name), true
 	}

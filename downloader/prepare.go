@@ -122,6 +122,7 @@ func (r *run) create(p *probed) error {
 	t.rec.Size = p.size
 	t.rec.Resumable = p.resumable
 	t.rec.ETag, t.rec.LastModified, t.rec.ContentEncoding = p.etag, p.lastModified, p.encoding
+	t.rec.Digest = p.digest
 	t.setPiecesLocked(initialSegments(p.size))
 	r.url = p.finalURL
 	r.spec = t.rec.rangeSpec()

@@ -84,6 +84,9 @@ type run struct {
 func (t *task) execute(ctx context.Context) error {
 	for restarts := 0; ; restarts++ {
 		err := t.attempt(ctx)
+		if t.failOver(ctx, err) {
+			continue
+		}
 		if classify(err) != classChanged || ctx.Err() != nil || restarts >= maxRestarts {
 			return err
 		}
@@ -108,6 +111,7 @@ func (t *task) resetLocked() {
 	t.rec.Resumable = false
 	t.rec.Segments = nil
 	t.rec.Video = nil
+	t.rec.Digest, t.rec.Verified = nil, false
 	t.pieces = nil
 }
 

@@ -64,6 +64,9 @@ type Request struct {
 	Options
 	// Paused adds the task without starting it.
 	Paused bool
+	// Mirrors are more links of the same file, used when URL stops
+	// working; each is admitted by the same-file check first.
+	Mirrors []string
 }
 
 // Segment is a byte range [Start, End) of the file of which the first Done
@@ -139,6 +142,11 @@ type Snapshot struct {
 	Category Category
 	// AutoFolder: added without a folder; the default or category folder.
 	AutoFolder bool
+	// Mirrors are more links of the same file (see TaskRecord.Mirrors).
+	Mirrors []string
+	// Verification is the checksum the finished file is (or was)
+	// checked against and where it came from; zero when none.
+	Verification Verification
 }
 
 // Path is the full path of the finished file.
