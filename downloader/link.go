@@ -35,6 +35,10 @@ type linkError struct {
 func (e *linkError) Error() string { return e.err.Error() + " (" + e.why + ")" }
 func (e *linkError) Unwrap() error { return e.err }
 
+// Detail is why the link was refused, in English ("3.0 MiB instead of
+// 4.0 MiB"), for front ends that word the rest themselves.
+func (e *linkError) Detail() string { return e.why }
+
 // UserSentence is the refusal as the window and the CLI show it.
 func (e *linkError) UserSentence() string {
 	switch {

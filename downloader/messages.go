@@ -52,7 +52,7 @@ func sentence(err error) string {
 	case errors.Is(err, ErrBrokenRecord):
 		return "This task's saved record is damaged and cannot be resumed. Remove it and add the link again."
 	case errors.Is(err, ErrLinkExpired):
-		return "The link has expired: the server now refuses every connection after sending part of the file. Get a fresh link, then resume."
+		return "The link has expired: the server now refuses every connection after sending part of the file. Give the download a fresh link of the same file (Change link…) and it continues where it stopped."
 	case errors.Is(err, errConnLimit):
 		return "The server allows fewer connections; retrying with fewer."
 	case errors.Is(err, ErrBadResponse):

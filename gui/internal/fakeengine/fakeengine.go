@@ -26,6 +26,8 @@ type Engine struct {
 	Calls []string
 	// SettingsErr, when set, is returned by SetSettings.
 	SettingsErr error
+	// ChangeErr, when set, is returned by ChangeURL.
+	ChangeErr error
 }
 
 // New returns an engine with the given settings and tasks.
@@ -180,5 +182,22 @@ func (e *Engine) SetSettings(s downloader.Settings) error {
 	}
 	e.settings = s
 	e.Calls = append(e.Calls, "settings")
+	return nil
+}
+
+// ChangeURL records "changeurl ID URL" and gives the task the link, or
+// returns ChangeErr when set.
+func (e *Engine) ChangeURL(_ context.Context, id, newURL string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.Calls = append(e.Calls, "changeurl "+id+" "+newURL)
+	if e.ChangeErr != nil {
+		return e.ChangeErr
+	}
+	i := slices.IndexFunc(e.tasks, func(t downloader.Snapshot) bool { return t.ID == id })
+	if i < 0 {
+		return downloader.ErrNotFound
+	}
+	e.tasks[i].URL = newURL
 	return nil
 }
