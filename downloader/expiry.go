@@ -1,6 +1,7 @@
 package downloader
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -54,4 +55,14 @@ func signedLinkExpired(raw string, now time.Time) bool {
 	}
 	exp, ok := signedExpiry(u)
 	return ok && !now.Before(exp)
+}
+
+// expiredSigned turns a refusal (401, 403, 410) of a signed link past its
+// expiry into ErrLinkExpired: the task waits for a fresh link. Any other
+// error is returned as it is.
+func (t *task) expiredSigned(raw string, err error) error {
+	if expiredLink(err) && signedLinkExpired(raw, t.m.clock.Now()) {
+		return fmt.Errorf("%w: %w", ErrLinkExpired, err)
+	}
+	return err
 }

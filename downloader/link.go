@@ -48,6 +48,10 @@ func (e *linkError) UserSentence() string {
 		return "Haul cannot check that this link serves the same file (" + e.why + "); the download keeps its old link."
 	case errors.Is(e.err, ErrLinkExpired):
 		return "That link has expired already (" + e.why + "); the download keeps its old link."
+	case errors.Is(e.err, ErrTaskRunning):
+		return "Pause the download before changing its link."
+	case errors.Is(e.err, ErrVideoLink):
+		return "A video's link cannot be changed: its playlist names every segment. Add the fresh link as a new download."
 	}
 	return Sentence(e.err)
 }
@@ -78,7 +82,7 @@ func (m *Manager) ChangeURL(ctx context.Context, id, newURL string) error {
 		case t.broken:
 			err = fmt.Errorf("task %s: %w", id, ErrBroken)
 		case running:
-			err = fmt.Errorf("change link of %s: %w", id, ErrTaskRunning)
+			err = &linkError{err: ErrTaskRunning, why: "it is running"}
 		}
 	}
 	m.mu.Unlock()
@@ -90,7 +94,7 @@ func (m *Manager) ChangeURL(ctx context.Context, id, newURL string) error {
 	same := t.rec.URL == u.String()
 	t.mu.Unlock()
 	if video {
-		return fmt.Errorf("change link of %s: %w", id, ErrVideoLink)
+		return &linkError{err: ErrVideoLink, why: "an HLS video"}
 	}
 	if same {
 		return nil
@@ -121,7 +125,7 @@ func (m *Manager) admitLink(t *task, newURL string, got sourceCheck) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, running := m.running[t]; running {
-		return fmt.Errorf("change link of %s: %w", t.id, ErrTaskRunning)
+		return &linkError{err: ErrTaskRunning, why: "it started meanwhile"}
 	}
 	t.mu.Lock()
 	t.useLinkLocked(newURL, got)
@@ -149,6 +153,10 @@ func (t *task) useLinkLocked(newURL string, got sourceCheck) {
 		// The new source's validators: If-Range must carry what it sends.
 		t.rec.ETag, t.rec.LastModified = got.etag, got.lastModified
 		t.rec.Resumable = true
+		if t.rec.Digest == nil && t.rec.Options.Checksum == "" {
+			// The new source offers what the old did not.
+			t.rec.Digest = got.digest
+		}
 	}
 	t.rec.URL = newURL
 	t.rec.FinalURL = got.finalURL

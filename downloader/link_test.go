@@ -310,3 +310,38 @@ func TestSampleRangesSpreadInsideDoneBytes(t *testing.T) {
 		t.Errorf("samples not spread: last at %d", got[len(got)-1].Start)
 	}
 }
+
+// A signed link past its expiry that is refused waits for a fresh link
+// even before any byte arrived; an unsigned one refused so fails.
+func TestSignedLinkPastExpiryWaits(t *testing.T) {
+	srv := testserver.New(testserver.WithFile("/f.bin", testserver.File{Size: 1 << 20, Seed: 1612}),
+		testserver.WithFail5xx(1<<30, http.StatusForbidden))
+	defer srv.Close()
+	m := openTest(t, newMemStore(), t.TempDir(), nil)
+	signed := ftAdd(t, m, Request{URL: srv.URL("/f.bin") + "?X-Amz-Date=20200101T000000Z&X-Amz-Expires=60&X-Amz-Signature=ab"})
+	waitFreshLink(t, m, signed)
+	plain := ftAdd(t, m, Request{URL: srv.URL("/f.bin")})
+	if s := ftEnd(t, m, plain); s.State != StateFailed || s.ErrorKind != KindForbidden {
+		t.Errorf("unsigned link: %s %q (%q)", s.State, s.ErrorKind, s.Error)
+	}
+}
+
+// The link of a running download, or of a video, is not changed; each
+// refusal is a sentence.
+func TestChangeLinkRefusedWhileRunningOrVideo(t *testing.T) {
+	srv := testserver.New(testserver.WithFile("/f.bin", testserver.File{Size: 8 << 20, Seed: 1613}), testserver.WithPerConnRate(1<<20))
+	defer srv.Close()
+	m := openTest(t, newMemStore(), t.TempDir(), nil)
+	id := ftAdd(t, m, Request{URL: srv.URL("/f.bin")})
+	waitProgress(t, m, id, 1<<10)
+	err := m.ChangeURL(context.Background(), id, srv.URL("/f.bin")+"?fresh")
+	if !errors.Is(err, ErrTaskRunning) || Sentence(err) != "Pause the download before changing its link." {
+		t.Errorf("running: %v / %q", err, Sentence(err))
+	}
+	if err := m.ChangeURL(context.Background(), id, "ftp://x/y"); !errors.Is(err, ErrBadURL) {
+		t.Errorf("ftp link: %v", err)
+	}
+	if err := m.ChangeURL(context.Background(), "nope", srv.URL("/f.bin")); !errors.Is(err, ErrNotFound) {
+		t.Errorf("no task: %v", err)
+	}
+}

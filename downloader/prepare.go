@@ -33,7 +33,7 @@ func (r *run) probe() (*probed, error) {
 			continue
 		}
 		if !r.backoff(err, attempt) {
-			return nil, err
+			return nil, r.t.expiredSigned(raw, err)
 		}
 	}
 }

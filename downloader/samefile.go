@@ -31,6 +31,7 @@ type sourceCheck struct {
 	known              bool // the source sent a validator
 	fresh              bool // no byte on disk yet: nothing to compare with
 	how                string
+	digest             *Verification // a whole-file checksum in its headers
 }
 
 // checkSameFile asks raw for one byte (learning its total and
@@ -42,6 +43,7 @@ type sourceCheck struct {
 func (t *task) checkSameFile(ctx context.Context, raw string) (sourceCheck, error) {
 	t.mu.Lock()
 	size, etag, lm, name := t.rec.Size, t.rec.ETag, t.rec.LastModified, t.rec.Name
+	digest := t.rec.Digest
 	segs := slices.Clone(t.rec.Segments)
 	part := filepath.Join(t.rec.Folder, t.rec.Name+partSuffix)
 	hdr := t.rec.Options.Headers.Clone()
@@ -60,6 +62,14 @@ func (t *task) checkSameFile(ctx context.Context, raw string) (sourceCheck, erro
 	}
 	if size >= 0 && got.size != size {
 		return got, &linkError{err: ErrDifferentFile, why: fmt.Sprintf("%s instead of %s", FormatBytes(got.size), FormatBytes(size))}
+	}
+	if digest != nil && got.digest != nil && digest.Algo == got.digest.Algo {
+		// Both publish a checksum of the whole file: it decides.
+		if digest.Sum != got.digest.Sum {
+			return got, &linkError{err: ErrDifferentFile, why: "its " + digest.AlgoName() + " checksum differs"}
+		}
+		got.how = "same size and " + digest.AlgoName() + " checksum"
+		return got, nil
 	}
 	switch {
 	case etag != "" && got.etag != "" && etag == got.etag:
@@ -144,6 +154,7 @@ func (s sampler) fetch(off, n int64) ([]byte, sourceCheck, error) {
 	got.finalURL = final.String()
 	got.etag, got.lastModified = resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
 	got.known = got.etag != "" || got.lastModified != ""
+	got.digest = digestOf(resp)
 	switch resp.StatusCode {
 	case http.StatusPartialContent:
 	case http.StatusOK:

@@ -3,10 +3,13 @@ package rpc
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -50,22 +53,31 @@ func reprDigest(t *testing.T, f testserver.File) http.Header {
 	return http.Header{"Repr-Digest": {"sha-256=:" + base64.StdEncoding.EncodeToString(sum[:]) + ":"}}
 }
 
+// linkServers serves f (with its Repr-Digest) at a's /a.bin, paced so
+// it can expire mid-way, and at other's /fresh.bin without an ETag (a
+// fresh link on another CDN), beside /other.bin, another file of the
+// same size without validators. Stalls end fast so an expiry shows soon.
+func linkServers(t *testing.T, seed uint64) (f testserver.File, a, other *testserver.Server) {
+	old := downloader.StallTimeout
+	downloader.StallTimeout = 300 * time.Millisecond
+	t.Cleanup(func() { downloader.StallTimeout = old })
+	f = testserver.File{Size: 6 << 20, Seed: seed}
+	f.Header = reprDigest(t, f)
+	a = testserver.New(testserver.WithFile("/a.bin", f), testserver.WithPerConnRate(1<<20))
+	t.Cleanup(a.Close)
+	other = testserver.New(
+		testserver.WithFile("/other.bin", testserver.File{Size: f.Size, Seed: seed + 1, NoETag: true, NoLastModified: true}),
+		testserver.WithFile("/fresh.bin", testserver.File{Size: f.Size, Seed: f.Seed, NoETag: true}))
+	t.Cleanup(other.Close)
+	return f, a, other
+}
+
 // Issue 16 over aria2's RPC: addUri with two URIs (link and mirror), a
 // link that expires reads as paused with the sentence, changeUri to a
 // different file is refused, changeUri to the same file answers
 // [deleted, added], unpause continues, and tellStatus says verified.
 func TestChangeURIOverRPC(t *testing.T) {
-	old := downloader.StallTimeout
-	downloader.StallTimeout = 300 * time.Millisecond
-	t.Cleanup(func() { downloader.StallTimeout = old })
-	f := testserver.File{Size: 6 << 20, Seed: 1606}
-	f.Header = reprDigest(t, f)
-	a := testserver.New(testserver.WithFile("/a.bin", f), testserver.WithPerConnRate(1<<20))
-	defer a.Close()
-	other := testserver.New(
-		testserver.WithFile("/other.bin", testserver.File{Size: f.Size, Seed: 1607, NoETag: true, NoLastModified: true}),
-		testserver.WithFile("/fresh.bin", testserver.File{Size: f.Size, Seed: f.Seed, NoETag: true}))
-	defer other.Close()
+	f, a, other := linkServers(t, 1606)
 	dir := t.TempDir()
 	m := openManager(t, newMemStore(), dir)
 	s := startTest(t, m, nil)
@@ -142,5 +154,65 @@ func TestDigestMismatchOverRPC(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(dir); len(left) != 0 {
 		t.Errorf("files left: %v", left)
+	}
+}
+
+// TestNpmAria2ClientLinks is TestChangeURIOverRPC through the unmodified
+// npm aria2 client (rpc/jsclient/links.js).
+func TestNpmAria2ClientLinks(t *testing.T) {
+	node, script := nodeClient(t)
+	script = filepath.Join(filepath.Dir(script), "links.js")
+	f, a, other := linkServers(t, 1614)
+	dir := t.TempDir()
+	m := openManager(t, newMemStore(), t.TempDir())
+	secret := NewSecret()
+	s := startTest(t, m, func(c *Config) { c.Secret = secret })
+
+	// The link expires once a MiB is down, whichever task the client made.
+	events, stop := m.Subscribe()
+	defer stop()
+	expired := make(chan struct{})
+	go func() {
+		defer close(expired)
+		for ev := range events {
+			if ev.Task.URL == a.URL("/a.bin") && ev.Task.Done >= 1<<20 {
+				a.Set(testserver.WithFail5xx(1<<30, http.StatusForbidden), testserver.WithPerConnRate(1))
+				return
+			}
+		}
+	}()
+	line := runNode(t, node, script, "--port", strconv.Itoa(s.Port()), "--secret", secret, "--dir", dir,
+		"--link", a.URL("/a.bin"), "--mirror", other.URL("/fresh.bin")+"?m=1",
+		"--other", other.URL("/other.bin"), "--fresh", other.URL("/fresh.bin"))
+	stop()
+	<-expired
+	var sum struct {
+		URIs          []string `json:"uris"`
+		DropMirror    []int    `json:"dropMirror"`
+		PausedStatus  string   `json:"pausedStatus"`
+		PausedMessage string   `json:"pausedMessage"`
+		Refused       string   `json:"refused"`
+		Changed       []int    `json:"changed"`
+		Status        string   `json:"status"`
+		Verified      string   `json:"verified"`
+		Path          string   `json:"path"`
+	}
+	if err := json.Unmarshal([]byte(line), &sum); err != nil {
+		t.Fatalf("summary %q: %v", line, err)
+	}
+	if strings.Join(sum.URIs, ",") != "used,waiting" || !slices.Equal(sum.DropMirror, []int{1, 0}) || !slices.Equal(sum.Changed, []int{1, 1}) {
+		t.Errorf("uris %v, changeUri answers %v and %v", sum.URIs, sum.DropMirror, sum.Changed)
+	}
+	if sum.PausedStatus != "paused" || !strings.Contains(sum.PausedMessage, "The link has expired") {
+		t.Errorf("expired link read as %q %q", sum.PausedStatus, sum.PausedMessage)
+	}
+	if !strings.Contains(sum.Refused, "That link leads to a different file") {
+		t.Errorf("refusal %q", sum.Refused)
+	}
+	if sum.Status != "complete" || sum.Verified != "sha-256 from the server" {
+		t.Errorf("status %q verified %q", sum.Status, sum.Verified)
+	}
+	if got := fileSHA256(t, sum.Path); got != f.SHA256() {
+		t.Errorf("SHA-256 %s, want %s", got, f.SHA256())
 	}
 }
