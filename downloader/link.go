@@ -24,6 +24,8 @@ var (
 	ErrTaskRunning = errors.New("the download is running")
 	// ErrVideoLink: a video's playlist link is not changed here.
 	ErrVideoLink = errors.New("a video's link cannot be changed")
+	// ErrTaskComplete: a finished download needs no new link.
+	ErrTaskComplete = errors.New("the download is complete")
 )
 
 // linkError is a refused link change in a sentence a user can act on.
@@ -50,6 +52,8 @@ func (e *linkError) UserSentence() string {
 		return "That link has expired already (" + e.why + "); the download keeps its old link."
 	case errors.Is(e.err, ErrTaskRunning):
 		return "Pause the download before changing its link."
+	case errors.Is(e.err, ErrTaskComplete):
+		return "The download is complete; it needs no new link."
 	case errors.Is(e.err, ErrVideoLink):
 		return "A video's link cannot be changed: its playlist names every segment. Add the fresh link as a new download."
 	}
@@ -66,7 +70,7 @@ func (e *linkError) UserSentence() string {
 // resumes it.
 //
 // Errors: ErrNotFound; ErrBadURL; ErrTaskRunning (pause first);
-// ErrVideoLink for HLS tasks; ErrBroken; a *linkError wrapping
+// ErrTaskComplete; ErrVideoLink for HLS tasks; ErrBroken; a *linkError wrapping
 // ErrDifferentFile, ErrCannotCompare or ErrLinkExpired, whose Sentence
 // says why; network and status errors of the check itself.
 func (m *Manager) ChangeURL(ctx context.Context, id, newURL string) error {
@@ -92,7 +96,11 @@ func (m *Manager) ChangeURL(ctx context.Context, id, newURL string) error {
 	t.mu.Lock()
 	video := t.rec.Video != nil
 	same := t.rec.URL == u.String()
+	complete := t.rec.State == StateCompleted
 	t.mu.Unlock()
+	if complete {
+		return &linkError{err: ErrTaskComplete, why: "nothing is left to download"}
+	}
 	if video {
 		return &linkError{err: ErrVideoLink, why: "an HLS video"}
 	}

@@ -345,3 +345,32 @@ func TestChangeLinkRefusedWhileRunningOrVideo(t *testing.T) {
 		t.Errorf("no task: %v", err)
 	}
 }
+
+// A video (HLS) keeps its playlist link, and a finished download needs
+// none: both refusals are sentences.
+func TestChangeLinkRefusedForVideoOrComplete(t *testing.T) {
+	srv := testserver.New()
+	defer srv.Close()
+	set := srv.AddHLS("s", testserver.HLSOptions{Segments: 3})
+	m := openTest(t, newMemStore(), t.TempDir(), nil)
+	s := addVideo(t, m, Request{URL: set.URL()})
+	if s.State != StateCompleted || s.Kind != KindVideo {
+		t.Fatalf("video: %s %s", s.State, s.Kind)
+	}
+	// Completed first; a video that stopped mid-way is refused likewise
+	// (the video check follows the completion check).
+	err := m.ChangeURL(context.Background(), s.ID, set.URL()+"?fresh")
+	if !errors.Is(err, ErrTaskComplete) || !strings.HasPrefix(Sentence(err), "The download is complete") {
+		t.Errorf("complete: %v / %q", err, Sentence(err))
+	}
+	m.mu.Lock()
+	tk := m.tasks[s.ID]
+	m.mu.Unlock()
+	tk.mu.Lock()
+	tk.rec.State = StatePaused
+	tk.mu.Unlock()
+	err = m.ChangeURL(context.Background(), s.ID, set.URL()+"?fresh")
+	if !errors.Is(err, ErrVideoLink) || !strings.HasPrefix(Sentence(err), "A video's link cannot be changed") {
+		t.Errorf("video: %v / %q", err, Sentence(err))
+	}
+}

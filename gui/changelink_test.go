@@ -133,7 +133,7 @@ func TestDetailsVerification(t *testing.T) {
 // HAUL_SCREENSHOT_VERIFIED; skipped otherwise.
 func TestLinkScreenshots(t *testing.T) {
 	link, verified := os.Getenv("HAUL_SCREENSHOT_CHANGELINK"), os.Getenv("HAUL_SCREENSHOT_VERIFIED")
-	if link == "" && verified == "" {
+	if link == "" && verified == "" && os.Getenv("HAUL_SCREENSHOT_WAITING") == "" {
 		t.Skip("set HAUL_SCREENSHOT_CHANGELINK / HAUL_SCREENSHOT_VERIFIED to render them")
 	}
 	done := task("done", downloader.StateCompleted, 1)
@@ -150,11 +150,42 @@ func TestLinkScreenshots(t *testing.T) {
 		u.Click(1, 0)
 		writePNG(t, verified, u.Window().Canvas())
 	}
+	if waiting := os.Getenv("HAUL_SCREENSHOT_WAITING"); waiting != "" {
+		u.Window().Resize(fyne.NewSize(1100, 680))
+		u.Click(0, 0)
+		writePNG(t, waiting, u.Window().Canvas())
+	}
 	if link != "" {
 		u.Window().Resize(fyne.NewSize(1100, 680))
 		u.Click(0, 0)
 		test.Tap(u.DetailsChangeLink())
 		u.ChangeLink().Entry.SetText("https://mirror.example.org/ubuntu/24.04/ubuntu-24.04.1-desktop-amd64.iso")
 		writePNG(t, link, u.Window().Canvas())
+	}
+}
+
+// Several links with "these are mirrors" ticked add one download with
+// the others as its mirrors; the choice shows only for several links.
+func TestAddDialogMirrors(t *testing.T) {
+	u, eng := open(t)
+	shortcut(u, fyne.KeyN)
+	f, check := u.AddForm(), u.AddMirrors()
+	f.URLs.SetText("https://a.example.org/x.iso")
+	if check.Visible() {
+		t.Error("the mirrors choice shows for one link")
+	}
+	f.URLs.SetText("https://a.example.org/x.iso\nhttps://b.example.org/x.iso\nhttps://c.example.org/x.iso")
+	if !check.Visible() {
+		t.Fatal("no mirrors choice for three links")
+	}
+	check.SetChecked(true)
+	if !strings.HasPrefix(f.Summary.Text, "1 download from 3 mirrors.") {
+		t.Errorf("summary %q", f.Summary.Text)
+	}
+	test.Tap(f.OK)
+	reqs := eng.Requests()
+	if len(reqs) != 1 || reqs[0].URL != "https://a.example.org/x.iso" ||
+		strings.Join(reqs[0].Mirrors, " ") != "https://b.example.org/x.iso https://c.example.org/x.iso" {
+		t.Errorf("requests %+v", reqs)
 	}
 }

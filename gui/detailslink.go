@@ -31,22 +31,26 @@ func (d *detailsPane) verifiedRow() fyne.CanvasObject {
 // showLink updates the button and the row for s.
 func (d *detailsPane) showLink(s *downloader.Snapshot) {
 	d.shown = *s
-	if d.changeable != nil && d.changeable(s) {
-		d.changeLink.Show()
-		if s.Phase == downloader.PhaseWaitingLink {
-			d.changeLink.Importance = widget.HighImportance
-		} else {
-			d.changeLink.Importance = widget.MediumImportance
-		}
-		d.changeLink.Refresh()
-	} else {
-		d.changeLink.Hide()
-	}
+	show := d.changeable != nil && d.changeable(s)
 	imp := widget.MediumImportance
-	if s.Verification.Verified {
-		imp = widget.SuccessImportance
+	if s.Phase == downloader.PhaseWaitingLink {
+		imp = widget.HighImportance
 	}
-	setLabel(d.verified, verificationText(s), imp)
+	if show != d.changeLink.Visible() || imp != d.changeLink.Importance {
+		d.changeLink.Importance = imp
+		if show {
+			d.changeLink.Show()
+		} else {
+			d.changeLink.Hide()
+		}
+		// The header row grows or shrinks with the button: lay it out again.
+		d.content.Refresh()
+	}
+	vimp := widget.MediumImportance
+	if s.Verification.Verified {
+		vimp = widget.SuccessImportance
+	}
+	setLabel(d.verified, verificationText(s), vimp)
 }
 
 // verificationText is the Verification row: how the file was or will be

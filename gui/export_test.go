@@ -152,3 +152,11 @@ func (u *UI) DetailsChangeLink() *widget.Button { return u.details.changeLink }
 
 // DetailsVerification is the details pane's Verification row.
 func (u *UI) DetailsVerification() string { return u.details.verified.Text }
+
+// AddMirrors is the add dialog's "these are mirrors" choice, or nil.
+func (u *UI) AddMirrors() *widget.Check {
+	if u.add == nil {
+		return nil
+	}
+	return u.add.mirrors
+}
