@@ -32,6 +32,7 @@ func (r *run) checkpoint() error {
 		t.logLocked("Could not save progress: " + err.Error())
 		t.mu.Unlock()
 	}
+	r.startMirrors()
 	return nil
 }
 

@@ -374,3 +374,39 @@ func TestChangeLinkRefusedForVideoOrComplete(t *testing.T) {
 		t.Errorf("video: %v / %q", err, Sentence(err))
 	}
 }
+
+// Issue 16 item 3: requests spread over the link and the mirrors that
+// pass the same-file check; a mirror with another file of the same size
+// is dropped after its samples, never used; when the link expires
+// mid-way the run goes on from a mirror without stopping.
+func TestMirrorsShareTheDownload(t *testing.T) {
+	ftShortStall(t, 300*time.Millisecond)
+	f := testserver.File{Size: 16 << 20, Seed: 1616}
+	a := testserver.New(testserver.WithFile("/a.bin", f), testserver.WithPerConnRate(512<<10))
+	defer a.Close()
+	g := f
+	g.NoETag = true // another CDN: the samples decide
+	b := testserver.New(testserver.WithFile("/b.bin", g), testserver.WithPerConnRate(512<<10))
+	defer b.Close()
+	bad := testserver.New(testserver.WithFile("/c.bin", testserver.File{Size: f.Size, Seed: 1617, NoETag: true, NoLastModified: true}))
+	defer bad.Close()
+	m := openTest(t, newMemStore(), t.TempDir(), nil)
+	id := ftAdd(t, m, Request{URL: a.URL("/a.bin"), Mirrors: []string{bad.URL("/c.bin"), b.URL("/b.bin")}, Options: Options{Connections: 6}})
+	logged := func(sub string) func() bool {
+		return func() bool { s, _ := m.Get(id); return ftLogHas(s, sub) || s.State != StateActive }
+	}
+	waitFor(t, m, ftGuard, "the mirror admitted", logged("downloading from it too"))
+	waitFor(t, m, ftGuard, "bytes from the mirror", func() bool { s, _ := m.Get(id); return b.Stats().BytesServed > 1<<20 || s.State != StateActive })
+	expireNow(a)
+	s := ftEnd(t, m, id)
+	ftWantFile(t, s, f)
+	if !ftLogHas(s, "goes on from the mirror") || !ftLogHas(s, "was dropped") {
+		t.Errorf("log %q", ftLog(s))
+	}
+	if served := bad.Stats().BytesServed; served > maxSamples*sampleSize+1 {
+		t.Errorf("the mirror with another file served %d bytes, more than the samples", served)
+	}
+	if s.URL != b.URL("/b.bin") {
+		t.Errorf("URL %q, want the mirror that took over", s.URL)
+	}
+}

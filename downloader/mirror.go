@@ -64,7 +64,7 @@ func (t *task) failOver(ctx context.Context, cause error) bool {
 		t.mu.Lock()
 		if err != nil {
 			t.rec.Mirrors = removeMirror(t.rec.Mirrors, next)
-			t.logLocked("The mirror " + RedactURL(next) + " was dropped: " + Sentence(err))
+			t.logLocked(mirrorDropped(next, err))
 			t.mu.Unlock()
 			continue
 		}

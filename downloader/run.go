@@ -77,6 +77,8 @@ type run struct {
 
 	// video is the HLS plan of a video task (hlstask.go); nil for a file.
 	video *videoRun
+	// mirrors are the admitted mirrors requests spread over (mirrorsources.go).
+	mirrors mirrorSet
 }
 
 // execute runs the task to completion. A remote change restarts it from
