@@ -410,3 +410,52 @@ func TestMirrorsShareTheDownload(t *testing.T) {
 		t.Errorf("URL %q, want the mirror that took over", s.URL)
 	}
 }
+
+// Issue 16 item 2: downloading the same file again (same name, as the
+// browser hands it over) gives the waiting download its fresh link; a
+// different file of that name becomes a download of its own.
+func TestSameFileAgainSuppliesFreshLink(t *testing.T) {
+	ftShortStall(t, 300*time.Millisecond)
+	f := testserver.File{Size: 6 << 20, Seed: 1618}
+	old := testserver.New(testserver.WithFile("/a.bin", f), testserver.WithPerConnRate(1<<20))
+	defer old.Close()
+	g := f
+	g.NoETag = true
+	fresh := testserver.New(testserver.WithFile("/fresh/a.bin", g),
+		testserver.WithFile("/other/a.bin", testserver.File{Size: f.Size, Seed: 1619, NoETag: true, NoLastModified: true}))
+	defer fresh.Close()
+	m := openTest(t, newMemStore(), t.TempDir(), nil)
+	id := ftAdd(t, m, Request{URL: old.URL("/a.bin"), Options: Options{Connections: 4}})
+	waitProgress(t, m, id, 1<<20)
+	expireNow(old)
+	waitFreshLink(t, m, id)
+
+	other := ftAdd(t, m, Request{URL: fresh.URL("/other/a.bin")})
+	if other != id {
+		t.Fatalf("the same name was not offered to the waiting download: %s", other)
+	}
+	waitFor(t, m, ftGuard, "the other file added on its own", func() bool { return len(m.List()) == 2 })
+	for _, s := range m.List() {
+		if s.ID != id {
+			ftEnd2(t, m, s.ID) // its part file must be gone before ftWantFile looks
+		}
+	}
+	if s, _ := m.Get(id); s.State != StatePaused || !ftLogHas(s, "was not used") {
+		t.Errorf("waiting download after another file: %s, log %q", s.State, ftLog(s))
+	}
+	if got := ftAdd(t, m, Request{URL: fresh.URL("/fresh/a.bin")}); got != id {
+		t.Fatalf("fresh link went to %s, not the waiting download %s", got, id)
+	}
+	ftWantFile(t, ftEnd2(t, m, id), f)
+}
+
+// ftEnd2 waits for the end of a task that may still be paused when asked.
+func ftEnd2(t *testing.T, m *Manager, id string) Snapshot {
+	t.Helper()
+	var s Snapshot
+	waitFor(t, m, ftGuard, "the end", func() bool {
+		s, _ = m.Get(id)
+		return s.State == StateCompleted || s.State == StateFailed
+	})
+	return s
+}

@@ -247,8 +247,9 @@ func (m *Manager) add(req Request) (string, error) {
 	if folder == "" {
 		folder = set.Folder
 	}
-	if abs, err := filepath.Abs(folder); err == nil {
-		folder = abs
+	folder = absFolder(folder)
+	if id, ok := m.freshLinkFor(req, u, folder); ok {
+		return id, nil
 	}
 	rec := TaskRecord{
 		Version: RecordVersion,

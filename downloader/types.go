@@ -67,6 +67,9 @@ type Request struct {
 	// Mirrors are more links of the same file, used when URL stops
 	// working; each is admitted by the same-file check first.
 	Mirrors []string
+	// own: added as a download of its own, not offered to one waiting
+	// for a fresh link (freshlink.go).
+	own bool
 }
 
 // Segment is a byte range [Start, End) of the file of which the first Done
