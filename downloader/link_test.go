@@ -76,6 +76,7 @@ func TestChangeLinkAfterExpiry(t *testing.T) {
 	s = ftEnd(t, m, id)
 	ftWantFile(t, s, f)
 	served := fresh.Stats().BytesServed
+	t.Logf("after the change: %d bytes served, %d were missing", served, missing)
 	if limit := missing + maxSamples*sampleSize + 1; served > limit {
 		t.Errorf("the fresh link served %d bytes; missing were %d, samples at most %d", served, missing, limit-missing)
 	}
