@@ -35,6 +35,8 @@ type getOptions struct {
 	headers                          headerFlags
 	urls                             []string
 	quiet                            bool
+	mirrors                          urlList // more links of the one file
+	replaces                         string  // the earlier link the URL replaces
 }
 
 func parseGet(args []string, stderr io.Writer) (*getOptions, error) {
@@ -56,6 +58,8 @@ func parseGet(args []string, stderr io.Writer) (*getOptions, error) {
 	fs.BoolVar(&o.quiet, "q", false, "print only errors and the final result")
 	fs.StringVar(&o.variant, "variant", "", "video variant of an HLS link: best, worst or a height like 720p (default best)")
 	fs.StringVar(&o.remux, "remux", "", "convert a finished MPEG-TS video to `mp4` with ffmpeg (stream copy) when ffmpeg is installed")
+	fs.Var(&o.mirrors, "mirror", "another `URL` of the same file (repeatable); used when a link stops working")
+	fs.StringVar(&o.replaces, "replaces", "", "give the earlier download of `OLD_URL` the new URL, if it is the same file")
 	// Flags may come after URLs too: parse, take a URL, parse the rest.
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -82,7 +86,7 @@ func parseGet(args []string, stderr io.Writer) (*getOptions, error) {
 	case o.jobs < 0 || o.jobs > 100:
 		return nil, errors.New("-j must be between 1 and 100")
 	}
-	return o, nil
+	return o, o.checkLinkFlags()
 }
 
 // requests turns the flags into engine requests.
@@ -117,9 +121,10 @@ func (o *getOptions) requests() ([]downloader.Request, error) {
 			return nil, err
 		}
 		reqs[i] = downloader.Request{
-			URL:    u,
-			Folder: dir,
-			Name:   o.name,
+			URL:     u,
+			Folder:  dir,
+			Name:    o.name,
+			Mirrors: o.mirrors,
 			Options: downloader.Options{
 				Connections: o.conns,
 				SpeedLimit:  limit,
@@ -179,6 +184,12 @@ func Get(args []string, stdout, stderr io.Writer) int {
 	events, unsubscribe := m.Subscribe()
 	defer unsubscribe()
 
+	if o.replaces != "" {
+		if err := replaceLink(ctx, m, o.replaces, reqs[0]); err != nil {
+			fmt.Fprintln(stderr, "haul get:", err)
+			return ExitFailed
+		}
+	}
 	ids, already, err := enqueue(ctx, m, reqs)
 	if err != nil {
 		fmt.Fprintln(stderr, "haul get:", err)
@@ -331,7 +342,7 @@ func summarize(stdout, stderr io.Writer, m *downloader.Manager, ids, already []s
 		}
 		switch s.State {
 		case downloader.StateCompleted:
-			fmt.Fprintln(stdout, tr("Saved {{.Path}} ({{.Size}})", map[string]any{"Path": s.Path(), "Size": downloader.FormatBytes(s.Size)}))
+			fmt.Fprintln(stdout, savedLine(s))
 		case downloader.StatePaused:
 			// Paused with its bytes kept (a full disk): not a failure,
 			// though not done either; the sentence says how to go on.
@@ -340,7 +351,10 @@ func summarize(stdout, stderr io.Writer, m *downloader.Manager, ids, already []s
 			if msg == "" {
 				msg = tr("Stopped before it finished.")
 			}
-			fmt.Fprintln(stderr, tr("Paused {{.URL}}: {{.Error}}", map[string]any{"URL": s.URL, "Error": msg}))
+			fmt.Fprintln(stderr, tr("Paused {{.URL}}: {{.Error}}", map[string]any{"URL": downloader.RedactURL(s.URL), "Error": msg}))
+			if s.ErrorKind == downloader.KindLinkExpired {
+				fmt.Fprintln(stderr, tr("Give it a fresh link: haul get --replaces OLD_URL NEW_URL"))
+			}
 		default:
 			status = ExitFailed
 			msg := s.Error

@@ -25,5 +25,6 @@ func (r *run) checkpoint() error {
 		t.logLocked("Could not save progress: " + err.Error())
 		t.mu.Unlock()
 	}
+	r.startMirrors() // mirrors are checked once some bytes are durable (mirrors.go)
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/hex"
 	"fmt"
 	"hash"
@@ -29,6 +30,7 @@ var checksumAlgos = map[string]struct {
 	size int
 }{
 	"sha256": {sha256.New, sha256.Size},
+	"sha512": {sha512.New, sha512.Size},
 	"sha1":   {sha1.New, sha1.Size},
 	"md5":    {md5.New, md5.Size},
 }

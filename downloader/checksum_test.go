@@ -40,7 +40,7 @@ func TestParseChecksum(t *testing.T) {
 		{"md5=" + helloSHA256, "", "", true},
 		{"sha256=" + helloSHA256[:63] + "g", "", "", true},
 		{"sha256=", "", "", true},
-		{"sha512=" + helloSHA256 + helloSHA256, "", "", true},
+		{"blake3=" + helloSHA256 + helloSHA256, "", "", true},
 		{"crc32=deadbeef", "", "", true},
 		{"=abc", "", "", true},
 		{"deadbeef", "", "", true},

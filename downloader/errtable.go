@@ -96,7 +96,7 @@ var errorTable = []errorRow{
 		return "This is not a valid http or https link: " + detail(err) + "."
 	}},
 	{sentinels: []error{ErrLinkExpired}, class: classNetwork, kind: KindLinkExpired,
-		say: said("The link has expired: the server now refuses every connection after sending part of the file. Get a fresh link, then resume.")},
+		say: said("The link has expired: the server now refuses every connection after sending part of the file. Give the download a fresh link of the same file (Change link…) and it continues where it stopped.")},
 
 	// The partial file and the task's record.
 	{sentinels: []error{ErrPartMissing}, class: classNetwork, kind: KindFileSystem,
@@ -148,6 +148,10 @@ var errorTable = []errorRow{
 	// Options and settings a caller got wrong; they reach a task only
 	// through a bug, and retrying would not fix them.
 	{sentinels: []error{ErrNotFound, ErrBadOption, ErrBadSettings, ErrBadProxy, ErrBadRate, ErrBadPattern, ErrTooManyPatternLinks, ErrBadChecksum},
+		class: classFatal, kind: KindUnclassified},
+	// A refused link change (ChangeURL); it never fails a task, and the
+	// *linkError that wraps it carries the sentence (link.go).
+	{sentinels: []error{ErrDifferentFile, ErrCannotCompare, ErrTaskRunning, ErrTaskComplete, ErrVideoLink},
 		class: classFatal, kind: KindUnclassified},
 
 	// A broken exchange, not a verdict on the file: the network's fault.

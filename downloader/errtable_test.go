@@ -44,7 +44,7 @@ func TestErrorTable(t *testing.T) {
 		"ErrBadSettings":         {classFatal, KindUnclassified, "Download failed: op: invalid settings."},                                                                          // was classNetwork, was KindNetwork
 		"ErrBroken":              {classNetwork, KindBroken, "This task's saved record is damaged and cannot be resumed. Remove it and add the link again."},                        // sentence was generic
 		"ErrDiskFull":            {classDisk, KindDiskFull, "The disk is full. Free some space, then resume: nothing downloaded so far is lost."},
-		"ErrLinkExpired":         {classNetwork, KindLinkExpired, "The link has expired: the server now refuses every connection after sending part of the file. Get a fresh link, then resume."},
+		"ErrLinkExpired":         {classNetwork, KindLinkExpired, "The link has expired: the server now refuses every connection after sending part of the file. Give the download a fresh link of the same file (Change link…) and it continues where it stopped."},
 		"ErrBadRate":             {classFatal, KindUnclassified, "Download failed: op: speed must look like 500K, 2M or 1.5MiB."}, // was classNetwork, was KindNetwork
 		"ErrBadPattern":          {classFatal, KindUnclassified, "Download failed: op: bad link pattern."},                        // was classNetwork, was KindNetwork
 		"errCanceled":            {classStopped, KindCanceled, "Canceled. Resume to download it again from the start."},           // was classNetwork

@@ -19,7 +19,6 @@ func (r *run) finish() error {
 	t.mu.Lock()
 	size := t.rec.Size
 	done := doneBytes(t.segmentsLocked())
-	sum := t.rec.Options.Checksum
 	t.mu.Unlock()
 	if size < 0 {
 		// Unknown length: the stream's end decided the size.
@@ -46,16 +45,8 @@ func (r *run) finish() error {
 		return fmt.Errorf("close part file: %w", cerr)
 	}
 	r.file = nil
-	if !sum.IsZero() {
-		if err := verifyFile(t.m.fs, r.part, sum); err != nil {
-			// Bad bytes are never kept under the final name, nor resumed
-			// from: drop them so a resume downloads afresh.
-			_ = t.m.fs.Remove(r.part)
-			t.mu.Lock()
-			t.resetLocked()
-			t.mu.Unlock()
-			return err
-		}
+	if err := r.verify(); err != nil {
+		return err
 	}
 	return r.rename()
 }

@@ -252,8 +252,9 @@ func (m *Manager) add(req Request) (string, error) {
 	if folder == "" {
 		folder = set.Folder
 	}
-	if abs, err := filepath.Abs(folder); err == nil {
-		folder = abs
+	folder = absFolder(folder)
+	if id, ok := m.freshLinkFor(req, u, folder); ok {
+		return id, nil
 	}
 	rec := TaskRecord{
 		Version: RecordVersion,
@@ -267,6 +268,9 @@ func (m *Manager) add(req Request) (string, error) {
 		// Until the probe tells the media type, the name decides.
 		Category:   nameCategory(set.Categories, req.Name, req.URL),
 		AutoFolder: req.Folder == "",
+	}
+	if rec.Mirrors, err = parseMirrors(u.String(), req.Mirrors); err != nil {
+		return "", err
 	}
 	if req.Name != "" {
 		rec.Name, rec.NameFixed = SanitizeName(req.Name), true

@@ -32,7 +32,7 @@ func (r *run) probe() (*probed, error) {
 			continue
 		}
 		if !r.backoff(err, attempt) {
-			return nil, err
+			return nil, r.t.expiredSigned(raw, err)
 		}
 	}
 }
@@ -150,6 +150,7 @@ func (r *run) recordPlan(p *probed) error {
 	t.rec.Size = p.size
 	t.rec.Resumable = p.resumable
 	t.rec.ETag, t.rec.LastModified, t.rec.ContentEncoding = p.etag, p.lastModified, p.encoding
+	t.rec.Digest = p.digest
 	t.setPiecesLocked(initialSegments(p.size))
 	r.url = p.finalURL
 	r.spec = t.rec.rangeSpec()

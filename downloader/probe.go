@@ -19,10 +19,11 @@ type probed struct {
 	resumable    bool  // the server answered 206 to bytes=0-
 	etag         string
 	lastModified string
-	encoding     string // Content-Encoding, "" = identity
-	name         string // suggested by the server or URL, unsanitised
-	mediaType    string // Content-Type without parameters, lower case
-	playlist     bool   // the answer is an HLS playlist: a video task
+	encoding     string        // Content-Encoding, "" = identity
+	name         string        // suggested by the server or URL, unsanitised
+	mediaType    string        // Content-Type without parameters, lower case
+	playlist     bool          // the answer is an HLS playlist: a video task
+	digest       *Verification // a whole-file checksum in the headers
 	// body streams the file from offset 0; it becomes the first
 	// connection's stream so the probe costs no extra round trip.
 	body io.ReadCloser
@@ -71,6 +72,7 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 		lastModified: resp.Header.Get("Last-Modified"),
 		encoding:     contentCoding(resp.Header),
 	}
+	p.digest = digestOf(resp)
 	p.mediaType, _, _ = mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	p.name = fileNameFromResponseLegacy(resp.Header.Get("Content-Disposition"), resp.Request.URL, resp.Header.Get("Content-Type"), legacy)
 	switch resp.StatusCode {

@@ -133,7 +133,8 @@ func (m *Manager) finished(t *task, err error) {
 		t.resetLocked()
 		t.rec.State = StateFailed
 		t.setErrorLocked(errCanceled)
-	case classify(err) == classDisk:
+	case classify(err) == classDisk, errors.Is(err, ErrLinkExpired):
+		// Both wait for the user: free space, or a fresh link.
 		t.rec.State = StatePaused
 		t.setErrorLocked(err)
 		t.logLocked(t.rec.Error)

@@ -59,12 +59,19 @@ func (r *run) onRefusal(err error) (refusalAction, error) {
 			return refusalLeave, nil
 		}
 		return refusalRetry, fmt.Errorf("%w: %w", errConnLimit, err)
-	case expiredLink(err) && flowed:
+	case expiredLink(err) && (flowed || signedLinkExpired(r.currentURL(), t.m.clock.Now())):
 		return refusalFail, fmt.Errorf("%w: %w", ErrLinkExpired, err)
 	case classify(err) == classServer:
 		return refusalRetry, err
 	}
 	return refusalFail, err
+}
+
+// currentURL is where the run asks now.
+func (r *run) currentURL() string {
+	r.t.mu.Lock()
+	defer r.t.mu.Unlock()
+	return r.url
 }
 
 // markRefused keeps r.refusedNow, the connections whose latest answer

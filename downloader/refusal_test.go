@@ -31,8 +31,10 @@ func TestLinkExpiredAfterBytesFlowed(t *testing.T) {
 			// crawl until the stall watchdog ends them.
 			srv.Set(testserver.WithFail5xx(1<<30, status), testserver.WithPerConnRate(1))
 			s := ftEnd(t, m, id)
-			if s.State != StateFailed || s.ErrorKind != KindLinkExpired {
-				t.Fatalf("state %s kind %q (%q), want failed %q; log %q", s.State, s.ErrorKind, s.Error, KindLinkExpired, ftLog(s))
+			// Issue 16: an expired link is a state (paused, waiting for
+			// a fresh link), not a failure.
+			if s.State != StatePaused || s.ErrorKind != KindLinkExpired || s.Phase != PhaseWaitingLink {
+				t.Fatalf("state %s/%s kind %q (%q), want paused %q; log %q", s.State, s.Phase, s.ErrorKind, s.Error, KindLinkExpired, ftLog(s))
 			}
 			if !strings.Contains(s.Error, "The link has expired") {
 				t.Errorf("sentence %q", s.Error)

@@ -77,6 +77,8 @@ type run struct {
 
 	// video is the HLS plan of a video task (hlstask.go); nil for a file.
 	video *videoRun
+	// mirrors are the admitted mirrors requests spread over (mirrorsources.go).
+	mirrors mirrorSet
 }
 
 // execute runs the task to completion. A remote change restarts it from
@@ -84,6 +86,9 @@ type run struct {
 func (t *task) execute(ctx context.Context) error {
 	for restarts := 0; ; restarts++ {
 		err := t.attempt(ctx)
+		if t.failOver(ctx, err) {
+			continue
+		}
 		if classify(err) != classChanged || ctx.Err() != nil || restarts >= maxRestarts {
 			return err
 		}
@@ -108,6 +113,7 @@ func (t *task) resetLocked() {
 	t.rec.Resumable = false
 	t.rec.Segments = nil
 	t.rec.Video = nil
+	t.rec.Digest, t.rec.Verified = nil, false
 	t.pieces = nil
 }
 

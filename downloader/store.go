@@ -54,6 +54,14 @@ type TaskRecord struct {
 	// AutoFolder: the task was added without a folder, so sorting by
 	// category may choose it.
 	AutoFolder bool `json:"autoFolder,omitempty"`
+	// Mirrors are more links of the same file (ChangeURL's check admits
+	// each before its bytes are used); URL stays the main one.
+	Mirrors []string `json:"mirrors,omitempty"`
+	// Digest is the checksum the server or a sidecar file offered for
+	// the whole file, verified when the download ends; nil when none.
+	Digest *Verification `json:"digest,omitempty"`
+	// Verified is set when the finished file matched its checksum.
+	Verified bool `json:"verified,omitempty"`
 	// Segments live in their own bucket; the store fills them on load.
 	Segments []Segment `json:"-"`
 	// Broken is set by the store (never persisted) when the record could

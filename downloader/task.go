@@ -162,6 +162,7 @@ func (t *task) snapshot() Snapshot {
 		s.ETA = eta(s.Size, s.Done, s.Speed)
 	}
 	t.videoSnapshotLocked(&s)
+	t.linkSnapshotLocked(&s)
 	return s
 }
 

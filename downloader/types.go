@@ -66,6 +66,12 @@ type Request struct {
 	Options
 	// Paused adds the task without starting it.
 	Paused bool
+	// Mirrors are more links of the same file, used when URL stops
+	// working; each is admitted by the same-file check first.
+	Mirrors []string
+	// own: added as a download of its own, not offered to one waiting
+	// for a fresh link (freshlink.go).
+	own bool
 }
 
 // Segment is a byte range [Start, End) of the file of which the first Done
@@ -142,6 +148,11 @@ type Snapshot struct {
 	Category Category
 	// AutoFolder: added without a folder; the default or category folder.
 	AutoFolder bool
+	// Mirrors are more links of the same file (see TaskRecord.Mirrors).
+	Mirrors []string
+	// Verification is the checksum the finished file is (or was)
+	// checked against and where it came from; zero when none.
+	Verification Verification
 }
 
 // Path is the full path of the finished file.

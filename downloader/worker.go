@@ -199,7 +199,8 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 
 	t.mu.Lock()
 	start, end := p.pos(), p.End
-	rawURL, spec := r.url, r.spec
+	rawURL, spec, release := r.pickSourceLocked()
+	defer release()
 	c := p.conn
 	c.abort = abort
 	t.mu.Unlock()
@@ -214,6 +215,9 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 		spec.start, spec.end = start, end
 		resp, err := openRange(ctx, r.client, rawURL, r.hdr, r.ua, spec)
 		if err != nil {
+			if r.sourceFailed(rawURL, causeOf(ctx, err)) {
+				return errStaleSource // a mirror dropped, or one took the link's place
+			}
 			t.mu.Lock()
 			stale := r.url != rawURL
 			t.mu.Unlock()

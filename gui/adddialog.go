@@ -41,7 +41,8 @@ type addDialog struct {
 	cookie   *widget.Entry
 	agent    *widget.Entry
 	start    *widget.Check
-	form     *widget.Form // redrawn when the name field toggles, so its label dims too
+	mirrors  *widget.Check // the links are mirrors of one file (addmirrors.go)
+	form     *widget.Form  // redrawn when the name field toggles, so its label dims too
 	ok       *widget.Button
 	cancel   *widget.Button
 
@@ -168,7 +169,7 @@ func (u *UI) newAddDialog(text string) *addDialog {
 	)
 	natural := scrollTabs(tabs) // the options scroll in a small window (settings_fit.go)
 	content := container.NewBorder(
-		container.NewVBox(widget.NewLabel(lang.L("Links")), d.urls, d.summary), nil, nil, nil, tabs)
+		container.NewVBox(widget.NewLabel(lang.L("Links")), d.urls, d.mirrorsCheck(), d.summary), nil, nil, nil, tabs)
 
 	d.ok = widget.NewButtonWithIcon(lang.L("Add"), theme.ConfirmIcon(), d.submit)
 	d.ok.Importance = widget.HighImportance
@@ -274,7 +275,7 @@ func (d *addDialog) linksChanged() {
 	} else {
 		d.summary.Importance = widget.LowImportance
 	}
-	d.summary.SetText(msg)
+	d.summary.SetText(d.mirrorsSummary(msg))
 	if len(valid) > 0 {
 		d.ok.Enable()
 	} else {
@@ -352,6 +353,9 @@ func (d *addDialog) requests() ([]downloader.Request, error) {
 		if strings.ContainsAny(name, `/\`) {
 			return nil, errors.New(lang.L("A file name cannot contain / or \\."))
 		}
+	}
+	if d.asMirrors() {
+		return []downloader.Request{{URL: d.valid[0], Mirrors: d.valid[1:], Folder: folder, Options: o, Paused: !d.start.Checked}}, nil
 	}
 	reqs := make([]downloader.Request, len(d.valid))
 	for i, link := range d.valid {

@@ -65,7 +65,7 @@ func (b *bridge) seed(list []downloader.Snapshot) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, s := range list {
-		if isFinished(s.State) {
+		if endedForUser(s) {
 			b.ended[s.ID] = struct{}{}
 		}
 	}
@@ -81,7 +81,7 @@ func (b *bridge) noteFinish(ev *downloader.Event) {
 	}
 	_, was := b.ended[id]
 	switch {
-	case !isFinished(ev.Task.State):
+	case !endedForUser(ev.Task):
 		delete(b.ended, id)
 	case !was:
 		b.ended[id] = struct{}{}

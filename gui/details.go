@@ -31,6 +31,13 @@ type detailsPane struct {
 	url, finalURL, path, size, validators, conns, options, times *widget.Label
 	log                                                          *widget.Label
 	shownID                                                      string
+
+	// Links and verification (detailslink.go).
+	verified     *widget.Label
+	changeLink   *widget.Button
+	onChangeLink func(downloader.Snapshot)
+	changeable   func(*downloader.Snapshot) bool
+	shown        downloader.Snapshot
 }
 
 func newDetailsPane() *detailsPane {
@@ -66,6 +73,7 @@ func newDetailsPane() *detailsPane {
 		key(lang.L("Final address")), d.finalURL,
 		key(lang.L("Saved to")), d.path,
 		key(lang.L("Size")), d.size,
+		key(lang.L("Verification")), d.verifiedRow(),
 		key(lang.L("Validators")), d.validators,
 		key(lang.L("Connections")), d.conns,
 		key(lang.L("Options")), d.options,
@@ -79,7 +87,7 @@ func newDetailsPane() *detailsPane {
 		legendItem(0, lang.L("Done")), legendItem(1, lang.L("Downloading")), legendItem(2, lang.L("Pending")),
 	)
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, nil, legend, d.title),
+		container.NewBorder(nil, nil, nil, container.NewHBox(d.linkButton(), legend), d.title),
 		d.segments,
 		d.summary,
 	)
@@ -167,6 +175,7 @@ func (d *detailsPane) show(s *downloader.Snapshot) {
 	}
 	setText(d.times, times)
 	setText(d.log, logText(s))
+	d.showLink(s)
 }
 
 func orDash(s string) string {
@@ -190,6 +199,9 @@ func detailsSummary(s *downloader.Snapshot) string {
 	}
 	if eta := formatETA(s); eta != "" {
 		parts = append(parts, lang.L("{{.ETA}} left", map[string]any{"ETA": eta}))
+	}
+	if s.State == downloader.StateCompleted {
+		parts = append(parts, verificationText(s))
 	}
 	return strings.Join(parts, " · ")
 }

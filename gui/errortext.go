@@ -14,6 +14,9 @@ func errorText(s downloader.Snapshot) string {
 	if englishUI.Load() {
 		return s.Error
 	}
+	if s.ErrorKind == downloader.KindChecksum && s.Verification.Source != downloader.VerifyUser {
+		return lang.L("The file does not match the checksum the server published; it was not saved.")
+	}
 	if t := kindSentence(s.ErrorKind); t != "" {
 		return t
 	}
@@ -58,7 +61,7 @@ func kindSentence(k downloader.ErrorKind) string {
 	case downloader.KindBadResponse:
 		return lang.L("The server sent an answer Haul cannot use.")
 	case downloader.KindLinkExpired:
-		return lang.L("The link has expired. Get a fresh link, then resume.")
+		return lang.L("The link has expired. Give the download a fresh link of the same file (Change link…) and it continues where it stopped.")
 	case downloader.KindRefused:
 		return lang.L("The server refuses connections. Haul keeps trying.")
 	case downloader.KindFileSystem:

@@ -129,3 +129,35 @@ func StatusOf(s downloader.Snapshot) string { return statusText(&s) }
 
 // Drop delivers items dragged onto the window, as the driver would.
 func (u *UI) Drop(items ...fyne.URI) { u.dropped(fyne.Position{}, items) }
+
+// ChangeLinkForm is the open "Change link…" dialog.
+type ChangeLinkForm struct {
+	Entry  *widget.Entry
+	Status *widget.Label
+	OK     *widget.Button
+	// Checked is called after each check's outcome is shown.
+	Checked *func()
+}
+
+// ChangeLink returns the open "Change link…" dialog, or nil.
+func (u *UI) ChangeLink() *ChangeLinkForm {
+	d := u.link
+	if d == nil {
+		return nil
+	}
+	return &ChangeLinkForm{d.entry, d.status, d.ok, &d.checked}
+}
+
+// DetailsChangeLink is the details pane's "Change link…" button.
+func (u *UI) DetailsChangeLink() *widget.Button { return u.details.changeLink }
+
+// DetailsVerification is the details pane's Verification row.
+func (u *UI) DetailsVerification() string { return u.details.verified.Text }
+
+// AddMirrors is the add dialog's "these are mirrors" choice, or nil.
+func (u *UI) AddMirrors() *widget.Check {
+	if u.add == nil {
+		return nil
+	}
+	return u.add.mirrors
+}

@@ -55,6 +55,9 @@ func finishedNotification(done []downloader.Snapshot) notify.Notification {
 			return notify.Notification{Title: displayName(&s), Body: lang.L("Downloaded {{.Size}} to {{.Folder}}",
 				map[string]any{"Size": downloader.FormatBytes(s.Size), "Folder": filepath.Base(s.Folder)})}
 		}
+		if s.Phase == downloader.PhaseWaitingLink {
+			return notify.Notification{Title: lang.L("Needs a fresh link: {{.Name}}", map[string]any{"Name": displayName(&s)}), Body: errorText(s)}
+		}
 		return notify.Notification{Title: lang.L("Download failed: {{.Name}}", map[string]any{"Name": displayName(&s)}), Body: errorText(s)}
 	}
 	var ok, failed int

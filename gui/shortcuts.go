@@ -50,6 +50,9 @@ func (u *UI) addShortcuts() {
 // a bad link is explained rather than ignored.
 func (u *UI) pasteLinks() {
 	if text := u.app.Clipboard().Content(); text != "" {
+		if u.pasteOntoTask(text) {
+			return
+		}
 		u.showAdd(text)
 		return
 	}

@@ -74,9 +74,10 @@ type UI struct {
 	settingsDlg   *settingsDialog
 	clip          clipWatch
 	tray          *tray
-	session       *sessionNote  // settings a connected app changed (sessionnote.go)
-	banner        *remoteBanner // whose queue this is (Options.Remote), or nil
-	closeAsk      *askDialog    // the question closing without a tray asks
+	session       *sessionNote      // settings a connected app changed (sessionnote.go)
+	banner        *remoteBanner     // whose queue this is (Options.Remote), or nil
+	closeAsk      *askDialog        // the question closing without a tray asks
+	link          *changeLinkDialog // the open "Change link…" dialog (changelink.go)
 	layout        layoutState
 }
 
@@ -118,6 +119,7 @@ func newUI(a fyne.App, eng Engine, opts Options) *UI {
 		u.table.refresh(modelChange{rebuilt: true})
 	}
 	u.details = newDetailsPane()
+	u.details.onChangeLink, u.details.changeable = u.changeLinkOf, u.linkChangeable
 	u.filters = newFilterBar(func(f Filter) {
 		u.model.setFilter(f)
 		u.table.refresh(modelChange{rebuilt: true})

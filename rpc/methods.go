@@ -90,10 +90,6 @@ func (s *Server) getPeers(_ callCtx, p args) (any, error) {
 	return []any{}, nil
 }
 
-func (s *Server) changeURI(callCtx, args) (any, error) {
-	return nil, failf("Haul keeps one link per download; add the new link as a new download instead.")
-}
-
 func (s *Server) listMethods(callCtx, args) (any, error) {
 	names := make([]string, 0, len(s.methods))
 	for n := range s.methods {
@@ -217,7 +213,9 @@ func (s *Server) unpause(_ callCtx, p args) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if snap.State != downloader.StatePaused {
+	// A failed task is resumed too (after aria2.changeUri gave it a
+	// fresh link, say).
+	if snap.State != downloader.StatePaused && snap.State != downloader.StateFailed {
 		return nil, failf("GID#%s cannot be unpaused now", snap.ID)
 	}
 	if err := s.engine.Resume(snap.ID); err != nil {

@@ -17,15 +17,9 @@ func (s *Server) addURI(ctx callCtx, p args) (any, error) {
 	if !p.has(0) || json.Unmarshal(p[0], &list) != nil || len(list) == 0 {
 		return nil, failf("The first parameter must be a non-empty array of URIs.")
 	}
-	// aria2 takes several URIs as mirrors of one file; Haul fetches one
-	// link per task, so it takes the first HTTP(S) one.
-	link := ""
-	for _, u := range list {
-		if isHTTP(u) {
-			link = strings.TrimSpace(u)
-			break
-		}
-	}
+	// aria2 takes several URIs as mirrors of one file: the first HTTP(S)
+	// one is the link, the others its mirrors.
+	link, mirrors := firstLink(list)
 	if link == "" {
 		return nil, failf("Haul downloads HTTP and HTTPS links only: %s", truncate(list[0], 80))
 	}
@@ -33,7 +27,7 @@ func (s *Server) addURI(ctx callCtx, p args) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	req := downloader.Request{URL: link}
+	req := downloader.Request{URL: link, Mirrors: mirrors}
 	if err := applyTaskOptions(&req.Options, opts); err != nil {
 		return nil, err
 	}

@@ -47,7 +47,7 @@ func exitCode(k downloader.ErrorKind) string {
 		return "23" // too many redirects
 	case downloader.KindChecksum:
 		return "32" // checksum validation failed
-	case downloader.KindServer, downloader.KindBadResponse:
+	case downloader.KindServer, downloader.KindBadResponse, downloader.KindLinkExpired:
 		return "22" // bad HTTP response
 	case downloader.KindFileSystem:
 		return "17" // file I/O error
@@ -90,7 +90,11 @@ func completedLength(s downloader.Snapshot) int64 {
 
 // uris is getUris' answer.
 func uris(s downloader.Snapshot) []map[string]string {
-	return []map[string]string{{"uri": downloader.RedactURL(s.URL), "status": "used"}}
+	out := []map[string]string{{"uri": downloader.RedactURL(s.URL), "status": "used"}}
+	for _, m := range s.Mirrors {
+		out = append(out, map[string]string{"uri": downloader.RedactURL(m), "status": "waiting"})
+	}
+	return out
 }
 
 // files is getFiles' answer: Haul tasks are always one file.
@@ -190,6 +194,14 @@ func status(s downloader.Snapshot, removed bool) map[string]any {
 		m["errorCode"], m["errorMessage"] = exitCode(s.ErrorKind), s.Error
 	case statusRemoved:
 		m["errorCode"], m["errorMessage"] = exitRemoved, "Removed"
+	case statusPaused:
+		// Waiting for a fresh link (or for disk space) says why.
+		if s.Error != "" {
+			m["errorCode"], m["errorMessage"] = exitCode(s.ErrorKind), s.Error
+		}
+	}
+	if v := verified(s); v != "" {
+		m["verified"] = v
 	}
 	return m
 }

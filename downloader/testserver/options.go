@@ -23,6 +23,9 @@ type File struct {
 	ContentType string
 	// NoETag and NoLastModified drop a validator, as some servers do.
 	NoETag, NoLastModified bool
+	// Header holds more headers sent with every answer of the file
+	// (Repr-Digest, Content-MD5, …), verbatim.
+	Header http.Header
 }
 
 // Content is the file's bytes.

@@ -302,6 +302,9 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, path string) 
 	if fs.lastModified != "" {
 		h.Set("Last-Modified", fs.lastModified)
 	}
+	for k, vs := range fs.Header {
+		h[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
+	}
 
 	size := fs.Size
 	total := fmt.Sprint(size)

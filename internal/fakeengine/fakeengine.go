@@ -30,6 +30,8 @@ type Engine struct {
 	Calls []string
 	// SettingsErr, when set, is returned by SetSettings.
 	SettingsErr error
+	// ChangeErr, when set, is returned by ChangeURL.
+	ChangeErr error
 	// IDs names the n-th added task (from 1); nil gives 16 hex digits,
 	// as the engine's ids (and so aria2 GIDs) are.
 	IDs func(n int) string
@@ -330,4 +332,21 @@ func (e *Engine) setLocked(s downloader.Settings) {
 	for _, ch := range e.subs {
 		ch <- downloader.Event{Kind: downloader.EventSettings}
 	}
+}
+
+// ChangeURL records "changeurl ID URL" and gives the task the link, or
+// returns ChangeErr when set.
+func (e *Engine) ChangeURL(_ context.Context, id, newURL string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.Calls = append(e.Calls, "changeurl "+id+" "+newURL)
+	if e.ChangeErr != nil {
+		return e.ChangeErr
+	}
+	i := slices.IndexFunc(e.tasks, func(t downloader.Snapshot) bool { return t.ID == id })
+	if i < 0 {
+		return downloader.ErrNotFound
+	}
+	e.tasks[i].URL = newURL
+	return nil
 }

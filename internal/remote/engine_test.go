@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -241,4 +242,46 @@ func mustChecksum(t *testing.T, s string) downloader.Checksum {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// The window's Change link… over the RPC: another file is refused with
+// the remote's sentence, the same file is taken and the task resumes.
+func TestEngineChangeURL(t *testing.T) {
+	old := downloader.StallTimeout
+	downloader.StallTimeout = 300 * time.Millisecond
+	t.Cleanup(func() { downloader.StallTimeout = old })
+	f := testserver.File{Size: 4 << 20, Seed: 1620}
+	a := testserver.New(testserver.WithFile("/a.bin", f), testserver.WithPerConnRate(512<<10))
+	defer a.Close()
+	other := testserver.New(testserver.WithFile("/same.bin", f),
+		testserver.WithFile("/other.bin", testserver.File{Size: f.Size, Seed: 1621, NoETag: true, NoLastModified: true}))
+	defer other.Close()
+	m, srv, dir := remoteHaul(t)
+	e, err := Dial(context.Background(), srv.URL(), secret, &localSettings{s: downloader.DefaultSettings("/local/dl")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	events, unsubscribe := e.Subscribe()
+	defer unsubscribe()
+	ids, err := e.Add(context.Background(), downloader.Request{URL: a.URL("/a.bin"), Folder: filepath.Join(dir, "out"), Options: downloader.Options{Connections: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := ids[0]
+	waitFor(t, events, "bytes", func(ev downloader.Event) bool { return ev.Task.ID == id && ev.Task.Done >= 1<<20 })
+	if err := e.Pause(id); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, events, "paused", func(ev downloader.Event) bool { return ev.Task.ID == id && ev.Task.State == downloader.StatePaused })
+	err = e.ChangeURL(context.Background(), id, other.URL("/other.bin"))
+	if got := downloader.Sentence(err); !strings.HasPrefix(got, "That link leads to a different file") {
+		t.Fatalf("another file: %q (%v)", got, err)
+	}
+	if err := e.ChangeURL(context.Background(), id, other.URL("/same.bin")); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := m.Get(id); s.URL != other.URL("/same.bin") {
+		t.Errorf("remote URL %q", s.URL)
+	}
 }

@@ -65,4 +65,16 @@ function listen(client) {
   return { wait, eventsOf };
 }
 
-module.exports = { fail, check, budget, sleep, listen };
+// finish runs main, prints its summary as one JSON line and stops the
+// budget timer; a failure exits non-zero with the stack.
+function finish(main, timer) {
+  main().then(
+    (summary) => {
+      clearTimeout(timer);
+      process.stdout.write(JSON.stringify(summary) + "\n");
+    },
+    (err) => fail(err && err.stack ? err.stack : String(err))
+  );
+}
+
+module.exports = { fail, check, budget, sleep, listen, finish };
