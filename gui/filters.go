@@ -26,6 +26,8 @@ func filterTitle(f Filter) string {
 		return lang.L("Downloading")
 	case FilterQueued:
 		return lang.L("Queued")
+	case FilterPaused:
+		return lang.L("Paused")
 	case FilterCompleted:
 		return lang.L("Completed")
 	case FilterFailed:
@@ -43,6 +45,8 @@ func filterIcon(f Filter) fyne.Resource {
 		return theme.DownloadIcon()
 	case FilterQueued:
 		return theme.HistoryIcon()
+	case FilterPaused:
+		return theme.MediaPauseIcon()
 	case FilterCompleted:
 		return theme.ConfirmIcon()
 	case FilterFailed:

@@ -14,7 +14,8 @@ type Filter int
 const (
 	FilterAll Filter = iota
 	FilterDownloading
-	FilterQueued // waiting or paused: everything unfinished that is not moving
+	FilterQueued // waiting for its turn (or the schedule)
+	FilterPaused // paused by the user, or waiting for a fresh link
 	FilterCompleted
 	FilterFailed
 	filterCount
@@ -32,6 +33,8 @@ func category(s *downloader.Snapshot) Filter {
 		return FilterCompleted
 	case downloader.StateFailed:
 		return FilterFailed
+	case downloader.StatePaused:
+		return FilterPaused
 	}
 	return FilterQueued
 }
