@@ -73,12 +73,18 @@ func statusWord(s downloader.Snapshot) string {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// totalLength is 0 while unknown, as aria2 reports it.
+// totalLength is 0 while unknown, as aria2 reports it. A video's size is
+// known only once joined; meanwhile it is estimated from the segments
+// done, so clients that show completedLength/totalLength (AriaNg) show
+// the same progress as Haul's window.
 func totalLength(s downloader.Snapshot) int64 {
-	if s.Size < 0 {
-		return 0
+	if s.Size >= 0 {
+		return s.Size
 	}
-	return s.Size
+	if v := s.Video; s.Kind == downloader.KindVideo && v.SegmentsDone > 0 && v.SegmentsTotal > 0 && s.Done > 0 {
+		return max(s.Done, s.Done*int64(v.SegmentsTotal)/int64(v.SegmentsDone))
+	}
+	return 0
 }
 
 func completedLength(s downloader.Snapshot) int64 {

@@ -35,3 +35,26 @@ func TestHaulVariantOption(t *testing.T) {
 		})
 	}
 }
+
+// TestVideoTotalLength: while a video's size is unknown its totalLength is
+// estimated from the segments done (AriaNg shows completed/total), never
+// below what is done; a file of unknown size stays 0 as in aria2.
+func TestVideoTotalLength(t *testing.T) {
+	tests := []struct {
+		name string
+		s    downloader.Snapshot
+		want int64
+	}{
+		{"known size", downloader.Snapshot{Size: 100, Done: 40}, 100},
+		{"file of unknown size", downloader.Snapshot{Size: -1, Done: 40}, 0},
+		{"video, 15 of 60 segments", downloader.Snapshot{Kind: downloader.KindVideo, Size: -1, Done: 1500,
+			Video: downloader.VideoInfo{SegmentsDone: 15, SegmentsTotal: 60}}, 6000},
+		{"video before its first segment", downloader.Snapshot{Kind: downloader.KindVideo, Size: -1,
+			Video: downloader.VideoInfo{SegmentsTotal: 60}}, 0},
+	}
+	for _, tt := range tests {
+		if got := totalLength(tt.s); got != tt.want {
+			t.Errorf("%s: totalLength = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
