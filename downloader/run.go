@@ -12,7 +12,10 @@ import (
 )
 
 const (
-	readChunk       = 128 << 10
+	// readChunk is each connection's read buffer: large enough that a
+	// fast stream costs few read and write calls per MiB (CPU per byte),
+	// small enough that 32 connections stay within a few MiB.
+	readChunk       = 256 << 10
 	checkpointEvery = time.Second
 	maxRestarts     = 3
 	// maxServerRetries bounds consecutive HTTP failures (5xx, 429, …)
@@ -65,6 +68,7 @@ type run struct {
 	firstByte  time.Duration
 	connRate   float64 // typical bytes/s of one connection, from finished pieces
 	limit      int     // connection cap, lowered when the server refuses more
+	auto       bool    // the count is automatic: growth past rampPayFrom must pay
 	learned    bool    // limit was lowered by a refusal: later ones are transient
 	serverFail int     // consecutive HTTP failures without progress
 	netWaiting int     // workers backing off after a network error
@@ -127,13 +131,13 @@ func (t *task) attempt(parent context.Context) (err error) {
 		ua:     m.effectiveUserAgent(),
 		signal: make(chan struct{}, 1),
 		failed: make(chan error, 1),
-		limit:  t.connLimitLocked(),
 		url:    t.rec.FinalURL,
 		spec:   t.rec.rangeSpec(),
 	}
 	if r.url == "" {
 		r.url = t.rec.URL
 	}
+	r.limit, r.auto = t.connCeilingLocked()
 	resume := t.rec.Segments != nil && t.rec.Name != ""
 	video := t.rec.Video != nil && t.rec.Name != ""
 	t.run = r
@@ -203,15 +207,23 @@ func (t *task) attempt(parent context.Context) (err error) {
 // connLimitLocked is the task's connection cap from its options and the
 // manager's settings; one for servers that cannot do ranges.
 func (t *task) connLimitLocked() int {
-	n := t.rec.Options.Connections
+	n, _ := t.connCeilingLocked()
+	return n
+}
+
+// connCeilingLocked is connLimitLocked and whether the count is automatic
+// (ConnectionsAuto: growth past 16 must pay, ramp.go).
+func (t *task) connCeilingLocked() (n int, auto bool) {
+	n = t.rec.Options.Connections
 	if n <= 0 {
 		n = t.m.settingsSnapshot().Connections
 	}
-	n = max(1, min(n, MaxConnections))
+	auto = n <= ConnectionsAuto
+	n = max(1, min(ConnectionCeiling(n), MaxConnections))
 	if (!t.rec.Resumable || t.rec.Size < 0) && t.rec.Video == nil {
 		n = 1
 	}
-	return n
+	return n, auto
 }
 
 // recordLocked is the record to persist. Its segments are t.rec.Segments,
