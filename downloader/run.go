@@ -79,6 +79,9 @@ type run struct {
 	refusedLogged bool // a refused TCP connection was logged this run
 	refusedNow    int  // connections whose latest answer was a refusal
 
+	// firstEnd is where the probe's stream ends (exclusive), 0 = with the file.
+	firstEnd int64
+
 	// video is the HLS plan of a video task (hlstask.go); nil for a file.
 	video *videoRun
 }
@@ -188,7 +191,7 @@ func (t *task) attempt(parent context.Context) (err error) {
 		if p.playlist {
 			return r.startVideo(p)
 		}
-		first = p.body
+		first, r.firstEnd = p.body, p.bodyEnd
 		if err := r.create(p); err != nil {
 			p.body.Close()
 			return err
@@ -249,6 +252,7 @@ func (r *run) loop(first io.ReadCloser) error {
 		t.mu.Lock()
 		p := t.pieces[0]
 		p.conn = newConn()
+		p.reqEnd = r.firstEnd
 		r.workers++
 		t.mu.Unlock()
 		t.m.hosts.acquire(r.host, true)
@@ -378,6 +382,9 @@ func (r *run) claimLocked(c *conn) *piece {
 	var n int
 	for i, p := range t.pieces {
 		slots[i] = slot{Segment: p.Segment, Busy: p.conn != nil, Rate: p.conn.rate(now)}
+		if slots[i].Busy {
+			slots[i].Floor = splitFloor(p.Segment, p.reqEnd)
+		}
 		if slots[i].Rate > 0 {
 			sum += slots[i].Rate
 			n++
