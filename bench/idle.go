@@ -68,10 +68,21 @@ func measureIdle(haul string, span time.Duration) idleResult {
 		_ = cmd.Wait()
 	}()
 	<-time.After(idleSettle)
+	if shot := os.Getenv("BENCH_IDLE_SHOT"); shot != "" {
+		// What was measured, for a person to look at.
+		x := exec.Command("import", "-window", "root", shot)
+		x.Env = cmd.Env
+		_ = x.Run()
+	}
 	res.Shown = cpuPerMinute(cmd.Process.Pid, span)
-	// Hidden: the window unmapped, as the tray's "hide" leaves it.
-	if out, err := exec.Command("xdotool", "search", "--sync", "--pid", strconv.Itoa(cmd.Process.Pid), "--name", "Haul").Output(); err == nil {
-		if err := exec.Command("xdotool", "windowunmap", strings.Fields(string(out))[0]).Run(); err == nil {
+	// Hidden: the window unmapped, as the tray's "hide" leaves it. The X
+	// server is private, so the only window called Haul is ours.
+	find := exec.Command("xdotool", "search", "--name", "^Haul")
+	find.Env = cmd.Env
+	if out, err := find.Output(); err == nil && len(strings.Fields(string(out))) > 0 {
+		unmap := exec.Command("xdotool", "windowunmap", strings.Fields(string(out))[0])
+		unmap.Env = cmd.Env
+		if err := unmap.Run(); err == nil {
 			<-time.After(2 * time.Second)
 			res.Hidden = cpuPerMinute(cmd.Process.Pid, span)
 			res.Note = "hidden = the window unmapped with xdotool (no tray host on Xvfb)"
