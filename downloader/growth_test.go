@@ -52,7 +52,7 @@ func TestRampGrowth(t *testing.T) {
 	}{
 		{"loss-bound: every doubling pays, up to the automatic ceiling", lossBound, AutoConnections, true, 0, AutoConnections, false},
 		{"per-connection throttle: grows to the ceiling", throttled, AutoConnections, true, 0, AutoConnections, false},
-		{"bandwidth-bound: stops and steps back where more did not pay", pipe, AutoConnections, true, 0, 8, true},
+		{"bandwidth-bound: stops and steps back where more did not pay", pipe, AutoConnections, true, 0, rampPayFrom, true},
 		{"fast local link: one stream stays one", local, AutoConnections, true, 0, 1, true},
 		{"never above a learned refusal", lossBound, AutoConnections, true, 12, 12, false},
 		{"pinned count: slow start to the number asked", lossBound, 16, false, 0, 16, false},

@@ -54,7 +54,7 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 		// Bounded like every other request (reqspan.go): the second
 		// connection then splits where this answer ends instead of
 		// cutting an open stream.
-		req.Header.Set("Range", fmt.Sprintf("bytes=0-%d", reqSpanMin-1))
+		req.Header.Set("Range", fmt.Sprintf("bytes=0-%d", probeSpan-1))
 	}
 	// Silent headers are a stall like a silent body, under the same rule
 	// as every other request: replaced after StallTimeout and retried,
@@ -87,7 +87,7 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 			return nil, fmt.Errorf("probe: %w", err)
 		}
 		_, end, total, _ := ParseContentRange(resp.Header.Get("Content-Range"))
-		if total < 0 && end+1 >= reqSpanMin {
+		if total < 0 && end+1 >= probeSpan {
 			// A part of unknown total: the rest is asked for without Range.
 			drain(resp)
 			return nil, protocolf("probe: a ranged answer without the file's size")

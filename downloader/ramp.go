@@ -54,16 +54,21 @@ const (
 	// brief sample decides it.
 	rampQuickWindow = 15 * time.Millisecond
 	rampQuickBytes  = 16 << 10
-	// rampFreeTo: on slow connections, slow start doubles without
-	// measuring up to this count; from here each doubling must pay
-	// (judgeStep). Four streams cost little even where one would fill
-	// the pipe, and every count above it is earned, so a bandwidth-bound
-	// path stops where added connections stop adding throughput, and a
-	// loss-bound one keeps doubling up to the ceiling (AutoConnections).
-	rampFreeTo = 4
+	// rampFreeTo: on slow connections, an automatic count doubles
+	// without measuring up to this count (slow start paced by first
+	// bytes); from here each doubling must pay (judgeStep), so a
+	// loss-bound path keeps doubling up to the ceiling (AutoConnections)
+	// and a bandwidth-bound one stops where added connections stop adding
+	// throughput. Measuring from fewer connections cost a second of ramp
+	// on a 50 ms lossy path (a window spans rampRTTs first-byte delays),
+	// and bounded requests (reqspan.go) already keep the extra streams of
+	// a bandwidth-bound path from wasting bytes.
+	rampFreeTo = rampPayFrom
 	// rampRTTs: a window spans this many first-byte delays, so new
 	// connections are past their first round trips when it ends.
 	rampRTTs = 3
+	// rampPayFrom is where slow start ends for an automatic count.
+	rampPayFrom = 16
 )
 
 // step advances the ramp; it returns true when more connections are

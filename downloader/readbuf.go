@@ -12,7 +12,7 @@ import (
 // KiB per read and would only hold memory with it (peak RSS at 32
 // connections).
 const (
-	smallChunk   = 64 << 10
+	smallChunk   = 32 << 10
 	fastConnRate = 8 << 20 // bytes/s from which a connection reads into readChunk
 )
 

@@ -18,6 +18,13 @@ const (
 	// reqSpanMin is the shortest request: a young connection (rate not
 	// known yet) asks for this much first.
 	reqSpanMin = 1 << 20
+	// reqSpanShared is the shortest request when other connections share
+	// the task: near the end, work changes hands in pieces this small
+	// without cutting a stream.
+	reqSpanShared = 1 << 20
+	// probeSpan is what the first request (the probe) asks for: enough
+	// that a fast stream is not interrupted in its first round trips.
+	probeSpan = 2 << 20
 	// reqSpanSeconds is how long a request lasts at the connection's rate:
 	// the round trip between two requests costs a few percent of it.
 	reqSpanSeconds = 2.0
@@ -41,7 +48,7 @@ func requestEnd(start, end int64, rate float64, prev int64, shared bool) int64 {
 	}
 	span := max(int64(reqSpanMin), int64(rate*reqSpanSeconds), 2*prev)
 	if shared {
-		span = min(span, max(reqSpanMin, (end-start)/2))
+		span = min(span, max(reqSpanShared, (end-start)/2))
 	}
 	if end-start <= span+span/2 {
 		return end

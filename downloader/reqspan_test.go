@@ -26,7 +26,7 @@ func TestRequestEnd(t *testing.T) {
 		{"a fast connection on a short range: to the end", 0, 100 * MiB, 50 * MiB, 0, false, 100 * MiB},
 		{"shared: at most half of what is left", 0, 40 * MiB, 50 * MiB, 0, true, 20 * MiB},
 		{"shared, a short range: half of it", 0, 3 * MiB, 50 * MiB, 0, true, 3 * MiB / 2},
-		{"shared, little left: to the end", 0, reqSpanMin + reqSpanMin/4, 50 * MiB, 0, true, reqSpanMin + reqSpanMin/4},
+		{"shared, little left: to the end", 0, reqSpanShared + reqSpanShared/4, 50 * MiB, 0, true, reqSpanShared + reqSpanShared/4},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

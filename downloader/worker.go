@@ -36,17 +36,32 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 	}()
 	rb := newReadBuf()
 	defer rb.release()
+	// live: this connection counts as delivering (t.conns) across the
+	// round trip between its bounded requests, so the ramp does not take
+	// that gap for a connection that stopped.
+	live := false
+	defer func() {
+		if live {
+			t.mu.Lock()
+			t.conns--
+			t.mu.Unlock()
+		}
+	}()
 	attempt := 0
 	refused := false // this connection's latest answer was a refusal
 	defer r.markRefused(&refused, false)
 	for {
 		t.mu.Lock()
 		from := p.pos()
-		t.mu.Unlock()
-		t.mu.Lock()
 		buf := rb.bytes(p.conn)
 		t.mu.Unlock()
-		err := r.fetch(p, body, buf)
+		err := r.fetch(p, body, buf, &live)
+		if live && !errors.Is(err, errRequestEnd) && !errors.Is(err, errShortAnswer) {
+			t.mu.Lock()
+			t.conns--
+			t.mu.Unlock()
+			live = false
+		}
 		body = nil
 		t.mu.Lock()
 		progressed := p.pos() > from
@@ -178,7 +193,7 @@ func (r *run) fallBack() bool {
 }
 
 // fetch streams the piece's missing bytes into the part file.
-func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
+func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error {
 	t := r.t
 	ctx, cancel := context.WithCancelCause(r.ctx)
 	defer cancel(nil)
@@ -208,6 +223,10 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 	switch {
 	case body == nil && !r.degraded:
 		rate := c.rate(time.Now())
+		if rate <= 0 && c.bytes > 0 {
+			// Young: what it did so far says more than other pieces.
+			rate = float64(c.bytes) / time.Since(c.first).Seconds()
+		}
 		if rate <= 0 {
 			rate = r.connRate
 		}
@@ -251,14 +270,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 	}
 	defer body.Close()
 
-	counted := false
-	defer func() {
-		if counted {
-			t.mu.Lock()
-			t.conns--
-			t.mu.Unlock()
-		}
-	}()
+	counted := *live
 	limiters := [...]*rate.Limiter{t.limiter, t.m.global}
 	for {
 		n := min(len(buf), chunkFor(limiters[:]...))
@@ -285,7 +297,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 		k, rerr := readAtLeast(body, buf[:n], max(1, least))
 		if k > 0 {
 			if !counted {
-				counted = true
+				counted, *live = true, true
 				now := time.Now()
 				t.mu.Lock()
 				t.conns++
