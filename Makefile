@@ -163,7 +163,7 @@ package-headless:
 	done
 
 # Haul against curl, aria2c and axel, as ratios (bench/; writes docs/benchmarks.md).
-# BENCH_SIZE (256M), BENCH_ROUNDS (3), BENCH_SCENARIOS (1,2,3a,3b,4,5,5b), BENCH_TOOLS, BENCH_WAN_SIZE.
+# BENCH_SIZE (256M), BENCH_ROUNDS (3), BENCH_SCENARIOS (1,2,3a,3b,3c,4,5,5b), BENCH_TOOLS, BENCH_WAN_SIZE.
 BENCH_ENV = $(foreach v,BENCH_SIZE BENCH_ROUNDS BENCH_SCENARIOS BENCH_TOOLS BENCH_WAN_SIZE,$(if $($(v)),$(v)=$($(v)) ))
 bench:
 	@scripts/deps.sh bench

@@ -64,6 +64,9 @@ type bench struct {
 
 	video     []videoRound // the HLS scenario (video.go)
 	videoPeer string
+
+	idleSpan time.Duration // idle measurement per mode (idle.go); 0 = none
+	idle     *idleResult
 }
 
 func envOr(name, def string) string {
@@ -98,9 +101,17 @@ func mainErr() int {
 		out       = flag.String("out", "", "write the Markdown report here")
 		showRange = flag.Bool("ranges", false, "print the Range headers each Haul run sent (diagnosis)")
 		reproduce = flag.String("reproduce", "", "command line shown in the report (default: this one)")
+		idleS     = flag.String("idle", envOr("BENCH_IDLE", "60s"), "idle window measurement per mode, with 2,000 finished tasks under Xvfb (env BENCH_IDLE; 0 = skip; smoke: skip)")
 	)
 	flag.Parse()
 
+	idleSpan, ierr := time.ParseDuration(*idleS)
+	if ierr != nil || idleSpan < 0 {
+		return usage("bad -idle %q", *idleS)
+	}
+	if *smoke {
+		idleSpan = 0
+	}
 	b := &bench{
 		smoke:   *smoke,
 		sums:    map[int64]string{},
@@ -109,6 +120,8 @@ func mainErr() int {
 		start:   time.Now(),
 		cmdline: *reproduce,
 		ranges:  *showRange,
+
+		idleSpan: idleSpan,
 	}
 	if b.cmdline == "" {
 		b.cmdline = strings.Join(os.Args, " ")
@@ -198,6 +211,12 @@ func mainErr() int {
 		b.runScenario(sc)
 	}
 	b.runVideo(want)
+	if b.idleSpan > 0 {
+		fmt.Printf("== idle window: %d finished tasks, %v shown and %v hidden\n", idleTasks, b.idleSpan, b.idleSpan)
+		r := measureIdle(b.haul, b.idleSpan)
+		b.idle = &r
+		fmt.Printf("   shown %.3f CPU s/min, hidden %.3f CPU s/min %s\n", r.Shown, r.Hidden, r.Note)
+	}
 	b.loadAvg[1] = loadAvg()
 
 	md := b.markdown()
@@ -335,6 +354,7 @@ func (b *bench) runScenario(sc *scenario) {
 			st := srv.Stats()
 			srv.Close()
 			rr.PeakConns, rr.PeakInFlight, rr.Requests, rr.Refused = st.PeakConns, st.PeakInFlight, st.Requests, st.Refused
+			rr.Served = st.BytesServed
 			rr.Accepted = ccl.accepted.Load()
 			if w != nil {
 				ccConns += rr.Accepted

@@ -31,6 +31,7 @@ type runResult struct {
 	PeakConns, PeakInFlight int
 	Requests, Refused       int64
 	Accepted                int64 // TCP connections opened in the run
+	Served                  int64 // body bytes the server sent
 }
 
 // tail keeps the last bytes written to it.

@@ -39,11 +39,17 @@ const (
 	slowRate = 256 << 10
 	slowNth  = 3
 	busyMax  = 4
+	// wanFatRate is scenario 3c's bottleneck: 400 Mbit/s.
+	wanFatRate = 400e6 / 8
+	// tcpPayload is the share of an Ethernet-sized packet that is TCP
+	// payload (1448 of 1500 bytes, with timestamps).
+	tcpPayload = 1448.0 / 1500
 )
 
 func scenarios(size, loopSize, wanSize, wanCap int64) []*scenario {
 	wanA := &wanConfig{RTT: 50 * time.Millisecond, Loss: 0.005}
 	wanB := &wanConfig{RTT: 50 * time.Millisecond, Loss: 0.005, Rate: wanCap}
+	wanC := &wanConfig{RTT: 50 * time.Millisecond, Rate: wanFatRate}
 	return []*scenario{
 		{
 			ID: "1", Title: "Plain loopback, no limits", Size: loopSize,
@@ -69,6 +75,13 @@ func scenarios(size, loopSize, wanSize, wanCap int64) []*scenario {
 			WAN:       wanB,
 			Limit:     float64(wanCap),
 			LimitNote: "the link's bandwidth cap",
+		},
+		{
+			ID: "3c", Title: "Bandwidth-bound link: " + wanC.String() + ", server cubic", Size: wanSize,
+			Server:    func() []testserver.Option { return nil },
+			WAN:       wanC,
+			Limit:     wanFatRate * tcpPayload,
+			LimitNote: "TCP payload of the 400 Mbit/s cap (1448 of every 1500 bytes); one stream can fill it",
 		},
 		{
 			ID:    "4",

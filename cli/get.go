@@ -49,7 +49,7 @@ func parseGet(args []string, stderr io.Writer) (*getOptions, error) {
 	}
 	fs.StringVar(&o.dir, "d", "", "download `folder` (default: the download folder in settings)")
 	fs.StringVar(&o.name, "o", "", "save as `name` (one URL only)")
-	fs.IntVar(&o.conns, "x", 0, fmt.Sprintf("connections per file, 1-%d (default %d)", downloader.MaxConnections, downloader.DefaultConnections))
+	fs.IntVar(&o.conns, "x", 0, fmt.Sprintf("connections per file, 1-%d (default: automatic, up to %d while more connections make it faster)", downloader.MaxConnections, downloader.AutoConnections))
 	fs.IntVar(&o.jobs, "j", 0, "files downloaded in parallel (default: settings, 3)")
 	fs.StringVar(&o.limit, "limit", "", "speed limit per file, e.g. 500K or 2M (bytes per second)")
 	fs.StringVar(&o.checksum, "checksum", "", "verify with `ALGO=HEX` (sha256, sha1 or md5)")

@@ -197,7 +197,9 @@ func TestFaultUnknownLength(t *testing.T) {
 func ftNoSplits(t *testing.T, srv *testserver.Server) {
 	t.Helper()
 	for _, r := range srv.Stats().Ranges {
-		if !strings.HasSuffix(r, "-") {
+		// The probe's bytes=0-N is how the engine learns ranges are not
+		// done (a 200 answer); any later range must be open-ended.
+		if !strings.HasSuffix(r, "-") && !strings.HasPrefix(r, "bytes=0-") {
 			t.Errorf("bounded range %q asked of a server that cannot do ranges", r)
 		}
 	}
@@ -700,7 +702,7 @@ func TestFaultCloseAndReopen(t *testing.T) {
 		t.Errorf("after reopen served %d bytes, %d were on disk of %d: started over?", st2.BytesServed, stored, f.Size)
 	}
 	for _, r := range st2.Ranges {
-		if r == "bytes=0-" {
+		if strings.HasPrefix(r, "bytes=0-") {
 			t.Errorf("reopen probed from zero again: ranges %q", st2.Ranges)
 			break
 		}

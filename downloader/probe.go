@@ -16,7 +16,7 @@ import (
 type probed struct {
 	finalURL     string
 	size         int64 // -1 unknown
-	resumable    bool  // the server answered 206 to bytes=0-
+	resumable    bool  // the server answered 206 to bytes=0-N
 	etag         string
 	lastModified string
 	encoding     string        // Content-Encoding, "" = identity
@@ -27,9 +27,12 @@ type probed struct {
 	// body streams the file from offset 0; it becomes the first
 	// connection's stream so the probe costs no extra round trip.
 	body io.ReadCloser
+	// bodyEnd is where a ranged body ends (exclusive); 0 when it runs to
+	// the end of the file.
+	bodyEnd int64
 }
 
-// probe sends one GET with Range: bytes=0- (HEAD lies too often) and
+// probe sends one GET with Range: bytes=0-N (HEAD lies too often) and
 // learns size, range support, validators, name and final URL. plain sends
 // no Range: the second try when the ranged one met a bare 416 (some
 // servers answer so for an empty file) or a protocol fault.
@@ -49,7 +52,10 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 		return nil, err
 	}
 	if !plain {
-		req.Header.Set("Range", "bytes=0-")
+		// Bounded like every other request (reqspan.go): the second
+		// connection then splits where this answer ends instead of
+		// cutting an open stream.
+		req.Header.Set("Range", fmt.Sprintf("bytes=0-%d", probeSpan-1))
 	}
 	// Silent headers are a stall like a silent body, under the same rule
 	// as every other request: replaced after StallTimeout and retried,
@@ -82,8 +88,14 @@ func probe(ctx context.Context, c *http.Client, rawURL string, hdr http.Header, 
 			drain(resp)
 			return nil, fmt.Errorf("probe: %w", err)
 		}
-		_, _, total, _ := parseContentRange(resp.Header.Get("Content-Range"))
+		_, end, total, _ := parseContentRange(resp.Header.Get("Content-Range"))
+		if total < 0 && end+1 >= probeSpan {
+			// A part of unknown total: the rest is asked for without Range.
+			drain(resp)
+			return nil, protocolf("probe: a ranged answer without the file's size")
+		}
 		p.size = total
+		p.bodyEnd = end + 1
 		p.resumable = true
 	case http.StatusOK:
 		if resp.ContentLength >= 0 {

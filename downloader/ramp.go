@@ -1,6 +1,9 @@
 package downloader
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // ramp is slow start with a brake: connections double (1, 2, 4, …) only
 // while doubling pays. A server that throttles each connection rewards
@@ -16,6 +19,11 @@ type ramp struct {
 	// or the path limits each one; doublings then need no measurement.
 	slow bool
 	done bool // the count settled
+	// prevAllow is the count rate was measured at, the one a doubling
+	// that did not pay returns to; backedOff: that happened, so the
+	// re-probe (rampRetry) does not try the same doubling again.
+	prevAllow int
+	backedOff bool
 	// settledAt and lastBytes drive the re-probe: a ramp that settled on a
 	// slow link tries another doubling now and then.
 	settledAt time.Time
@@ -46,6 +54,21 @@ const (
 	// brief sample decides it.
 	rampQuickWindow = 15 * time.Millisecond
 	rampQuickBytes  = 16 << 10
+	// rampFreeTo: on slow connections, an automatic count doubles
+	// without measuring up to this count (slow start paced by first
+	// bytes); from here each doubling must pay (judgeStep), so a
+	// loss-bound path keeps doubling up to the ceiling (AutoConnections)
+	// and a bandwidth-bound one stops where added connections stop adding
+	// throughput. Measuring from fewer connections cost a second of ramp
+	// on a 50 ms lossy path (a window spans rampRTTs first-byte delays),
+	// and bounded requests (reqspan.go) already keep the extra streams of
+	// a bandwidth-bound path from wasting bytes.
+	rampFreeTo = rampPayFrom
+	// rampRTTs: a window spans this many first-byte delays, so new
+	// connections are past their first round trips when it ends.
+	rampRTTs = 3
+	// rampPayFrom is where slow start ends for an automatic count.
+	rampPayFrom = 16
 )
 
 // step advances the ramp; it returns true when more connections are
@@ -56,60 +79,120 @@ func (r *run) rampStep(now time.Time) bool {
 	received := t.received.Load()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if rp.done || r.allowance >= r.limit {
-		if !rp.done {
-			rp.settledAt = now
-		}
-		rp.done = true
+	if rp.done || r.refusedNow > 0 || r.learned {
+		// A refusal settles the count: the server says what it takes.
+		r.settleLocked(now)
 		return false
 	}
-	if rp.slow {
+	if r.allowance >= r.limit && rp.rate == 0 {
+		r.settleLocked(now)
+		return false
+	}
+	if rp.slow && r.allowance < r.freeToLocked() {
 		// Each doubling on slow connections costs little and, against a
 		// limit per connection, pays in full; pacing it by the new
 		// connections' first bytes is slow start at the link's own pace.
 		// Three in four delivering is proof enough: one lost SYN (a
 		// second's retransmit) must not hold the others back.
-		if t.conns >= (3*r.allowance+3)/4 {
-			return r.doubleLocked()
+		if t.conns >= delivering(r.allowance) {
+			return r.doubleLocked(0)
 		}
 		return false
 	}
-	// Measure only once every allowed connection delivers; until then the
-	// window keeps restarting.
-	if t.conns < r.allowance || rp.at.IsZero() {
+	// Measure only once (nearly) every allowed connection delivers; until
+	// then the window keeps restarting.
+	if t.conns < delivering(r.allowance) || rp.at.IsZero() {
 		rp.at, rp.bytes = now, received
 		return false
 	}
 	elapsed := now.Sub(rp.at)
 	got := received - rp.bytes
-	if elapsed >= rampQuickWindow && got >= int64(r.allowance)*rampQuickBytes {
+	if !rp.slow && elapsed >= rampQuickWindow && got >= int64(r.allowance)*rampQuickBytes {
 		if perConn := float64(got) / elapsed.Seconds() / float64(r.allowance); perConn < rampRetryPerConn {
 			rp.slow = true
-			return r.doubleLocked()
+			if r.allowance < r.freeToLocked() {
+				return r.doubleLocked(0)
+			}
 		}
 	}
-	if elapsed < max(rampWindow, 3*r.firstByte) || got < int64(r.allowance)*rampBytesPerConn {
+	if elapsed < max(rampWindow, rampRTTs*r.firstByte) || got < int64(r.allowance)*rampBytesPerConn {
 		return false
 	}
 	rate := float64(got) / elapsed.Seconds()
-	if rp.rate > 0 && rate < rampGain*rp.rate {
-		// One weak window may be noise: measure once more before settling.
-		if rp.weak {
-			rp.done = true
-			rp.settledAt = now
-			return false
-		}
+	switch judgeStep(rp.rate, rate, rp.weak, r.allowance >= r.limit) {
+	case stepGrow:
+		rp.weak = false
+		return r.doubleLocked(rate)
+	case stepMeasureAgain:
 		rp.weak = true
 		rp.at = time.Time{}
 		return false
+	case stepBack:
+		// The doubling did not pay: return to the count that did. The
+		// extra connections finish their ranges and leave (surplusLocked);
+		// aborting them would throw away what they have in flight.
+		r.allowance = rp.prevAllow
+		rp.backedOff = true
+		t.logLocked(fmt.Sprintf("More connections did not make the download faster; using %d.", r.allowance))
 	}
-	rp.weak = false
-	rp.rate = rate
-	return r.doubleLocked()
+	r.settleLocked(now)
+	return false
 }
 
-// doubleLocked allows twice the connections and restarts the window.
-func (r *run) doubleLocked() bool {
+// freeToLocked is the count slow connections double to unmeasured: an
+// automatic count earns every doubling from rampFreeTo on; a count the
+// user pinned is taken as asked.
+func (r *run) freeToLocked() int {
+	if r.auto {
+		return rampFreeTo
+	}
+	return r.limit
+}
+
+// delivering is how many of n connections must deliver before a window
+// counts: three in four, so one lost SYN does not hold the ramp.
+func delivering(n int) int { return (3*n + 3) / 4 }
+
+func (r *run) settleLocked(now time.Time) {
+	if !r.ramp.done {
+		r.ramp.settledAt = now
+	}
+	r.ramp.done = true
+}
+
+// stepVerdict is what the ramp does after one measured window.
+type stepVerdict int
+
+const (
+	stepGrow         stepVerdict = iota // double the connections
+	stepMeasureAgain                    // one weak window may be noise
+	stepSettle                          // keep the count
+	stepBack                            // undo the last doubling
+)
+
+// judgeStep is the growth rule on one measured window: before is the
+// task's rate (bytes/s) at the previous count (0 = none measured yet),
+// now the rate at the current count; weak says the previous window at
+// this count was already too slow; ceiling says no doubling is left.
+// A doubling is kept only when it raised the rate by rampGain; otherwise
+// it is measured once more and then undone.
+func judgeStep(before, now float64, weak, ceiling bool) stepVerdict {
+	switch {
+	case before > 0 && now < rampGain*before && !weak:
+		return stepMeasureAgain
+	case before > 0 && now < rampGain*before:
+		return stepBack
+	case ceiling:
+		return stepSettle
+	}
+	return stepGrow
+}
+
+// doubleLocked allows twice the connections and restarts the window;
+// rate is the task's measured rate at the count it leaves (0 = not
+// measured: slow start below rampFreeTo).
+func (r *run) doubleLocked(rate float64) bool {
+	r.ramp.rate, r.ramp.prevAllow = rate, r.allowance
 	r.allowance = min(2*r.allowance, r.limit)
 	r.ramp.at = time.Time{}
 	return true
@@ -129,7 +212,7 @@ func (r *run) rampRetry(now time.Time) bool {
 	defer t.mu.Unlock()
 	prevBytes, prevAt := rp.lastBytes, rp.lastAt
 	rp.lastBytes, rp.lastAt = received, now
-	if !rp.done || r.learned || r.allowance >= r.limit || prevAt.IsZero() ||
+	if !rp.done || r.learned || rp.backedOff || r.allowance >= r.limit || prevAt.IsZero() ||
 		now.Sub(rp.settledAt) < rampRetryAfter || t.conns < 1 {
 		return false
 	}
@@ -138,8 +221,6 @@ func (r *run) rampRetry(now time.Time) bool {
 		return false
 	}
 	rp.done, rp.weak = false, false
-	rp.rate = rate
-	rp.at = time.Time{}
-	r.allowance = min(2*r.allowance, r.limit)
+	r.doubleLocked(rate)
 	return true
 }

@@ -12,7 +12,10 @@ import (
 )
 
 const (
-	readChunk       = 128 << 10
+	// readChunk is each connection's read buffer: large enough that a
+	// fast stream costs few read and write calls per MiB (CPU per byte),
+	// small enough that 32 connections stay within a few MiB.
+	readChunk       = 256 << 10
 	checkpointEvery = time.Second
 	maxRestarts     = 3
 	// maxServerRetries bounds consecutive HTTP failures (5xx, 429, …)
@@ -65,6 +68,7 @@ type run struct {
 	firstByte  time.Duration
 	connRate   float64 // typical bytes/s of one connection, from finished pieces
 	limit      int     // connection cap, lowered when the server refuses more
+	auto       bool    // the count is automatic: growth past rampPayFrom must pay
 	learned    bool    // limit was lowered by a refusal: later ones are transient
 	serverFail int     // consecutive HTTP failures without progress
 	netWaiting int     // workers backing off after a network error
@@ -74,6 +78,9 @@ type run struct {
 	degraded      bool
 	refusedLogged bool // a refused TCP connection was logged this run
 	refusedNow    int  // connections whose latest answer was a refusal
+
+	// firstEnd is where the probe's stream ends (exclusive), 0 = with the file.
+	firstEnd int64
 
 	// video is the HLS plan of a video task (hlstask.go); nil for a file.
 	video *videoRun
@@ -133,13 +140,13 @@ func (t *task) attempt(parent context.Context) (err error) {
 		ua:     m.effectiveUserAgent(),
 		signal: make(chan struct{}, 1),
 		failed: make(chan error, 1),
-		limit:  t.connLimitLocked(),
 		url:    t.rec.FinalURL,
 		spec:   t.rec.rangeSpec(),
 	}
 	if r.url == "" {
 		r.url = t.rec.URL
 	}
+	r.limit, r.auto = t.connCeilingLocked()
 	resume := t.rec.Segments != nil && t.rec.Name != ""
 	video := t.rec.Video != nil && t.rec.Name != ""
 	t.run = r
@@ -190,7 +197,7 @@ func (t *task) attempt(parent context.Context) (err error) {
 		if p.playlist {
 			return r.startVideo(p)
 		}
-		first = p.body
+		first, r.firstEnd = p.body, p.bodyEnd
 		if err := r.create(p); err != nil {
 			p.body.Close()
 			return err
@@ -209,15 +216,23 @@ func (t *task) attempt(parent context.Context) (err error) {
 // connLimitLocked is the task's connection cap from its options and the
 // manager's settings; one for servers that cannot do ranges.
 func (t *task) connLimitLocked() int {
-	n := t.rec.Options.Connections
+	n, _ := t.connCeilingLocked()
+	return n
+}
+
+// connCeilingLocked is connLimitLocked and whether the count is automatic
+// (ConnectionsAuto: growth past 16 must pay, ramp.go).
+func (t *task) connCeilingLocked() (n int, auto bool) {
+	n = t.rec.Options.Connections
 	if n <= 0 {
 		n = t.m.settingsSnapshot().Connections
 	}
-	n = max(1, min(n, MaxConnections))
+	auto = n <= ConnectionsAuto
+	n = max(1, min(ConnectionCeiling(n), MaxConnections))
 	if (!t.rec.Resumable || t.rec.Size < 0) && t.rec.Video == nil {
 		n = 1
 	}
-	return n
+	return n, auto
 }
 
 // recordLocked is the record to persist. Its segments are t.rec.Segments,
@@ -243,6 +258,7 @@ func (r *run) loop(first io.ReadCloser) error {
 		t.mu.Lock()
 		p := t.pieces[0]
 		p.conn = newConn()
+		p.reqEnd = r.firstEnd
 		r.workers++
 		t.mu.Unlock()
 		t.m.hosts.acquire(r.host, true)
@@ -372,6 +388,9 @@ func (r *run) claimLocked(c *conn) *piece {
 	var n int
 	for i, p := range t.pieces {
 		slots[i] = slot{Segment: p.Segment, Busy: p.conn != nil, Rate: p.conn.rate(now)}
+		if slots[i].Busy {
+			slots[i].Floor = splitFloor(p.Segment, p.reqEnd)
+		}
 		if slots[i].Rate > 0 {
 			sum += slots[i].Rate
 			n++

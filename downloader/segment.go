@@ -1,5 +1,10 @@
 package downloader
 
+import (
+	"cmp"
+	"slices"
+)
+
 // Pure range arithmetic: which byte range a connection works on next.
 // Nothing here does I/O or takes locks; task.go calls it under its lock.
 
@@ -23,7 +28,21 @@ type slot struct {
 	Busy bool
 	// Rate is the bytes/s of the connection on it; 0 when unknown.
 	Rate float64
+	// Floor is the lowest split point that cuts no stream (splitFloor);
+	// 0 when not known, and then any point is taken as clean.
+	Floor int64
 }
+
+// A split that cuts a stream throws away what the server has sent on it:
+// about its rate × one round trip in flight, plus what waits in the
+// server's socket buffer (cutBuffered, a typical fill). The piece split
+// off must be at least cutWaste times that, so cuts waste a few percent
+// at most and only where they save real time.
+const (
+	cutWaste    = 16
+	cutBuffered = 256 << 10
+	cutSaves    = 2.0 // seconds
+)
 
 // tailSplitMin is the smallest piece split off a range whose connection
 // would otherwise take longer than tailSplitAfter seconds to finish it.
@@ -63,6 +82,25 @@ func tailPolicy(minSplit int64, newRate float64, rtt float64) splitPolicy {
 	return splitPolicy{minSplit: minSplit, newRate: newRate, tailAfter: max(tailSplitAfter, 4*rtt), tailMin: tailSplitMin, rtt: rtt}
 }
 
+// cutPays decides a split that cuts s's stream: what the server already
+// sent on it is thrown away (cutBuffered and a round trip of its rate).
+// The cut is made when that is a small share of the piece split off, or
+// when the split saves cutSaves seconds and the waste is still a quarter
+// of the piece at most (a crawling connection's range).
+func cutPays(s slot, piece int64, pol splitPolicy) bool {
+	waste := s.Rate*pol.rtt + cutBuffered
+	if float64(piece) >= cutWaste*waste {
+		return true
+	}
+	if s.Rate <= 0 || pol.newRate <= 0 || float64(piece) < 4*waste {
+		return false
+	}
+	rem := s.remaining()
+	alone := float64(rem) / s.Rate
+	split := max(float64(rem-piece)/s.Rate, pol.rtt+float64(piece)/pol.newRate)
+	return alone-split >= cutSaves
+}
+
 // tailPays decides a split smaller than the minimum: it must shorten the
 // download by a good share, not just add a request. With the split, the
 // range is done when the slower of the two is: the old connection with
@@ -84,7 +122,6 @@ func tailPays(rem, piece int64, oldRate float64, pol splitPolicy) bool {
 }
 
 func pickWith(slots []slot, pol splitPolicy) (idx int, at int64, split bool, ok bool) {
-	minSplit, newRate := pol.minSplit, pol.newRate
 	// An idle unfinished range is always the first choice: no one is on it.
 	best := -1
 	for i, s := range slots {
@@ -98,34 +135,46 @@ func pickWith(slots []slot, pol splitPolicy) (idx int, at int64, split bool, ok 
 	if best >= 0 {
 		return best, 0, false, true
 	}
-	// Otherwise split the busy range with the most time left.
-	bestTime := -1.0
+	// Otherwise split a busy range, the one with the most time left
+	// first; one whose only split would cut its stream for little gives
+	// way to the next.
+	order := make([]int, 0, len(slots))
 	for i, s := range slots {
-		if !s.Busy || s.End < 0 {
-			continue
-		}
-		rem := s.remaining()
-		if rem <= 0 {
-			continue
-		}
-		t := timeLeft(rem, s.Rate)
-		if t > bestTime {
-			best, bestTime = i, t
+		if s.Busy && s.End >= 0 && s.remaining() > 0 {
+			order = append(order, i)
 		}
 	}
-	if best < 0 {
-		return -1, 0, false, false
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Compare(timeLeft(slots[b].remaining(), slots[b].Rate), timeLeft(slots[a].remaining(), slots[a].Rate))
+	})
+	for _, i := range order {
+		if cut, ok := splitAt(slots[i], pol); ok {
+			return i, cut, true, true
+		}
 	}
-	s := slots[best]
-	cut := splitPoint(s.Segment, s.Rate, newRate)
+	return -1, 0, false, false
+}
+
+// splitAt is where a free connection splits busy slot s, if anywhere.
+func splitAt(s slot, pol splitPolicy) (int64, bool) {
+	minSplit := pol.minSplit
+	cut := splitPoint(s.Segment, s.Rate, pol.newRate)
+	cuts := s.Floor > 0 && cut < s.Floor
+	if cuts && s.Floor < s.End && s.End-s.Floor >= max(minSplit, 1) {
+		// Split where the request in flight ends: nothing is wasted.
+		cut, cuts = s.Floor, false
+	}
 	piece := s.End - cut
 	// With one byte left splitPoint cannot leave both sides a byte; an
 	// empty piece would be claimed, "finished" and split again in a loop
 	// (reachable when MinSplit is 0, which settings allow).
 	if piece <= 0 || piece < minSplit && !tailPays(s.remaining(), piece, s.Rate, pol) {
-		return -1, 0, false, false
+		return 0, false
 	}
-	return best, cut, true, true
+	if cuts && !cutPays(s, piece, pol) {
+		return 0, false
+	}
+	return cut, true
 }
 
 // timeLeft is the seconds a connection at rate needs for rem bytes; an

@@ -156,7 +156,8 @@ func (m *Manager) applySettings(s Settings) {
 	for t := range m.running {
 		t.mu.Lock()
 		if r := t.run; r != nil && t.rec.Options.Connections == 0 {
-			n := t.connLimitLocked()
+			n, auto := t.connCeilingLocked()
+			r.auto = auto
 			if r.learned { // a server's refusals taught a lower count
 				n = min(n, r.limit)
 			}

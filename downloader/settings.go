@@ -38,8 +38,8 @@ func (s Settings) validate() error {
 		return fmt.Errorf("download folder is empty: %w", ErrBadSettings)
 	case s.MaxActive < 1 || s.MaxActive > 100:
 		return fmt.Errorf("parallel tasks must be between 1 and 100: %w", ErrBadSettings)
-	case s.Connections < 1 || s.Connections > MaxConnections:
-		return fmt.Errorf("connections per task must be between 1 and %d: %w", MaxConnections, ErrBadSettings)
+	case s.Connections < ConnectionsAuto || s.Connections > MaxConnections:
+		return fmt.Errorf("connections per task must be automatic or between 1 and %d: %w", MaxConnections, ErrBadSettings)
 	case s.PerHost < 1 || s.PerHost > 256:
 		return fmt.Errorf("connections per server must be between 1 and 256: %w", ErrBadSettings)
 	case s.GlobalLimit < 0:
@@ -69,7 +69,7 @@ func (s Settings) normalized(defaultFolder string) Settings {
 	if s.MaxActive < 1 || s.MaxActive > 100 {
 		s.MaxActive = d.MaxActive
 	}
-	if s.Connections < 1 || s.Connections > MaxConnections {
+	if s.Connections < ConnectionsAuto || s.Connections > MaxConnections {
 		s.Connections = d.Connections
 	}
 	if s.PerHost < 1 || s.PerHost > 256 {

@@ -37,6 +37,7 @@ func (r *run) shedSurplusLocked() {
 }
 
 // surplusLocked tells a worker looking for more work that the task has
-// more connections than its cap: it should leave instead. The caller
-// holds t.mu.
-func (r *run) surplusLocked() bool { return r.workers > r.limit }
+// more connections than its cap, or than the ramp allows after a step
+// back (a doubling that did not pay): it should leave instead. The
+// caller holds t.mu.
+func (r *run) surplusLocked() bool { return r.workers > min(r.limit, r.allowance) }

@@ -51,6 +51,9 @@ type piece struct {
 	conn *conn
 	// retries counts fresh requests after its connection straggled.
 	retries int
+	// reqEnd is the exclusive end of the request in flight on it
+	// (reqspan.go); 0 when none.
+	reqEnd int64
 }
 
 // conn tracks one connection's throughput for split decisions.
@@ -62,6 +65,8 @@ type conn struct {
 	flushed int64
 	// abort ends the request in flight with a cause; nil when none is.
 	abort func(error)
+	// span is the length of its latest bounded request (reqspan.go).
+	span int64
 }
 
 func (c *conn) rate(now time.Time) float64 {

@@ -213,8 +213,9 @@ type Settings struct {
 	Folder string `json:"folder"`
 	// MaxActive is how many tasks run at once (tasks, 1..100).
 	MaxActive int `json:"maxActive"`
-	// Connections is the default connections per task (connections,
-	// 1..MaxConnections).
+	// Connections is the default connections per task: ConnectionsAuto
+	// (0) lets the engine grow it up to AutoConnections while that pays;
+	// 1..MaxConnections pins the ceiling (connections).
 	Connections int `json:"connections"`
 	// PerHost caps connections to one host across all tasks
 	// (connections, 1..256).
@@ -247,11 +248,19 @@ type Settings struct {
 // Limits on user-settable values: connections per task, tasks at once,
 // connections per host, and the smallest split in bytes.
 const (
-	DefaultConnections = 16
-	MaxConnections     = 64
-	DefaultMaxActive   = 3
-	DefaultPerHost     = 16
-	DefaultMinSplit    = 1 << 20
+	// ConnectionsAuto, stored as Settings.Connections, lets the engine
+	// choose: slow start to 16, then more (up to AutoConnections) only
+	// while each doubling raises the task's throughput (ramp.go).
+	ConnectionsAuto    = 0
+	DefaultConnections = ConnectionsAuto
+	// AutoConnections is the automatic count's ceiling, and the number
+	// shown where a front end needs one (aria2's RPC options).
+	AutoConnections  = 32
+	MaxConnections   = 64
+	DefaultMaxActive = 3
+	// DefaultPerHost follows the automatic ceiling, so one task can reach it.
+	DefaultPerHost  = AutoConnections
+	DefaultMinSplit = 1 << 20
 )
 
 // DefaultSettings returns the settings used when none are stored.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -18,8 +17,6 @@ var StallTimeout = 30 * time.Second
 // writebackEvery is how much a connection writes before it asks the
 // kernel to start putting those bytes on disk.
 const writebackEvery = 8 << 20
-
-var bufPool = sync.Pool{New: func() any { b := make([]byte, readChunk); return &b }}
 
 // worker is one connection: it fetches its piece, then claims more work
 // until none is left or the run ends. body, when set, is an already open
@@ -37,16 +34,34 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 		r.wg.Done()
 		r.notify()
 	}()
-	bp := bufPool.Get().(*[]byte)
-	defer bufPool.Put(bp)
+	rb := newReadBuf()
+	defer rb.release()
+	// live: this connection counts as delivering (t.conns) across the
+	// round trip between its bounded requests, so the ramp does not take
+	// that gap for a connection that stopped.
+	live := false
+	defer func() {
+		if live {
+			t.mu.Lock()
+			t.conns--
+			t.mu.Unlock()
+		}
+	}()
 	attempt := 0
 	refused := false // this connection's latest answer was a refusal
 	defer r.markRefused(&refused, false)
 	for {
 		t.mu.Lock()
 		from := p.pos()
+		buf := rb.bytes(p.conn)
 		t.mu.Unlock()
-		err := r.fetch(p, body, *bp)
+		err := r.fetch(p, body, buf, &live)
+		if live && !errors.Is(err, errRequestEnd) && !errors.Is(err, errShortAnswer) {
+			t.mu.Lock()
+			t.conns--
+			t.mu.Unlock()
+			live = false
+		}
 		body = nil
 		t.mu.Lock()
 		progressed := p.pos() > from
@@ -80,7 +95,7 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 			t.mu.Unlock()
 			continue
 		}
-		if errors.Is(err, errShortAnswer) || errors.Is(err, errStaleSource) {
+		if errors.Is(err, errShortAnswer) || errors.Is(err, errStaleSource) || errors.Is(err, errRequestEnd) {
 			continue // ask again at once, same slot
 		}
 		if errors.Is(err, errRangeIgnored) || errors.Is(err, errProtocol) {
@@ -178,7 +193,7 @@ func (r *run) fallBack() bool {
 }
 
 // fetch streams the piece's missing bytes into the part file.
-func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
+func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error {
 	t := r.t
 	ctx, cancel := context.WithCancelCause(r.ctx)
 	defer cancel(nil)
@@ -203,6 +218,27 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 	defer release()
 	c := p.conn
 	c.abort = abort
+	// A stream handed in runs to the range's end; a new request is
+	// bounded (reqspan.go) so later splits need not cut it.
+	reqEnd := end
+	switch {
+	case body == nil && !r.degraded:
+		rate := c.rate(time.Now())
+		if rate <= 0 && c.bytes > 0 {
+			// Young: what it did so far says more than other pieces.
+			rate = float64(c.bytes) / time.Since(c.first).Seconds()
+		}
+		if rate <= 0 {
+			rate = r.connRate
+		}
+		reqEnd = requestEnd(start, end, rate, c.span, r.workers > 1)
+		if reqEnd > start {
+			c.span = reqEnd - start
+		}
+	case body != nil && p.reqEnd > start && (end < 0 || p.reqEnd < end):
+		reqEnd = p.reqEnd // the probe's ranged answer
+	}
+	p.reqEnd = reqEnd
 	t.mu.Unlock()
 	if end >= 0 && start >= end {
 		if body != nil {
@@ -212,7 +248,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 	}
 	asked := time.Now()
 	if body == nil {
-		spec.start, spec.end = start, end
+		spec.start, spec.end = start, reqEnd
 		resp, err := openRange(ctx, r.client, rawURL, r.hdr, r.ua, spec)
 		if err != nil {
 			if r.sourceFailed(rawURL, causeOf(ctx, err)) {
@@ -238,14 +274,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 	}
 	defer body.Close()
 
-	counted := false
-	defer func() {
-		if counted {
-			t.mu.Lock()
-			t.conns--
-			t.mu.Unlock()
-		}
-	}()
+	counted := *live
 	limiters := [...]*rate.Limiter{t.limiter, t.m.global}
 	for {
 		n := min(len(buf), chunkFor(limiters[:]...))
@@ -256,7 +285,10 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 			if pos >= end {
 				return nil
 			}
-			n = int(min(int64(n), end-pos))
+			if reqEnd >= 0 && pos >= reqEnd {
+				return r.endRequest(body, buf)
+			}
+			n = int(min(int64(n), end-pos, max(0, reqEnd-pos)))
 		}
 		watchdog.Reset(StallTimeout)
 		// The first read returns as soon as anything arrives, so slow start
@@ -269,11 +301,16 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte) error {
 		k, rerr := readAtLeast(body, buf[:n], max(1, least))
 		if k > 0 {
 			if !counted {
-				counted = true
+				counted, *live = true, true
+				now := time.Now()
 				t.mu.Lock()
 				t.conns++
-				c.first = time.Now()
-				if d := c.first.Sub(asked); r.firstByte == 0 || d < r.firstByte {
+				if c.first.IsZero() {
+					// The connection's clock runs across its bounded
+					// requests, so the gaps between them count in its rate.
+					c.first = now
+				}
+				if d := now.Sub(asked); r.firstByte == 0 || d < r.firstByte {
 					r.firstByte = d
 				}
 				r.serverFail = 0

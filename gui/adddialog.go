@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -132,8 +131,8 @@ func (u *UI) newAddDialog(text string) *addDialog {
 	d.name = widget.NewEntry()
 	d.name.SetPlaceHolder(lang.L("From the server"))
 
-	d.conns = widget.NewSelectEntry([]string{"1", "2", "4", "8", "16", "32", "64"})
-	d.conns.SetText(strconv.Itoa(defaultInt(set.Connections, downloader.DefaultConnections)))
+	d.conns = widget.NewSelectEntry([]string{lang.L("Auto"), "1", "2", "4", "8", "16", "32", "64"})
+	d.conns.SetText(connectionsText(set.Connections))
 	d.conns.Validator = validateConnections
 	d.limit = widget.NewEntry()
 	d.limit.SetPlaceHolder(lang.L("Unlimited"))
@@ -202,9 +201,8 @@ func (d *addDialog) defaultsChanged(s downloader.Settings) {
 	if strings.TrimSpace(d.folder.Text) == old.Folder {
 		d.folder.SetText(s.Folder)
 	}
-	oldConns := strconv.Itoa(defaultInt(old.Connections, downloader.DefaultConnections))
-	if strings.TrimSpace(d.conns.Text) == oldConns {
-		d.conns.SetText(strconv.Itoa(defaultInt(s.Connections, downloader.DefaultConnections)))
+	if strings.TrimSpace(d.conns.Text) == connectionsText(old.Connections) {
+		d.conns.SetText(connectionsText(s.Connections))
 	}
 }
 
@@ -283,18 +281,6 @@ func (d *addDialog) linksChanged() {
 	}
 }
 
-func validateConnections(s string) error {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > downloader.MaxConnections {
-		return errors.New(lang.L("Connections must be a whole number from 1 to {{.Max}}.", map[string]any{"Max": downloader.MaxConnections}))
-	}
-	return nil
-}
-
 func validateRate(s string) error {
 	if strings.TrimSpace(s) == "" {
 		return nil
@@ -324,8 +310,8 @@ func (d *addDialog) requests() ([]downloader.Request, error) {
 		}
 	}
 	var o downloader.Options
-	if n, _ := strconv.Atoi(strings.TrimSpace(d.conns.Text)); n != d.defaults.Connections {
-		o.Connections = n // 0 (empty) and the default both mean "follow the settings"
+	if n, _ := parseConnections(d.conns.Text); n != d.defaults.Connections {
+		o.Connections = n // Auto, empty and the default all mean "follow the settings"
 	}
 	if s := strings.TrimSpace(d.limit.Text); s != "" {
 		o.SpeedLimit, _ = downloader.ParseRate(s)

@@ -90,8 +90,22 @@ func (b *bridge) noteFinish(ev *downloader.Event) {
 }
 
 // run is owned by the UI; it ends when ctx is done or the engine closes
-// the subscription.
+// the subscription. tick paces the flushes (nil: only the last flush when
+// the engine closes, for tests).
 func (b *bridge) run(ctx context.Context, tick <-chan time.Time) {
+	b.loop(ctx, fixedPace(tick))
+}
+
+// runPaced is run with a tick that exists only while something is
+// pending: with no task moving, the bridge goroutine sleeps and the
+// window does no work of its own.
+func (b *bridge) runPaced(ctx context.Context, every time.Duration) {
+	p := newLazyPace(every)
+	defer p.stop()
+	b.loop(ctx, p)
+}
+
+func (b *bridge) loop(ctx context.Context, p pace) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -104,7 +118,8 @@ func (b *bridge) run(ctx context.Context, tick <-chan time.Time) {
 				return
 			}
 			b.put(ev)
-		case <-tick:
+		case <-p.wait(b.hasPending()):
+			p.fired()
 			b.flush()
 		}
 	}

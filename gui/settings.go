@@ -78,7 +78,7 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 	d.folder = widget.NewEntry()
 	d.folder.SetText(s.Folder)
 	d.maxActive = number(defaultInt(s.MaxActive, downloader.DefaultMaxActive), rangeValidator(1, 100))
-	d.conns = number(defaultInt(s.Connections, downloader.DefaultConnections), rangeValidator(1, downloader.MaxConnections))
+	d.conns = connectionsEntry(s.Connections)
 	d.perHost = number(defaultInt(s.PerHost, downloader.DefaultPerHost), rangeValidator(1, 256))
 	d.limit = widget.NewEntry()
 	if s.GlobalLimit > 0 {
@@ -226,7 +226,7 @@ func (d *settingsDialog) settings() (downloader.Settings, error) {
 	}
 	s.Folder = folder
 	s.MaxActive, _ = strconv.Atoi(strings.TrimSpace(d.maxActive.Text))
-	s.Connections, _ = strconv.Atoi(strings.TrimSpace(d.conns.Text))
+	s.Connections, _ = parseConnections(d.conns.Text)
 	s.PerHost, _ = strconv.Atoi(strings.TrimSpace(d.perHost.Text))
 	s.Proxy = strings.TrimSpace(d.proxy.Text)
 	s.GlobalLimit = 0

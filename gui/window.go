@@ -3,7 +3,6 @@ package gui
 import (
 	"context"
 	"net/url"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -89,11 +88,9 @@ func New(a fyne.App, eng Engine, opts Options) *UI {
 	ctx, cancel := context.WithCancel(context.Background())
 	u.cancel = cancel
 	u.started = true
-	tick := time.NewTicker(flushInterval)
 	go func() {
 		defer close(u.done)
-		defer tick.Stop()
-		u.bridge.run(ctx, tick.C)
+		u.bridge.runPaced(ctx, flushInterval)
 	}()
 	return u
 }

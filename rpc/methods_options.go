@@ -174,7 +174,7 @@ func applyTaskOptions(o *downloader.Options, opts map[string][]string) error {
 func taskOptions(snap downloader.Snapshot, st downloader.Settings) map[string]string {
 	conns := snap.Options.Connections
 	if conns == 0 {
-		conns = st.Connections
+		conns = downloader.ConnectionCeiling(st.Connections)
 	}
 	m := map[string]string{
 		"dir":                       snap.Folder,
@@ -256,8 +256,8 @@ func (s *Server) getGlobalOption(callCtx, args) (any, error) {
 		"max-download-limit":         "0",
 		"max-overall-upload-limit":   "0",
 		"max-upload-limit":           "0",
-		"split":                      strconv.Itoa(st.Connections),
-		"max-connection-per-server":  strconv.Itoa(st.Connections),
+		"split":                      strconv.Itoa(downloader.ConnectionCeiling(st.Connections)),
+		"max-connection-per-server":  strconv.Itoa(downloader.ConnectionCeiling(st.Connections)),
 		"min-split-size":             itoa(st.MinSplit),
 		"continue":                   "true",
 		"rpc-listen-port":            strconv.Itoa(s.Port()),

@@ -578,7 +578,8 @@ func TestOptions(t *testing.T) {
 	var o map[string]string
 	mustCall(t, s, &o, "aria2.getOption", gid)
 	want := map[string]string{
-		"dir": "/downloads", "split": "16", "max-connection-per-server": "16", "max-download-limit": "0",
+		// The automatic count (the default) reads as its ceiling, a number.
+		"dir": "/downloads", "split": "32", "max-connection-per-server": "32", "max-download-limit": "0",
 		"header": "A: 1\nB: 2", "checksum": "sha-256=" + strings.Repeat("0f", 32),
 	}
 	for k, v := range want {

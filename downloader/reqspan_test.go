@@ -1,0 +1,91 @@
+package downloader
+
+import (
+	"testing"
+	"time"
+)
+
+// TestRequestEnd: requests span several seconds of the connection's rate,
+// at least reqSpanMin, and never leave a sliver behind.
+func TestRequestEnd(t *testing.T) {
+	const MiB = 1 << 20
+	cases := []struct {
+		name       string
+		start, end int64
+		rate       float64
+		prev       int64
+		shared     bool
+		want       int64
+	}{
+		{"unknown length stays open", 0, -1, 0, 0, false, -1},
+		{"unknown rate: the minimum span", 0, 100 * MiB, 0, 0, false, reqSpanMin},
+		{"a slow connection: the minimum span", 10 * MiB, 100 * MiB, 100 << 10, 0, false, 10*MiB + reqSpanMin},
+		{"a fast connection: seconds of its rate", 0, 1000 * MiB, 50 * MiB, 0, false, 100 * MiB},
+		{"the next request doubles the last", 0, 1000 * MiB, 0, 8 * MiB, false, 16 * MiB},
+		{"little left: to the end", 0, reqSpanMin * 3 / 2, 0, 0, false, reqSpanMin * 3 / 2},
+		{"a fast connection on a short range: to the end", 0, 100 * MiB, 50 * MiB, 0, false, 100 * MiB},
+		{"shared: at most half of what is left", 0, 40 * MiB, 50 * MiB, 0, true, 20 * MiB},
+		{"shared, a short range: half of it", 0, 3 * MiB, 50 * MiB, 0, true, 3 * MiB / 2},
+		{"shared, little left: to the end", 0, reqSpanShared + reqSpanShared/4, 50 * MiB, 0, true, reqSpanShared + reqSpanShared/4},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := requestEnd(c.start, c.end, c.rate, c.prev, c.shared); got != c.want {
+				t.Fatalf("requestEnd(%d, %d, %v) = %d, want %d", c.start, c.end, c.rate, got, c.want)
+			}
+		})
+	}
+}
+
+// TestPickSplitsAtRequestEnd: a split that would cut the stream in flight
+// moves to where its request ends when that leaves a real piece; a cut
+// that cannot move must be worth what it throws away.
+func TestPickSplitsAtRequestEnd(t *testing.T) {
+	const MiB = 1 << 20
+	busy := func(pos, end, floor int64, rate float64) slot {
+		return slot{Segment: Segment{Start: 0, End: end, Done: pos}, Busy: true, Rate: rate, Floor: floor}
+	}
+	cases := []struct {
+		name   string
+		s      slot
+		rtt    float64
+		wantOK bool
+		wantAt int64
+	}{
+		{"floor past the balanced point: split at the floor", busy(0, 20*MiB, 12*MiB, 1*MiB), 0.05, true, 12 * MiB},
+		{"floor before the balanced point: balanced, nothing cut", busy(0, 20*MiB, 4*MiB, 1*MiB), 0.05, true, 10 * MiB},
+		{"no floor known: balanced as before", busy(0, 20*MiB, 0, 1*MiB), 0.05, true, 10 * MiB},
+		{"stream runs to the end, cut worth it", busy(0, 20*MiB, 20*MiB, 1*MiB), 0.05, true, 10 * MiB},
+		{"stream runs to the end on a fat link: the cut wastes too much", busy(0, 20*MiB, 20*MiB, 40*MiB), 0.05, false, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, at, split, ok := pickWith([]slot{c.s}, tailPolicy(MiB, c.s.Rate, c.rtt))
+			if ok != c.wantOK || ok && (!split || at != c.wantAt) {
+				t.Fatalf("pick = at %d split %v ok %v, want at %d ok %v", at, split, ok, c.wantAt, c.wantOK)
+			}
+		})
+	}
+}
+
+// TestReadBufGrows: a connection reads into the small buffer until it has
+// shown itself fast.
+func TestReadBufGrows(t *testing.T) {
+	b := newReadBuf()
+	defer b.release()
+	c := newConn()
+	if n := len(b.bytes(c)); n != smallChunk {
+		t.Fatalf("a new connection reads into %d bytes, want %d", n, smallChunk)
+	}
+	c.first, c.bytes = time.Now().Add(-10*time.Millisecond), 4<<20 // 400 MiB/s
+	if n := len(b.bytes(c)); n != readChunk {
+		t.Fatalf("a fast connection reads into %d bytes, want %d", n, readChunk)
+	}
+	slow := newConn()
+	slow.first, slow.bytes = time.Now().Add(-10*time.Second), 2<<20
+	b2 := newReadBuf()
+	defer b2.release()
+	if n := len(b2.bytes(slow)); n != smallChunk {
+		t.Fatalf("a slow connection reads into %d bytes, want %d", n, smallChunk)
+	}
+}
