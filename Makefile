@@ -102,11 +102,14 @@ test-browser: deps-browser build
 # Rewrites docs/window.png, docs/add-dialog.png, docs/settings.png, docs/window-zh.png (LANG=zh_CN),
 # docs/schedule.png, docs/schedule-status.png, docs/countdown.png
 # and docs/notification.png (drawn by dunst) from the real app; docs/categories.png and
-# docs/settings-sites.png (+ settings-site-edit.png) from the window on Fyne's test driver.
+# docs/settings-sites.png (+ settings-site-edit.png), change-link.png, verified-details.png and
+# waiting-link.png from the window on Fyne's test driver.
 docs-shots: deps-docs build
 	HAUL_E2E_BIN=$(CURDIR)/$(BIN) HAUL_DOCS_SHOTS=$(CURDIR)/docs \
 		$(GO) test -count=1 -timeout 3m -v -run 'TestDocs|TestDesktopNoTray' ./e2e/desktop/
 	HAUL_ORGANIZE_SHOTS=$(CURDIR)/docs $(GO) test -count=1 -run 'TestOrganizeScreenshots' ./gui/
+	HAUL_SCREENSHOT_CHANGELINK=$(CURDIR)/docs/change-link.png HAUL_SCREENSHOT_VERIFIED=$(CURDIR)/docs/verified-details.png \
+		HAUL_SCREENSHOT_WAITING=$(CURDIR)/docs/waiting-link.png $(GO) test -count=1 -run 'TestLinkScreenshots' ./gui/
 
 # Linux bundle: bin/Haul.tar.xz (usr/local/bin/haul, the .desktop entry, the icon, and a Makefile
 # to install them). fyne package reads FyneApp.toml and bumps its Build number on every run:
