@@ -142,3 +142,34 @@ func TestFailureHidesPassword(t *testing.T) {
 		t.Errorf("the record's URL %q is not the real one", s.URL)
 	}
 }
+
+// A 401 to a request that carried a login says the login was refused,
+// not "add the cookie your browser sends"; without one it asks for a
+// login as before.
+func TestRefusedLoginSentence(t *testing.T) {
+	f := testserver.File{Size: 1 << 20, Seed: 1222}
+	srv := testserver.New(testserver.WithFile("/f.bin", f), testserver.WithBasicAuth("alice", "s3cret"))
+	defer srv.Close()
+	for _, tc := range []struct {
+		name, userinfo, want string
+	}{
+		{"wrong password", "alice:wrong@", "The server refused the user name and password (401 Unauthorized)"},
+		{"no login", "", "The server asks for a login (401 Unauthorized)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := openTest(t, newMemStore(), t.TempDir(), nil)
+			link := strings.Replace(srv.URL("/f.bin"), "http://", "http://"+tc.userinfo, 1)
+			ids, err := m.Add(context.Background(), Request{URL: link})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := ftEnd(t, m, ids[0])
+			if s.State != StateFailed || !strings.HasPrefix(s.Error, tc.want) {
+				t.Errorf("%s: %q, want it to start with %q", s.State, s.Error, tc.want)
+			}
+			if strings.Contains(s.Error, "wrong") {
+				t.Errorf("the password shows in %q", s.Error)
+			}
+		})
+	}
+}

@@ -40,6 +40,10 @@ type StatusError struct {
 	// RetryAfter is the raw Retry-After header (RFC 9110 §10.2.3), if
 	// any: seconds or an HTTP date.
 	RetryAfter string
+	// Credentials is true when the refused request carried a login (an
+	// Authorization header: the link's user:password, a site's login or
+	// the user's own header), so a 401 means that login was refused.
+	Credentials bool
 }
 
 // Error gives the status line, "server answered 404 Not Found".

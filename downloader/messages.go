@@ -36,6 +36,8 @@ func statusSentence(se *StatusError) string {
 	switch {
 	case se.Code == http.StatusNotFound:
 		return "The server says the file does not exist (" + code + "). Check the link."
+	case se.Code == http.StatusUnauthorized && se.Credentials:
+		return "The server refused the user name and password (" + code + "). Check them, then change the link or the site's login and resume."
 	case se.Code == http.StatusUnauthorized:
 		return "The server asks for a login (" + code + "). Add the cookie or header your browser sends, then resume."
 	case se.Code == http.StatusForbidden:

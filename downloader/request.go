@@ -179,6 +179,9 @@ func skipTo(body io.Reader, n int64, buf []byte, alive func()) error {
 // connection for reuse.
 func statusError(resp *http.Response) error {
 	e := &StatusError{Code: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After")}
+	if req := resp.Request; req != nil {
+		e.Credentials = req.Header.Get("Authorization") != "" || req.URL.User != nil
+	}
 	drain(resp)
 	return e
 }
