@@ -2,7 +2,6 @@ package nmhost
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -92,7 +91,7 @@ func (l Loopback) startAndWait(ctx context.Context) error {
 	defer cancel()
 	instance := filepath.Join(l.DataDir, rpc.InstanceFile)
 	for {
-		if in, err := readInstance(instance); err == nil && in.PID > 0 {
+		if in, err := rpc.ReadInstanceFile(instance); err == nil && in.PID > 0 {
 			return nil
 		}
 		select {
@@ -105,18 +104,6 @@ func (l Loopback) startAndWait(ctx context.Context) error {
 			return fmt.Errorf("start Haul: not ready after %v: %w", timeout, ctx.Err())
 		}
 	}
-}
-
-func readInstance(path string) (rpc.Instance, error) {
-	var in rpc.Instance
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return in, err
-	}
-	if err := json.Unmarshal(b, &in); err != nil || in.Port <= 0 || in.Port > 65535 || in.Token == "" {
-		return in, fmt.Errorf("%s is damaged or incomplete", path)
-	}
-	return in, nil
 }
 
 // addURI gives req to the running Haul through the single-instance

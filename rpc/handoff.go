@@ -34,7 +34,7 @@ const handoffSocket = "socket"
 // after the crash any local program could have been listening. The
 // caller should replace such a secret with NewSecret and tell the user.
 func SecretMayHaveLeaked(dataDir, secret string) bool {
-	in, err := readInstanceFile(filepath.Join(dataDir, InstanceFile))
+	in, err := ReadInstanceFile(filepath.Join(dataDir, InstanceFile))
 	return err == nil && secret != "" && in.Token == secret && in.Handoff != handoffSocket
 }
 
@@ -72,13 +72,16 @@ func writeInstance(dir string, in Instance) (string, error) {
 
 // removeInstance deletes the file if it is still ours.
 func removeInstance(path, token string) {
-	if in, err := readInstanceFile(path); err == nil && in.Token != token {
+	if in, err := ReadInstanceFile(path); err == nil && in.Token != token {
 		return
 	}
 	_ = os.Remove(path)
 }
 
-func readInstanceFile(path string) (Instance, error) {
+// ReadInstanceFile reads an instance file at path. An error means no
+// usable instance: missing, damaged (not JSON) or incomplete (no valid
+// Port or no Token).
+func ReadInstanceFile(path string) (Instance, error) {
 	var in Instance
 	b, err := os.ReadFile(path)
 	if err != nil {

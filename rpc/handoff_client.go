@@ -108,7 +108,7 @@ const maxHandoff = 4 << 20
 func Send(ctx context.Context, dataDir string, h Handoff) (HandoffResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, handoffTimeout)
 	defer cancel()
-	in, err := readInstanceFile(filepath.Join(dataDir, InstanceFile))
+	in, err := ReadInstanceFile(filepath.Join(dataDir, InstanceFile))
 	if err != nil {
 		return HandoffResult{}, fmt.Errorf("%w: %v", ErrNoInstance, err)
 	}
