@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -55,4 +56,10 @@ func listenError(port int, err error) error {
 		return fmt.Errorf("%w: port %d (choose another port for remote control in Settings)", ErrPortInUse, port)
 	}
 	return fmt.Errorf("RPC server cannot listen on port %d: %w", port, err)
+}
+
+// isAddrInUse catches the Windows spelling (WSAEADDRINUSE).
+func isAddrInUse(err error) bool {
+	return strings.Contains(strings.ToLower(err.Error()), "address already in use") ||
+		strings.Contains(strings.ToLower(err.Error()), "only one usage of each socket address")
 }

@@ -76,3 +76,65 @@ func (s *Server) configuredOrigin(origin string) bool {
 	}
 	return false
 }
+
+// hostAllowed is the DNS-rebinding defence: the Host a browser sends is the
+// name it resolved, so only loopback names and addresses (and, for a LAN
+// listener, IP addresses) are served.
+func (s *Server) hostAllowed(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	if host == "" {
+		return false
+	}
+	if isLocalhostName(host) {
+		return true
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.IsLoopback() || s.cfg.AllowRemote
+	}
+	for _, a := range s.cfg.AllowedHosts {
+		if strings.EqualFold(a, host) {
+			return true
+		}
+	}
+	return false
+}
+
+// originAllowed admits browser extensions, local pages and the configured
+// origins; other web pages may not drive the server even with the token.
+func (s *Server) originAllowed(origin string) bool {
+	if s.configuredOrigin(origin) {
+		return true
+	}
+	if origin == "null" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "chrome-extension", "moz-extension", "safari-web-extension", "ms-browser-extension", "extension":
+		return true
+	case "http", "https":
+		host := u.Hostname()
+		if isLocalhostName(strings.TrimSuffix(host, ".")) {
+			return true
+		}
+		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+			return true
+		}
+	}
+	return false
+}
+
+// isLocalhostName reports whether host (without a trailing dot) is
+// localhost or a name under it, which resolve to loopback only (RFC 6761
+// §6.3).
+func isLocalhostName(host string) bool {
+	lower := strings.ToLower(host)
+	return lower == "localhost" || strings.HasSuffix(lower, ".localhost")
+}

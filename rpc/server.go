@@ -12,7 +12,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -183,12 +182,6 @@ func Start(cfg Config) (*Server, error) {
 		}()
 	}
 	return s, nil
-}
-
-// isAddrInUse catches the Windows spelling (WSAEADDRINUSE).
-func isAddrInUse(err error) bool {
-	return strings.Contains(strings.ToLower(err.Error()), "address already in use") ||
-		strings.Contains(strings.ToLower(err.Error()), "only one usage of each socket address")
 }
 
 // newServer builds a server without a listener (tests use Handler).
@@ -437,60 +430,4 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, body []byte, ok b
 		w.WriteHeader(http.StatusBadRequest)
 	}
 	w.Write(body)
-}
-
-// hostAllowed is the DNS-rebinding defence: the Host a browser sends is the
-// name it resolved, so only loopback names and addresses (and, for a LAN
-// listener, IP addresses) are served.
-func (s *Server) hostAllowed(hostport string) bool {
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
-	}
-	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
-	if host == "" {
-		return false
-	}
-	lower := strings.ToLower(host)
-	if lower == "localhost" || strings.HasSuffix(lower, ".localhost") {
-		return true
-	}
-	if ip := net.ParseIP(host); ip != nil {
-		return ip.IsLoopback() || s.cfg.AllowRemote
-	}
-	for _, a := range s.cfg.AllowedHosts {
-		if strings.EqualFold(a, host) {
-			return true
-		}
-	}
-	return false
-}
-
-// originAllowed admits browser extensions, local pages and the configured
-// origins; other web pages may not drive the server even with the token.
-func (s *Server) originAllowed(origin string) bool {
-	if s.configuredOrigin(origin) {
-		return true
-	}
-	if origin == "null" {
-		return false
-	}
-	u, err := url.Parse(origin)
-	if err != nil || u.Host == "" {
-		return false
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "chrome-extension", "moz-extension", "safari-web-extension", "ms-browser-extension", "extension":
-		return true
-	case "http", "https":
-		host := u.Hostname()
-		lower := strings.ToLower(strings.TrimSuffix(host, "."))
-		if lower == "localhost" || strings.HasSuffix(lower, ".localhost") {
-			return true
-		}
-		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-			return true
-		}
-	}
-	return false
 }
