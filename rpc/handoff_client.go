@@ -145,14 +145,8 @@ func HandOff(dataDir string, urls []string) (handled bool, err error) {
 	for _, u := range urls {
 		h.Downloads = append(h.Downloads, HandoffDownload{URL: u})
 	}
-	res, err := Send(context.Background(), dataDir, h)
-	if errors.Is(err, ErrNoInstance) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return true, res.Err(h)
+	_, handled, err = deliver(context.Background(), dataDir, h)
+	return handled, err
 }
 
 // DownloadOf is the hand-off form of req: its link, name, folder,
@@ -178,6 +172,13 @@ func HandOffRequests(ctx context.Context, dataDir string, reqs []downloader.Requ
 	for _, r := range reqs {
 		h.Downloads = append(h.Downloads, DownloadOf(r))
 	}
+	return deliver(ctx, dataDir, h)
+}
+
+// deliver is Send for HandOff and HandOffRequests: handled is false when
+// no instance answers; otherwise ids are the new task IDs and err names
+// the refusals.
+func deliver(ctx context.Context, dataDir string, h Handoff) (ids []string, handled bool, err error) {
 	res, err := Send(ctx, dataDir, h)
 	if errors.Is(err, ErrNoInstance) {
 		return nil, false, nil
