@@ -3,11 +3,10 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"haul/downloader"
 	"haul/downloader/tasklist"
+	"haul/internal/atomicfile"
 )
 
 const exportUsage = `Usage: haul export [--format aria2|json] [--data DIR] [FILE]
@@ -57,20 +56,8 @@ func Export(args []string, stdout, stderr io.Writer) int {
 // writeFileAtomic writes through a temporary file renamed over path, so
 // a failed export never leaves half a list where a good one was.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".haul-export-*")
-	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	defer os.Remove(f.Name())
-	if err := write(f); err != nil {
-		f.Close()
+	if err := atomicfile.Write(path, ".haul-export-*", 0o644, write); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"haul/internal/atomicfile"
 )
 
 // Registry is the part of the Windows registry registration needs: the
@@ -155,27 +157,8 @@ func manifestBytes(m Manifest) ([]byte, error) {
 // writeFileAtomic replaces path with body (mode 0644: browsers read it as
 // the user) so a browser never reads half a manifest.
 func writeFileAtomic(path string, body []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".haul-*.json")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(body)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
+	return atomicfile.WriteBytes(path, ".haul-*.json", 0o644, body)
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"haul/internal/atomicfile"
 )
 
 // InstanceFile is the name of the file in the data folder that tells a
@@ -47,25 +49,9 @@ func writeInstance(dir string, in Instance) (string, error) {
 		return "", fmt.Errorf("write %s: %w", InstanceFile, err)
 	}
 	b, _ := json.Marshal(in)
-	f, err := os.CreateTemp(dir, ".instance-*.json") // mode 0600
-	if err != nil {
-		return "", fmt.Errorf("write %s: %w", InstanceFile, err)
-	}
-	tmp := f.Name()
-	_, werr := f.Write(b)
-	if werr == nil {
-		werr = f.Chmod(0o600)
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
 	path := filepath.Join(dir, InstanceFile)
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return "", fmt.Errorf("write %s: %w", InstanceFile, werr)
+	if err := atomicfile.WriteBytes(path, ".instance-*.json", 0o600, b); err != nil {
+		return "", fmt.Errorf("write %s: %w", InstanceFile, err)
 	}
 	return path, nil
 }
