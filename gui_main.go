@@ -129,7 +129,9 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "haul:", err)
 		return plumbing.ExitUsage
 	}
-	running := rpcSettings(eng.Settings())
+	// What the service was started with, to tell whether a settings
+	// change needs a restart.
+	running := plumbing.RPCPrefsOf(eng.Settings())
 	opts := gui.Options{
 		Version:    downloader.Version,
 		Desktop:    desk,
@@ -139,11 +141,11 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 		Unattended: un,
 		OnSettingsSaved: func(s downloader.Settings) {
 			un.settingsSaved(s)
-			if rpcSettings(s) == running {
+			if plumbing.RPCPrefsOf(s) == running {
 				return
 			}
 			// The RPC moved or turned on or off: restart it now.
-			running = rpcSettings(s)
+			running = plumbing.RPCPrefsOf(s)
 			stopService()
 			stop, warning := startService(eng, dataDir, serviceFlags{origins: sf.origins, hosts: sf.hosts}, show, shutdown)
 			stopService = stop
@@ -162,7 +164,7 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	}
 	stop, warning := startService(eng, dataDir, sf, show, shutdown)
 	stopService = stop
-	running = rpcSettings(eng.Settings()) // the secret may be new
+	running = plumbing.RPCPrefsOf(eng.Settings()) // the secret may be new
 	defer func() { stopService() }()
 	// Worded here, after gui.New loaded the window's language.
 	var notice string

@@ -6,7 +6,6 @@ import (
 	"log"
 	"strings"
 
-	"haul/downloader"
 	"haul/internal/plumbing"
 	"haul/rpc"
 )
@@ -18,10 +17,6 @@ type serviceFlags struct {
 	// origins and hosts add to the allowed lists in settings (rpcflags.go).
 	origins, hosts []string
 }
-
-// rpcSettings is what the service was started with, to tell whether a
-// settings change needs a restart.
-func rpcSettings(s downloader.Settings) plumbing.RPCPrefs { return plumbing.RPCPrefsOf(s) }
 
 // startService runs the loopback service: the aria2-compatible RPC when it
 // is on, else only the single-instance hand-off on a free port. A taken
