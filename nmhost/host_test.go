@@ -42,6 +42,19 @@ func TestDownloadRequest(t *testing.T) {
 	}
 }
 
+// A link Haul refuses is named in the error without its password.
+func TestDownloadRequestRefusalHidesPassword(t *testing.T) {
+	for _, link := range []string{"ftp://me:TOPSECRET@e.com/f", "file://me:TOPSECRET@/etc/passwd"} {
+		_, err := (&Download{URL: link}).Request()
+		if err == nil {
+			t.Fatalf("%s: no error", link)
+		}
+		if strings.Contains(err.Error(), "TOPSECRET") {
+			t.Errorf("%s: error %q shows the password", link, err)
+		}
+	}
+}
+
 func TestHostDownloadReplies(t *testing.T) {
 	msg := []byte(`{"type":"download","seq":"a","download":{"url":"http://e.com/f","cookies":[{"name":"sid","value":"TOPSECRET"}]}}`)
 	tests := []struct {

@@ -16,7 +16,7 @@ import (
 func (d *Download) Request() (downloader.Request, error) {
 	u, err := url.Parse(d.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return downloader.Request{}, fmt.Errorf("Haul takes http and https links; this one is %q.", truncate(redactURL(d.URL), 80))
+		return downloader.Request{}, fmt.Errorf("Haul takes http and https links; this one is %q.", truncate(downloader.RedactURL(d.URL), 80))
 	}
 	req := downloader.Request{URL: d.URL, Folder: d.Folder}
 	if name := baseName(d.Filename); name != "" {
@@ -56,15 +56,6 @@ func baseName(name string) string {
 		return ""
 	}
 	return name
-}
-
-// redactURL drops a URL's user information before it is shown.
-func redactURL(s string) string {
-	if u, err := url.Parse(s); err == nil && u.User != nil {
-		u.User = nil
-		return u.String()
-	}
-	return s
 }
 
 func truncate(s string, n int) string {
