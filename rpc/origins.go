@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -66,15 +67,23 @@ func normalOrigin(o string) string {
 	return scheme + "://" + host
 }
 
-// configuredOrigin reports whether origin is one of Config.AllowedOrigins.
-func (s *Server) configuredOrigin(origin string) bool {
-	o := normalOrigin(origin)
-	for _, a := range s.cfg.AllowedOrigins {
-		if a = normalOrigin(a); a == o || a == "*" {
-			return true
+// parseAll is each entry of list through parse, as a new slice.
+func parseAll(list []string, parse func(string) (string, error)) ([]string, error) {
+	out := make([]string, 0, len(list))
+	for _, v := range list {
+		p, err := parse(v)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, p)
 	}
-	return false
+	return out, nil
+}
+
+// configuredOrigin reports whether origin is one of Config.AllowedOrigins
+// (normalised by newServer).
+func (s *Server) configuredOrigin(origin string) bool {
+	return slices.Contains(s.cfg.AllowedOrigins, normalOrigin(origin))
 }
 
 // hostAllowed is the DNS-rebinding defence: the Host a browser sends is the

@@ -158,3 +158,24 @@ func TestParseAllowed(t *testing.T) {
 		}
 	}
 }
+
+// TestAllowListsCheckedAtStart: whoever sets the allow-lists (flags,
+// settings, hauld's config or environment), a wrong entry stops the
+// server at start with the reason instead of never matching.
+func TestAllowListsCheckedAtStart(t *testing.T) {
+	for _, tt := range []struct {
+		name           string
+		origins, hosts []string
+		want           error
+	}{
+		{"origin with a path", []string{"https://ariang.example/ui"}, nil, ErrBadOrigin},
+		{"host with a port", nil, []string{"nas.local:6800"}, ErrBadHost},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Start(Config{Engine: newFake(), Port: AnyPort, Secret: "s", AllowedOrigins: tt.origins, AllowedHosts: tt.hosts})
+			if !errors.Is(err, tt.want) {
+				t.Errorf("Start = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}

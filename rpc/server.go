@@ -190,6 +190,17 @@ func newServer(cfg Config) (*Server, error) {
 	if cfg.Version == "" {
 		cfg.Version = downloader.Version
 	}
+	// The allow-lists are checked and put in the form requests are
+	// compared with once, here, whoever set them (flags, settings,
+	// hauld's config file or environment): a wrong entry is an error at
+	// start, not an entry that silently never matches.
+	var err error
+	if cfg.AllowedOrigins, err = parseAll(cfg.AllowedOrigins, ParseAllowedOrigin); err != nil {
+		return nil, fmt.Errorf("rpc: allowed origin %w", err)
+	}
+	if cfg.AllowedHosts, err = parseAll(cfg.AllowedHosts, ParseAllowedHost); err != nil {
+		return nil, fmt.Errorf("rpc: allowed host name %w", err)
+	}
 	s := &Server{
 		cfg:       cfg,
 		engine:    cfg.Engine,
