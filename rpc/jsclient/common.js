@@ -1,5 +1,5 @@
 "use strict";
-// What drive.js and clients.js share: failing with a message, an overall
+// What drive.js, clients.js and links.js share: failing with a message, an overall
 // time budget, and recording the notifications a client hears.
 
 function fail(msg) {
