@@ -94,7 +94,7 @@ func TestDesktopHiddenShowsOnSecondLaunch(t *testing.T) {
 	newFakeDesktop(t, d.busAddr)
 	data := filepath.Join(d.home, "haul-data")
 	first := d.runApp(bin, data, "--hidden")
-	if !waitFor(20*time.Second, func() bool {
+	if !e2etest.WaitFor(20*time.Second, func() bool {
 		_, err := os.Stat(filepath.Join(data, "instance.json"))
 		return err == nil
 	}) {

@@ -1,12 +1,14 @@
 // Package e2etest holds what the end-to-end test packages under e2e/
-// share around a child process: a buffer for its output, the hash of the
-// file it wrote, and (xvfb.go) a process group and an X server.
+// share around a child process: a buffer for its output, polling for a
+// condition, the hash of the file it wrote, and (xvfb.go) a process group
+// and an X server.
 package e2etest
 
 import (
 	"bytes"
 	"sync"
 	"testing"
+	"time"
 
 	"haul/downloader/testserver"
 )
@@ -38,4 +40,17 @@ func FileSHA256(t testing.TB, path string) string {
 		t.Fatalf("hash downloaded file: %v", err)
 	}
 	return sum
+}
+
+// WaitFor polls cond every 50 ms until it holds or within passes; cond
+// is checked once more after the deadline.
+func WaitFor(within time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return true
 }
