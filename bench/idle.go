@@ -32,6 +32,17 @@ type idleResult struct {
 	Note          string
 }
 
+// runIdle measures the idle window when -idle is not 0.
+func (b *bench) runIdle() {
+	if b.idleSpan <= 0 {
+		return
+	}
+	fmt.Printf("== idle window: %d finished tasks, %v shown and %v hidden\n", idleTasks, b.idleSpan, b.idleSpan)
+	r := measureIdle(b.haul, b.idleSpan)
+	b.idle = &r
+	fmt.Printf("   shown %.3f CPU s/min, hidden %.3f CPU s/min %s\n", r.Shown, r.Hidden, r.Note)
+}
+
 // measureIdle runs the haul binary on a fresh data folder holding
 // idleTasks finished tasks and measures it for span in each mode.
 func measureIdle(haul string, span time.Duration) idleResult {

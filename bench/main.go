@@ -211,12 +211,7 @@ func mainErr() int {
 		b.runScenario(sc)
 	}
 	b.runVideo(want)
-	if b.idleSpan > 0 {
-		fmt.Printf("== idle window: %d finished tasks, %v shown and %v hidden\n", idleTasks, b.idleSpan, b.idleSpan)
-		r := measureIdle(b.haul, b.idleSpan)
-		b.idle = &r
-		fmt.Printf("   shown %.3f CPU s/min, hidden %.3f CPU s/min %s\n", r.Shown, r.Hidden, r.Note)
-	}
+	b.runIdle()
 	b.loadAvg[1] = loadAvg()
 
 	md := b.markdown()

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"os/exec"
@@ -29,8 +28,8 @@ type videoRound struct {
 	size       int64 // bytes of the joined stream
 }
 
-// videoPeer is the peer tool and its command for the set at entry.
-func videoPeer(set *testserver.HLSSet, entry, dir string) (name string, argv []string) {
+// videoPeer is the peer tool and its command for the playlist at entry.
+func videoPeer(entry, dir string) (name string, argv []string) {
 	if _, err := exec.LookPath("ffmpeg"); err == nil {
 		return "ffmpeg -c copy", []string{"ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", entry, "-c", "copy", filepath.Join(dir, "peer.ts")}
 	}
@@ -85,7 +84,7 @@ func (b *bench) runVideoTool(set *testserver.HLSSet, haul bool) runResult {
 	if haul {
 		argv = []string{b.haul, "get", "-q", "-d", dir, "-o", "out.ts", "--data", filepath.Join(dir, "data"), set.URL()}
 	} else {
-		name, argv = videoPeer(set, set.URL(), dir)
+		name, argv = videoPeer(set.URL(), dir)
 		b.videoPeer = name
 	}
 	if b.nice {
@@ -110,12 +109,7 @@ func (b *bench) runVideoTool(set *testserver.HLSSet, haul bool) runResult {
 func joinFiles(dir string, n int) ([]byte, error) {
 	var out []byte
 	for i := range n {
-		f, err := os.Open(filepath.Join(dir, fmt.Sprintf("s%04d.ts", i)))
-		if err != nil {
-			return nil, err
-		}
-		b, err := io.ReadAll(f)
-		f.Close()
+		b, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("s%04d.ts", i)))
 		if err != nil {
 			return nil, err
 		}

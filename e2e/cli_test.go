@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"haul/downloader/testserver"
+	"haul/e2e/internal/e2etest"
 )
 
 // TestE2ECLIErrors checks the exit statuses and messages of haul get when
@@ -121,7 +122,7 @@ func TestE2ECLIErrors(t *testing.T) {
 		if missing := size - rec.Done(); st.BytesServed > missing+size/10 {
 			t.Errorf("rerun was served %s, but only %s was missing", mib(st.BytesServed), mib(missing))
 		}
-		if got, want := fileSHA256(t, filepath.Join(out, "file.bin")), testserver.SHA256(seed, size); got != want {
+		if got, want := e2etest.FileSHA256(t, filepath.Join(out, "file.bin")), testserver.SHA256(seed, size); got != want {
 			t.Errorf("SHA-256 %s, want %s", got, want)
 		}
 		if parts := partFiles(t, out); len(parts) > 0 {

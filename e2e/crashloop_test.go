@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"haul/downloader/testserver"
+	"haul/e2e/internal/e2etest"
 )
 
 // chaosFigures are what TestE2ECrashLoop reports.
@@ -182,7 +183,7 @@ func TestE2ECrashLoop(t *testing.T) {
 					names = append(names, e.Name())
 				}
 				t.Errorf("round %d: %s is missing after exit 0 (%v); the folder holds %q", round, fl.name, err, names)
-			} else if got, want := fileSHA256(t, path), testserver.SHA256(fl.seed, fl.size); got != want {
+			} else if got, want := e2etest.FileSHA256(t, path), testserver.SHA256(fl.seed, fl.size); got != want {
 				f.mismatches++
 				t.Errorf("round %d: %s (server: %s): SHA-256 %s, want %s", round, fl.name, fl.liar, got, want)
 			}

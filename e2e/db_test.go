@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"haul/downloader/testserver"
+	"haul/e2e/internal/e2etest"
 )
 
 // TestE2EHaulDBDamaged fills haul.db with garbage: haul get must move it
@@ -52,7 +53,7 @@ func TestE2EHaulDBDamaged(t *testing.T) {
 	if b, err := os.ReadFile(broken[0]); err != nil || !bytes.Equal(b, garbage) {
 		t.Errorf("%s does not hold the damaged file unchanged (err %v)", broken[0], err)
 	}
-	if got, want := fileSHA256(t, filepath.Join(out, "small.bin")), testserver.SHA256(seed, size); got != want {
+	if got, want := e2etest.FileSHA256(t, filepath.Join(out, "small.bin")), testserver.SHA256(seed, size); got != want {
 		t.Errorf("SHA-256 %s, want %s", got, want)
 	}
 	// The new database is a working one: the next run finds the file done.
@@ -106,7 +107,7 @@ func TestE2EHaulDBLocked(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("rerun of the first: exit %d; %s", code, p.output())
 	}
-	if got, want := fileSHA256(t, filepath.Join(base, "out1", "slow.bin")), testserver.SHA256(seed, size); got != want {
+	if got, want := e2etest.FileSHA256(t, filepath.Join(base, "out1", "slow.bin")), testserver.SHA256(seed, size); got != want {
 		t.Errorf("SHA-256 %s, want %s", got, want)
 	}
 }
@@ -158,7 +159,7 @@ func TestE2EHaulDBSalvageResumes(t *testing.T) {
 	if bad := refetched(srv.Stats().Ranges, before); len(bad) > 0 {
 		t.Errorf("the rerun fetched again bytes the salvaged record had: %v", bad)
 	}
-	if got := fileSHA256(t, filepath.Join(out, "s.bin")); got != testserver.SHA256(seed, size) {
+	if got := e2etest.FileSHA256(t, filepath.Join(out, "s.bin")); got != testserver.SHA256(seed, size) {
 		t.Error("s.bin is not byte-exact")
 	}
 	if names := dirList(t, out); len(names) != 1 {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"haul/downloader/testserver"
+	"haul/e2e/internal/e2etest"
 )
 
 // finishPhases are where a kill is aimed: before the first answer, mid
@@ -108,7 +109,7 @@ func killInPhase(t *testing.T, phase string, size int64, seed uint64) finishKill
 	if names := dirList(t, out); !slices.Equal(names, []string{"f.bin"}) {
 		res.problems = append(res.problems, fmt.Sprintf("folder holds %v, want exactly [f.bin]", names))
 	}
-	if got := fileSHA256(t, filepath.Join(out, "f.bin")); got != testserver.SHA256(seed, size) {
+	if got := e2etest.FileSHA256(t, filepath.Join(out, "f.bin")); got != testserver.SHA256(seed, size) {
 		res.problems = append(res.problems, "f.bin is not byte-exact")
 	}
 	if bad := refetched(st.Ranges, before); len(bad) > 0 {

@@ -11,6 +11,7 @@ import (
 	"haul/downloader"
 	"haul/downloader/store"
 	"haul/downloader/testserver"
+	"haul/e2e/internal/e2etest"
 )
 
 // TestE2EVideoKillResume runs `haul get MASTER.m3u8` of an AES-128 stream
@@ -72,7 +73,7 @@ func TestE2EVideoKillResume(t *testing.T) {
 		t.Errorf("the variant chosen was not printed; stdout:\n%s", tail(p.stdout.String(), 2000))
 	}
 	final := filepath.Join(out, "master.ts")
-	if got := fileSHA256(t, final); got != set.WantSHA256(1) {
+	if got := e2etest.FileSHA256(t, final); got != set.WantSHA256(1) {
 		t.Errorf("joined file SHA-256 %s, want %s (the best variant's decrypted segments in order)", got, set.WantSHA256(1))
 	}
 	if _, err := os.Stat(final + ".part"); !os.IsNotExist(err) {

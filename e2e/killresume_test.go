@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"haul/downloader/testserver"
+	"haul/e2e/internal/e2etest"
 )
 
 // TestE2EKillResume SIGKILLs a 16-connection download of 64 MiB at about
@@ -86,7 +87,7 @@ func TestE2EKillResume(t *testing.T) {
 		t.Errorf("final run was served %s but only %s was missing: it started (partly) over", mib(st.BytesServed), mib(missing))
 	}
 	final := filepath.Join(out, "big.bin")
-	if got, want := fileSHA256(t, final), testserver.SHA256(seed, size); got != want {
+	if got, want := e2etest.FileSHA256(t, final), testserver.SHA256(seed, size); got != want {
 		t.Errorf("SHA-256 %s, want %s", got, want)
 	}
 	if parts := partFiles(t, out); len(parts) > 0 {

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"haul/downloader/testserver"
 	"haul/e2e/internal/e2etest"
 )
 
@@ -244,15 +243,6 @@ func waitUntil(p *proc, guard time.Duration, cond func() bool) bool {
 		time.Sleep(10 * time.Millisecond)
 	}
 	return false
-}
-
-func fileSHA256(t *testing.T, path string) string {
-	t.Helper()
-	sum, err := testserver.FileSHA256(path)
-	if err != nil {
-		t.Fatalf("hash downloaded file: %v", err)
-	}
-	return sum
 }
 
 // partFiles lists the *.part files left in dir.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"haul/downloader/testserver"
+	"haul/e2e/internal/e2etest"
 )
 
 // TestE2EExistingFileKept downloads a file whose name is already taken in
@@ -32,7 +33,7 @@ func TestE2EExistingFileKept(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(out, "keep.bin")); string(b) != string(mine) {
 		t.Errorf("the existing keep.bin was overwritten (%d bytes now)", len(b))
 	}
-	if got, want := fileSHA256(t, filepath.Join(out, "keep (1).bin")), testserver.SHA256(seed, size); got != want {
+	if got, want := e2etest.FileSHA256(t, filepath.Join(out, "keep (1).bin")), testserver.SHA256(seed, size); got != want {
 		t.Errorf("keep (1).bin: SHA-256 %s, want %s", got, want)
 	}
 }
@@ -72,7 +73,7 @@ func TestE2EKillDuringPartCreate(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("rerun: exit %d; %s", code, p.output())
 		}
-		if got, want := fileSHA256(t, filepath.Join(out, "x.bin")), testserver.SHA256(seed, size); got != want {
+		if got, want := e2etest.FileSHA256(t, filepath.Join(out, "x.bin")), testserver.SHA256(seed, size); got != want {
 			t.Errorf("SHA-256 %s, want %s", got, want)
 		}
 		if parts := partFiles(t, out); len(parts) > 0 {

@@ -10,6 +10,7 @@ import (
 	"haul/downloader"
 	"haul/downloader/store"
 	"haul/downloader/testserver"
+	"haul/e2e/internal/e2etest"
 )
 
 // TestE2ESortByCategory: with sorting on, `haul get` without -d saves a
@@ -38,7 +39,7 @@ func TestE2ESortByCategory(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("rerun exit %d; %s", code, p2.output())
 	}
-	if got, want := fileSHA256(t, filepath.Join(video, "clip.bin")), testserver.SHA256(seed, size); got != want {
+	if got, want := e2etest.FileSHA256(t, filepath.Join(video, "clip.bin")), testserver.SHA256(seed, size); got != want {
 		t.Errorf("Video/clip.bin: SHA-256 %s, want %s", got, want)
 	}
 	entries, _ := os.ReadDir(video)

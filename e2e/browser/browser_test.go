@@ -90,7 +90,7 @@ func (s *session) startHaul() (done <-chan struct{}) {
 			s.t.Logf("haul output:\n%s", out.String())
 		}
 	})
-	if !waitFor(20*time.Second, func() bool { return s.instancePID() > 0 }) {
+	if !e2etest.WaitFor(20*time.Second, func() bool { return s.instancePID() > 0 }) {
 		s.t.Fatalf("haul did not start:\n%s", out.String())
 	}
 	return done
@@ -138,7 +138,7 @@ func (s *session) manifest() string {
 // waitFile waits until ~/Downloads/name holds the site's bytes for name.
 func (s *session) waitFile(name string) bool {
 	want, path := sum(name), filepath.Join(s.home, "Downloads", name)
-	return waitFor(60*time.Second, func() bool { return hashOf(path) == want })
+	return e2etest.WaitFor(60*time.Second, func() bool { return hashOf(path) == want })
 }
 
 // checkClean asserts one copy of name in ~/Downloads and no partial or
@@ -180,7 +180,7 @@ func TestBrowserCapture(t *testing.T) {
 	// The worker's first message to the host is the sign it is up; a
 	// download before that would not be caught.
 	seen := filepath.Join(s.dataDir, "browser-seen", "chromium.json")
-	if !waitFor(30*time.Second, func() bool { _, err := os.Stat(seen); return err == nil }) {
+	if !e2etest.WaitFor(30*time.Second, func() bool { _, err := os.Stat(seen); return err == nil }) {
 		t.Fatal("the extension's worker never said hello to the host")
 	}
 
@@ -212,12 +212,12 @@ func TestBrowserCapture(t *testing.T) {
 				t.Errorf("Haul fetched kept.bin though its host was missing: %+v", q)
 			}
 		}
-		waitFor(10*time.Second, func() bool { return noneMatch(s.home, ".crdownload") })
+		e2etest.WaitFor(10*time.Second, func() bool { return noneMatch(s.home, ".crdownload") })
 		s.checkClean("kept.bin")
 		// The extension says why: its last result, in its storage (LevelDB
 		// keeps fresh writes as plain bytes in its log).
 		store := filepath.Join(s.home, ".config", "chromium", "Default", "Local Extension Settings", nmhost.ExtensionID)
-		if !waitFor(10*time.Second, func() bool { return dirContains(store, "host is not set up in this browser") }) {
+		if !e2etest.WaitFor(10*time.Second, func() bool { return dirContains(store, "host is not set up in this browser") }) {
 			t.Error("the extension did not record why the browser kept the download")
 		}
 	})
@@ -290,22 +290,6 @@ func noneMatch(root, suffix string) bool {
 		return nil
 	})
 	return !found
-}
-
-// waitFor checks cond every 50 ms until it holds or within passes.
-func waitFor(within time.Duration, cond func() bool) bool {
-	deadline := time.NewTimer(within)
-	defer deadline.Stop()
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		select {
-		case <-deadline.C:
-			return cond()
-		case <-tick.C:
-		}
-	}
-	return true
 }
 
 func tail(s string, n int) string {

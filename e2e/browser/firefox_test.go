@@ -54,7 +54,7 @@ user_pref("browser.aboutwelcome.enabled", false);
 	s.site.checkHaulRequests(t, "firefox.bin", "/wait/firefox.bin")
 	// Firefox writes its cancelled copy as firefox.bin.part; the extension
 	// erased it.
-	waitFor(10*time.Second, func() bool { return noneMatch(s.home, "firefox.bin.part") })
+	e2etest.WaitFor(10*time.Second, func() bool { return noneMatch(s.home, "firefox.bin.part") })
 	s.checkClean("firefox.bin")
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/godbus/dbus/v5"
 
 	"haul/downloader/testserver"
+	"haul/e2e/internal/e2etest"
 )
 
 // TestDesktopDownload runs the real app with a fresh --data folder on a
@@ -42,7 +43,7 @@ func TestDesktopDownload(t *testing.T) {
 	t.Logf("window %d after %v", wid, time.Since(began).Round(time.Millisecond))
 
 	// The tray item registers with the watcher the test owns.
-	if !waitFor(10*time.Second, func() bool { return len(fake.Items()) > 0 }) {
+	if !e2etest.WaitFor(10*time.Second, func() bool { return len(fake.Items()) > 0 }) {
 		t.Fatal("no RegisterStatusNotifierItem call within 10 s")
 	}
 	item := fake.Items()[0]
@@ -63,7 +64,7 @@ func TestDesktopDownload(t *testing.T) {
 	if v, err := sni.GetProperty("org.kde.StatusNotifierItem.Title"); err != nil || v.Value() != "Haul" {
 		t.Errorf("tray title %v (%v), want Haul", v.Value(), err)
 	}
-	if !waitFor(5*time.Second, func() bool {
+	if !e2etest.WaitFor(5*time.Second, func() bool {
 		v, err := sni.GetProperty("org.kde.StatusNotifierItem.ToolTip")
 		return err == nil && strings.Contains(fmt.Sprint(v.Value()), "Haul — ") && strings.Contains(fmt.Sprint(v.Value()), "/s")
 	}) {
@@ -87,7 +88,7 @@ func TestDesktopDownload(t *testing.T) {
 	if err := closeWindow(d.display, wid); err != nil {
 		t.Fatalf("send WM_DELETE_WINDOW: %v", err)
 	}
-	if !waitFor(5*time.Second, func() bool { _, shown := d.window(true, 0); return !shown }) {
+	if !e2etest.WaitFor(5*time.Second, func() bool { _, shown := d.window(true, 0); return !shown }) {
 		t.Fatal("the window is still shown 5 s after it was asked to close")
 	}
 	if _, err := os.Stat(final); err == nil {
@@ -103,7 +104,7 @@ func TestDesktopDownload(t *testing.T) {
 	t.Logf("window closed to the tray after %v", time.Since(began).Round(time.Millisecond))
 
 	// The file completes while hidden, with the right bytes.
-	if !waitFor(45*time.Second, func() bool {
+	if !e2etest.WaitFor(45*time.Second, func() bool {
 		st, err := os.Stat(final)
 		return err == nil && st.Size() == file.Size
 	}) {
@@ -119,7 +120,7 @@ func TestDesktopDownload(t *testing.T) {
 
 	// One notification names the file.
 	var note notification
-	if !waitFor(10*time.Second, func() bool {
+	if !e2etest.WaitFor(10*time.Second, func() bool {
 		for _, n := range fake.Notes() {
 			if n.Summary == name {
 				note = n

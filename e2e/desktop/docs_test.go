@@ -211,7 +211,7 @@ func TestDocsNotification(t *testing.T) {
 	}
 	defer bus.Close()
 	// Haul would find no server and send nothing if it started first.
-	if !waitFor(10*time.Second, func() bool {
+	if !e2etest.WaitFor(10*time.Second, func() bool {
 		var has bool
 		err := bus.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.freedesktop.Notifications").Store(&has)
 		return err == nil && has
@@ -236,7 +236,7 @@ func TestDocsNotification(t *testing.T) {
 		d.xdotool("windowmove", strconv.FormatUint(uint64(wid), 10), strconv.Itoa(1280-win.Dx()), "0")
 	}
 	var note uint32
-	if !waitFor(60*time.Second, func() bool {
+	if !e2etest.WaitFor(60*time.Second, func() bool {
 		out, _ := d.xdotool("search", "--onlyvisible", "--class", "^Dunst$")
 		id, err := strconv.ParseUint(strings.SplitN(out, "\n", 2)[0], 10, 32)
 		note = uint32(id)
@@ -319,7 +319,7 @@ func seed(t *testing.T, srv *testserver.Server, data, folder string) {
 	}
 	settle := func(what string, cond func() bool) {
 		t.Helper()
-		if !waitFor(30*time.Second, cond) {
+		if !e2etest.WaitFor(30*time.Second, cond) {
 			t.Fatalf("seeding: %s did not happen", what)
 		}
 	}

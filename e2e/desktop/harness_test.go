@@ -221,18 +221,6 @@ func (d *desk) window(visible bool, within time.Duration) (uint32, bool) {
 	}
 }
 
-// waitFor polls cond every 50 ms until it holds or within passes.
-func waitFor(within time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return true
-}
-
 // screenshot writes the whole screen to path as PNG and returns it.
 func (d *desk) screenshot(path string) image.Image {
 	t := d.t

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"haul/downloader/testserver"
+	"haul/e2e/internal/e2etest"
 )
 
 // TestDesktopSecondInstance: a second haul on the same data folder hands
@@ -27,7 +28,7 @@ func TestDesktopSecondInstance(t *testing.T) {
 		t.Fatalf("no window within 20 s (running: %v)", first.running())
 	}
 	// instance.json appears once the service listens.
-	if !waitFor(10*time.Second, func() bool {
+	if !e2etest.WaitFor(10*time.Second, func() bool {
 		_, err := os.Stat(filepath.Join(data, "instance.json"))
 		return err == nil
 	}) {
@@ -46,7 +47,7 @@ func TestDesktopSecondInstance(t *testing.T) {
 		t.Fatal("the first haul exited")
 	}
 	final := filepath.Join(d.home, "Downloads", "second.bin")
-	if !waitFor(30*time.Second, func() bool {
+	if !e2etest.WaitFor(30*time.Second, func() bool {
 		st, err := os.Stat(final)
 		return err == nil && st.Size() == file.Size
 	}) {

@@ -11,6 +11,7 @@ import (
 	"github.com/godbus/dbus/v5"
 
 	"haul/downloader/testserver"
+	"haul/e2e/internal/e2etest"
 )
 
 // TestDesktopNoTray runs the app on a desktop with no tray host (no
@@ -74,10 +75,10 @@ func TestDesktopNoTray(t *testing.T) {
 
 	ask()
 	d.xdotool("key", "Return") // the default: keep downloading in the background
-	if !waitFor(5*time.Second, func() bool { _, shown := d.window(true, 0); return !shown }) {
+	if !e2etest.WaitFor(5*time.Second, func() bool { _, shown := d.window(true, 0); return !shown }) {
 		t.Fatal("Keep downloading did not hide the window")
 	}
-	if !waitFor(60*time.Second, func() bool {
+	if !e2etest.WaitFor(60*time.Second, func() bool {
 		st, err := os.Stat(final)
 		return err == nil && st.Size() == file.Size
 	}) {

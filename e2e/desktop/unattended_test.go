@@ -13,6 +13,7 @@ import (
 	"haul/downloader"
 	"haul/downloader/store"
 	"haul/downloader/testserver"
+	"haul/e2e/internal/e2etest"
 	"haul/unattended/fakelogind"
 )
 
@@ -60,7 +61,7 @@ func TestDesktopHiddenWhenDoneQuit(t *testing.T) {
 	if code := a.cmd.ProcessState.ExitCode(); code != 0 {
 		t.Fatalf("exit status %d, want 0", code)
 	}
-	if sum := fileSHA(t, filepath.Join(d.home, "Downloads", name)); sum != file.SHA256() {
+	if sum := e2etest.FileSHA256(t, filepath.Join(d.home, "Downloads", name)); sum != file.SHA256() {
 		t.Fatal("the downloaded file differs from the served one")
 	}
 	if _, shown := d.window(false, 0); shown {
@@ -93,7 +94,7 @@ func TestDesktopHiddenShowsOnSecondLaunch(t *testing.T) {
 	newFakeDesktop(t, d.busAddr)
 	data := filepath.Join(d.home, "haul-data")
 	first := d.runApp(bin, data, "--hidden")
-	if !waitFor(20*time.Second, func() bool {
+	if !e2etest.WaitFor(20*time.Second, func() bool {
 		_, err := os.Stat(filepath.Join(data, "instance.json"))
 		return err == nil
 	}) {
@@ -123,15 +124,6 @@ func TestDesktopHiddenNeedsTray(t *testing.T) {
 	if _, ok := d.window(true, 20*time.Second); !ok {
 		t.Fatalf("no window without a tray (running: %v)", a.running())
 	}
-}
-
-func fileSHA(t *testing.T, path string) string {
-	t.Helper()
-	sum, err := testserver.FileSHA256(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sum
 }
 
 // seedSchedule stores a night-and-weekend schedule with an office-hours

@@ -3,8 +3,6 @@ package hauld
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net"
@@ -19,6 +17,7 @@ import (
 	"time"
 
 	"haul/downloader/testserver"
+	"haul/e2e/internal/e2etest"
 )
 
 // nodeClient finds node and the npm aria2 client rpc/jsclient installed,
@@ -77,20 +76,6 @@ func freePort(t *testing.T) int {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-func sha(t *testing.T, path string) string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
 // TestE2EHauldServe: hauld serve on a free port with a secret; the npm
 // aria2 client is refused without the secret, adds a URI and sees
 // onDownloadComplete (file byte-exact); a second download is stopped by
@@ -142,7 +127,7 @@ func TestE2EHauldServe(t *testing.T) {
 	if first.Unauthorized != "Unauthorized" {
 		t.Errorf("the npm client without the secret got %q, want Unauthorized", first.Unauthorized)
 	}
-	if got := sha(t, filepath.Join(dir, "fast.bin")); got != fast.SHA256() {
+	if got := e2etest.FileSHA256(t, filepath.Join(dir, "fast.bin")); got != fast.SHA256() {
 		t.Errorf("fast.bin differs from the server's file")
 	}
 
@@ -172,7 +157,7 @@ func TestE2EHauldServe(t *testing.T) {
 	if kept < stopped {
 		t.Errorf("after the restart the task had %d bytes, %d before SIGTERM: the stop lost progress", kept, stopped)
 	}
-	if got := sha(t, filepath.Join(dir, "slow.bin")); got != slow.SHA256() {
+	if got := e2etest.FileSHA256(t, filepath.Join(dir, "slow.bin")); got != slow.SHA256() {
 		t.Errorf("slow.bin differs from the server's file")
 	}
 	// A clean stop records every byte written: the restart never fetches

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"haul/e2e/internal/e2etest"
 )
 
 // hauldBin is the binary under test: HAULD_E2E_BIN, else one built with
@@ -59,9 +61,8 @@ func findHauld(dir string) (string, error) {
 // proc is one running hauld.
 type proc struct {
 	cmd    *exec.Cmd
-	mu     sync.Mutex
-	stdout strings.Builder
-	stderr strings.Builder
+	stdout e2etest.SyncBuffer
+	stderr e2etest.SyncBuffer
 	ready  chan struct{} // closed when the log says it serves
 	done   chan struct{} // closed when it has exited and its pipes drained
 	state  *os.ProcessState
@@ -129,12 +130,10 @@ func startHauld(t *testing.T, home string, args ...string) *proc {
 	return p
 }
 
-func (p *proc) copy(r io.Reader, into *strings.Builder, each func(string)) {
+func (p *proc) copy(r io.Reader, into *e2etest.SyncBuffer, each func(string)) {
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
-		p.mu.Lock()
-		into.WriteString(sc.Text() + "\n")
-		p.mu.Unlock()
+		into.Write([]byte(sc.Text() + "\n"))
 		if each != nil {
 			each(sc.Text())
 		}
@@ -142,8 +141,6 @@ func (p *proc) copy(r io.Reader, into *strings.Builder, each func(string)) {
 }
 
 func (p *proc) output() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	return "stdout:\n" + p.stdout.String() + "stderr:\n" + p.stderr.String()
 }
 

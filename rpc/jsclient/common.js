@@ -1,6 +1,7 @@
 "use strict";
-// What drive.js and clients.js share: failing with a message, an overall
-// time budget, and recording the notifications a client hears.
+// What drive.js, clients.js, links.js and e2e/hauld/testdata/client.js
+// share: failing with a message, an overall time budget, and recording the
+// notifications a client hears.
 
 function fail(msg) {
   process.stderr.write(`jsclient: ${msg}\n`);

@@ -12,7 +12,7 @@
 
 const { parseArgs } = require("node:util");
 const Aria2 = require("aria2");
-const { fail, check, budget, sleep, listen } = require("./common");
+const { fail, check, budget, sleep, listen, finish } = require("./common");
 
 const { values: arg } = parseArgs({
   options: {
@@ -171,10 +171,4 @@ async function main() {
   return summary;
 }
 
-main().then(
-  (summary) => {
-    clearTimeout(timer);
-    process.stdout.write(JSON.stringify(summary) + "\n");
-  },
-  (err) => fail(err && err.stack ? err.stack : String(err))
-);
+finish(main, timer);

@@ -1,7 +1,8 @@
 "use strict";
 // Drives a running `hauld serve` through the unmodified npm "aria2" client
-// (installed in rpc/jsclient; e2e/hauld/hauld_test.go runs this with
-// NODE_PATH pointing there). Two phases, one per hauld process:
+// (installed in rpc/jsclient, whose common.js it shares; hauld_test.go
+// runs this with NODE_PATH pointing there). Two phases, one per hauld
+// process:
 //
 // node client.js --phase start --port N --secret S --dir D --fast URL --slow URL
 //   a wrong secret is refused; addUri(fast) → onDownloadComplete;
@@ -15,6 +16,7 @@
 
 const { parseArgs } = require("node:util");
 const Aria2 = require("aria2");
+const { check, budget, sleep, listen, finish } = require("../../../rpc/jsclient/common");
 
 const { values: arg } = parseArgs({
   options: {
@@ -29,47 +31,16 @@ const { values: arg } = parseArgs({
   },
 });
 
-function fail(msg) {
-  process.stderr.write(`hauld client: ${msg}\n`);
-  process.exit(1);
-}
-function check(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-const budget = setTimeout(() => fail(`timed out after ${arg.timeout} s`), Number(arg.timeout) * 1000);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const timer = budget(arg.timeout);
 
-// Every notification is recorded from the start: one can arrive before
-// the answer that names its gid.
-const seen = [];
-const waiters = new Set();
-function waitEvent(event, gid) {
-  return new Promise((resolve, reject) => {
-    const w = () => {
-      if (seen.some((e) => e.event === event && e.gid === gid)) {
-        waiters.delete(w);
-        resolve();
-      } else if (seen.some((e) => e.event === "onDownloadError" && e.gid === gid)) {
-        waiters.delete(w);
-        reject(new Error(`${gid}: onDownloadError while waiting for ${event}`));
-      }
-    };
-    waiters.add(w);
-    w();
-  });
-}
-
+// connect opens the socket; waitEvent looks back at every notification
+// heard from the start, as one can arrive before the answer naming its gid.
 async function connect(opts) {
   const aria2 = new Aria2(opts);
-  for (const ev of ["onDownloadStart", "onDownloadComplete", "onDownloadError"]) {
-    aria2.on(ev, (params) => {
-      seen.push({ event: ev, gid: params && params[0] && params[0].gid });
-      for (const w of waiters) w();
-    });
-  }
+  const { wait: waitEvent } = listen(aria2);
   await aria2.open();
   await aria2.call("getVersion"); // notifications start after an authorised call
-  return aria2;
+  return { aria2, waitEvent };
 }
 
 async function start(opts) {
@@ -82,7 +53,7 @@ async function start(opts) {
     check(err.name === "JSONRPCError", `no secret: unexpected ${err.stack || err}`);
     out.unauthorized = err.message;
   }
-  const aria2 = await connect(opts);
+  const { aria2, waitEvent } = await connect(opts);
   out.fast = await aria2.call("addUri", [arg.fast], { dir: arg.dir, out: "fast.bin", split: "4" });
   await waitEvent("onDownloadComplete", out.fast);
   const fast = await aria2.call("tellStatus", out.fast, ["status", "completedLength", "totalLength"]);
@@ -105,7 +76,7 @@ async function start(opts) {
 }
 
 async function resume(opts) {
-  const aria2 = await connect(opts);
+  const { aria2, waitEvent } = await connect(opts);
   const s = await aria2.call("tellStatus", arg.gid, ["status", "completedLength", "totalLength"]);
   const out = { statusAtStart: s.status, doneAtStart: s.completedLength };
   if (s.status !== "complete") {
@@ -120,10 +91,4 @@ async function resume(opts) {
 }
 
 const opts = { host: "127.0.0.1", port: Number(arg.port), secret: arg.secret };
-(arg.phase === "start" ? start(opts) : resume(opts))
-  .then((out) => {
-    clearTimeout(budget);
-    process.stdout.write(JSON.stringify(out) + "\n");
-    process.exit(0);
-  })
-  .catch((err) => fail(err.stack || String(err)));
+finish(() => (arg.phase === "start" ? start(opts) : resume(opts)), timer);
