@@ -119,20 +119,14 @@ func themeTitle(v string) string {
 }
 
 func newThemeChoice(s downloader.Settings) *themeChoice {
-	titles := make([]string, len(themeValues))
-	for i, v := range themeValues {
-		titles[i] = themeTitle(v)
-	}
-	c := &themeChoice{sel: widget.NewSelect(titles, nil)}
+	c := &themeChoice{sel: widget.NewSelect(choiceTitles(themeValues, themeTitle), nil)}
 	c.sel.SetSelected(themeTitle(s.UI[UIKeyTheme]))
 	return c
 }
 
 func (c *themeChoice) read(s *downloader.Settings) error {
-	for _, v := range themeValues {
-		if themeTitle(v) == c.sel.Selected {
-			s.UI[UIKeyTheme] = v
-		}
+	if v, ok := choiceOf(themeValues, themeTitle, c.sel.Selected); ok {
+		s.UI[UIKeyTheme] = v
 	}
 	return nil
 }
