@@ -168,6 +168,7 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 	)
 	d.webUI.addTo(browser)
 	d.sched = u.newScheduleTab(s)
+	d.sections = []settingsSection{d.webUI, d.remote, d.sched}
 	d.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Downloads"), downloads),
 		container.NewTabItem(lang.L("Desktop"), desktopForm),
@@ -247,18 +248,11 @@ func (d *settingsDialog) settings() (downloader.Settings, error) {
 	if secret := strings.TrimSpace(d.rpcSecret.Text); secret != "" {
 		ui[UIKeyRPCSecret] = secret
 	}
-	if err := d.webUI.save(ui); err != nil {
-		return s, err
-	}
 	ui[UIKeyLanguage] = LanguageSystem
 	if c, ok := choiceOf(languageChoices, languageChoice.name, d.language.Selected); ok {
 		ui[UIKeyLanguage] = c.value
 	}
-	d.remote.put(ui)
 	s.UI = ui
-	if err := d.sched.read(&s); err != nil {
-		return s, err
-	}
 	return s, d.readSections(&s)
 }
 
@@ -268,14 +262,13 @@ func (d *settingsDialog) apply() {
 		err = d.u.eng.SetSettings(s)
 	}
 	if err == nil {
-		err = d.sched.saved()
+		err = d.sectionsSaved()
 	}
 	if err != nil {
 		d.problem.SetText(lang.L("Not saved: {{.Error}}", map[string]any{"Error": err.Error()}))
 		d.problem.Show()
 		return
 	}
-	d.sectionsSaved()
 	d.u.settingsChanged(s)
 	d.close()
 }

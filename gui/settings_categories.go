@@ -109,4 +109,4 @@ func (c *categoryTab) read(s *downloader.Settings) error {
 	return nil
 }
 
-func (c *categoryTab) saved() {}
+func (c *categoryTab) saved() error { return nil }
