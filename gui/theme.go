@@ -60,14 +60,6 @@ func (t haulTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color
 	return t.Theme.Color(n, v)
 }
 
-// useHaulTheme installs haulTheme on a once.
-func useHaulTheme(a fyne.App) {
-	if _, ok := a.Settings().Theme().(haulTheme); ok {
-		return
-	}
-	a.Settings().SetTheme(newHaulTheme())
-}
-
 // Settings → Theme: follow the system, or always light or dark. The
 // choice travels in Settings.UI[UIKeyTheme].
 
