@@ -28,11 +28,7 @@ func variantTitle(v string) string {
 }
 
 func newVariantSelect() *widget.Select {
-	titles := make([]string, len(variantValues))
-	for i, v := range variantValues {
-		titles[i] = variantTitle(v)
-	}
-	sel := widget.NewSelect(titles, nil)
+	sel := widget.NewSelect(choiceTitles(variantValues, variantTitle), nil)
 	sel.SetSelectedIndex(0)
 	return sel
 }

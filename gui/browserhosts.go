@@ -45,15 +45,15 @@ type BrowserHost struct {
 var testAsync = func(f func()) { go f() }
 
 // browserHostsSection is the list of browsers in Settings → Browser, with
-// "Set up browsers" and a "Test" per browser; nil without Options.Browsers.
+// "Set up browsers" and a "Test" per browser; an empty box without
+// Options.Browsers.
 func (u *UI) browserHostsSection() fyne.CanvasObject {
 	hosts := u.opts.Browsers
 	if hosts == nil {
 		return container.NewVBox()
 	}
 	rows := container.NewVBox()
-	var fill func([]BrowserHost)
-	fill = func(list []BrowserHost) {
+	fill := func(list []BrowserHost) {
 		rows.RemoveAll()
 		if len(list) == 0 {
 			rows.Add(widget.NewLabel(lang.L("No supported browser was found. Install one, then press Set up browsers.")))

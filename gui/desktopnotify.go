@@ -14,8 +14,12 @@ import (
 	"haul/notify"
 )
 
-// notifyWait bounds one notification's D-Bus round trip.
-const notifyWait = 5 * time.Second
+// notifyWait bounds one notification's D-Bus round trip, and
+// notifyServerWait the start-up check for a notification server.
+const (
+	notifyWait       = 5 * time.Second
+	notifyServerWait = 2 * time.Second
+)
 
 // DesktopNotifier returns where Haul's notifications go, for AsyncNotifier:
 // on freedesktop desktops the notification server itself, so they are
@@ -29,7 +33,7 @@ func DesktopNotifier(ctx context.Context, a fyne.App) (send func(notify.Notifica
 	})
 	close = func() {}
 	if runtime.GOOS != "windows" && runtime.GOOS != "darwin" {
-		ctx, cancel := context.WithTimeout(ctx, trayHostWait)
+		ctx, cancel := context.WithTimeout(ctx, notifyServerWait)
 		fd, err := notify.ConnectFreedesktop(ctx, "Haul", iconFile())
 		cancel()
 		if err == nil {

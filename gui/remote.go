@@ -44,10 +44,11 @@ func (r *remoteSection) form() fyne.CanvasObject {
 	))
 }
 
-// put writes the section into ui.
-func (r *remoteSection) put(ui map[string]string) {
-	ui[UIKeyRemoteAddress] = strings.TrimSpace(r.address.Text)
-	ui[UIKeyRemoteSecret] = strings.TrimSpace(r.secret.Text)
+// read writes the section into s.UI.
+func (r *remoteSection) read(s *downloader.Settings) error {
+	s.UI[UIKeyRemoteAddress] = strings.TrimSpace(r.address.Text)
+	s.UI[UIKeyRemoteSecret] = strings.TrimSpace(r.secret.Text)
+	return nil
 }
 
 // topBar is the toolbar, under a banner saying whose queue this is when

@@ -16,7 +16,7 @@ import (
 // test can show any row in it and read what would be drawn.
 func rowFixture(t *testing.T, tasks ...downloader.Snapshot) (*taskModel, *taskRow) {
 	t.Helper()
-	useHaulTheme(test.NewTempApp(t))
+	applyTheme(test.NewTempApp(t), downloader.Settings{}) // haulTheme, following the system
 	m := newTaskModel()
 	evs := make([]downloader.Event, len(tasks))
 	for i, s := range tasks {

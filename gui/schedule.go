@@ -41,6 +41,9 @@ type dayChoice struct {
 	title func() string
 }
 
+// name is the title shown for c, for choiceTitles and choiceOf.
+func (c dayChoice) name() string { return c.title() }
+
 var dayChoices = []dayChoice{
 	{downloader.EveryDay, func() string { return lang.L("Every day") }},
 	{downloader.Workdays, func() string { return lang.L("Weekdays") }},
@@ -115,11 +118,7 @@ func (u *UI) newScheduleTab(s downloader.Settings) *scheduleTab {
 
 	st.keepAwake = widget.NewCheck(lang.L("Keep the computer awake while downloading"), nil)
 	st.keepAwake.SetChecked(KeepAwake(s))
-	titles := make([]string, len(unattended.Actions))
-	for i, a := range unattended.Actions {
-		titles[i] = actionTitle(a)
-	}
-	st.whenDone = widget.NewSelect(titles, nil)
+	st.whenDone = widget.NewSelect(choiceTitles(unattended.Actions, actionTitle), nil)
 	st.whenDoneAlways = widget.NewCheck(lang.L("Every time, not only now"), nil)
 	st.autostart = widget.NewCheck(lang.L("Start Haul in the tray when I log in"), nil)
 	if un := u.opts.Unattended; un != nil {
@@ -191,11 +190,7 @@ func dayTitle(days downloader.Weekdays) string {
 }
 
 func (st *scheduleTab) addRow(limit bool, w downloader.Window, bps int64) {
-	titles := make([]string, len(dayChoices))
-	for i, c := range dayChoices {
-		titles[i] = c.title()
-	}
-	r := &windowRow{days: widget.NewSelect(titles, nil)}
+	r := &windowRow{days: widget.NewSelect(choiceTitles(dayChoices, dayChoice.name), nil)}
 	r.days.SetSelected(dayTitle(w.Days))
 	clockEntry := func(min int) *widget.Entry {
 		e := widget.NewEntry()
@@ -249,10 +244,8 @@ func sized(o fyne.CanvasObject, width float32) fyne.CanvasObject {
 
 func (r *windowRow) window() (downloader.Window, error) {
 	var w downloader.Window
-	for _, c := range dayChoices {
-		if c.title() == r.days.Selected {
-			w.Days = c.days
-		}
+	if c, ok := choiceOf(dayChoices, dayChoice.name, r.days.Selected); ok {
+		w.Days = c.days
 	}
 	if w.Days == 0 {
 		return w, errors.New(lang.L("Choose the days."))
@@ -316,10 +309,8 @@ func (st *scheduleTab) read(s *downloader.Settings) error {
 }
 
 func (st *scheduleTab) action() unattended.Action {
-	for _, a := range unattended.Actions {
-		if actionTitle(a) == st.whenDone.Selected {
-			return a
-		}
+	if a, ok := choiceOf(unattended.Actions, actionTitle, st.whenDone.Selected); ok {
+		return a
 	}
 	return unattended.ActionNone
 }

@@ -8,23 +8,30 @@ import (
 	"haul/downloader"
 )
 
-// scheduler is what the window asks an engine that has a schedule;
-// *downloader.Manager has one, test fakes may not.
-type scheduler interface {
+// scheduleStater is an engine that has a schedule; *downloader.Manager
+// is one, test fakes may not be.
+type scheduleStater interface {
 	ScheduleState() downloader.ScheduleState
+}
+
+// scheduler is what the window asks of an engine with a schedule.
+type scheduler interface {
+	scheduleStater
 	StartNow(id string) error
 }
 
-// scheduleStatus is the status bar's word on the schedule, or "".
-func (u *UI) scheduleStatus() string {
-	se, ok := u.eng.(interface {
-		ScheduleState() downloader.ScheduleState
-	})
-	if !ok {
-		return ""
+// scheduleNow reads the engine's schedule once for what a tick shows;
+// ok is false for an engine without one.
+func (u *UI) scheduleNow() (st downloader.ScheduleState, ok bool) {
+	if se, ok := u.eng.(scheduleStater); ok {
+		return se.ScheduleState(), true
 	}
-	st := se.ScheduleState()
-	if !st.Scheduled || u.eng.Settings().Schedule.Mode == downloader.ScheduleAlways {
+	return st, false
+}
+
+// scheduleStatus is the status bar's word on the schedule st, or "".
+func (u *UI) scheduleStatus(st downloader.ScheduleState, ok bool) string {
+	if !ok || !st.Scheduled || u.eng.Settings().Schedule.Mode == downloader.ScheduleAlways {
 		return ""
 	}
 	until := st.Until.Local()
@@ -40,13 +47,11 @@ func (u *UI) scheduleStatus() string {
 	return lang.L("Waiting for the schedule until {{.Time}}", map[string]any{"Time": when})
 }
 
-// limitInForce is the global limit the engine applies now: the schedule's
-// during its hours, else the saved one.
-func (u *UI) limitInForce() int64 {
-	if se, ok := u.eng.(interface {
-		ScheduleState() downloader.ScheduleState
-	}); ok {
-		return se.ScheduleState().Limit
+// limitInForce is the global limit the engine applies now: the schedule
+// st's during its hours, else the saved one.
+func (u *UI) limitInForce(st downloader.ScheduleState, ok bool) int64 {
+	if ok {
+		return st.Limit
 	}
 	return u.eng.Settings().GlobalLimit
 }

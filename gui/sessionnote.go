@@ -39,7 +39,7 @@ func newSessionNote(u *UI) *sessionNote {
 	return n
 }
 
-// settingLabels names Settings fields (JSON names) as the Settings dialog
+// settingLabel names Settings fields (JSON names) as the Settings dialog
 // does; a field without one shows its name.
 func settingLabel(field string) string {
 	switch field {

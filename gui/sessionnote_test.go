@@ -62,7 +62,7 @@ func TestWebUIField(t *testing.T) {
 		f.origins.SetText(tt.origins)
 		f.hosts.SetText(tt.hosts)
 		ui := map[string]string{}
-		err := f.save(ui)
+		err := f.read(&downloader.Settings{UI: ui})
 		if (err == nil) != tt.ok {
 			t.Errorf("%q %q: %v", tt.origins, tt.hosts, err)
 			continue

@@ -42,11 +42,16 @@ type settingsDialog struct {
 
 // languageChoices pairs Settings.UI values with names shown in their own
 // language, so anyone can find theirs.
-var languageChoices = []struct{ value, title string }{
+var languageChoices = []languageChoice{
 	{LanguageSystem, ""}, // titled at run time: it is a sentence, translated
 	{LanguageEnglish, "English"},
 	{LanguageChinese, "简体中文"},
 }
+
+type languageChoice struct{ value, title string }
+
+// name is the title shown for c.
+func (c languageChoice) name() string { return languageTitle(c.value) }
 
 func languageTitle(v string) string {
 	for _, c := range languageChoices {
@@ -129,11 +134,7 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 	}
 	// Empty means "make one": the service never runs without a secret.
 	d.rpcSecret.SetPlaceHolder(lang.L("Made for you"))
-	titles := make([]string, len(languageChoices))
-	for i, c := range languageChoices {
-		titles[i] = languageTitle(c.value)
-	}
-	d.language = widget.NewSelect(titles, nil)
+	d.language = widget.NewSelect(choiceTitles(languageChoices, languageChoice.name), nil)
 	d.language.SetSelected(languageTitle(s.UI[UIKeyLanguage]))
 
 	d.remote = newRemoteSection(s)
@@ -167,6 +168,7 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 	)
 	d.webUI.addTo(browser)
 	d.sched = u.newScheduleTab(s)
+	d.sections = []settingsSection{d.webUI, d.remote, d.sched}
 	d.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Downloads"), downloads),
 		container.NewTabItem(lang.L("Desktop"), desktopForm),
@@ -246,20 +248,11 @@ func (d *settingsDialog) settings() (downloader.Settings, error) {
 	if secret := strings.TrimSpace(d.rpcSecret.Text); secret != "" {
 		ui[UIKeyRPCSecret] = secret
 	}
-	if err := d.webUI.save(ui); err != nil {
-		return s, err
-	}
 	ui[UIKeyLanguage] = LanguageSystem
-	for _, c := range languageChoices {
-		if languageTitle(c.value) == d.language.Selected {
-			ui[UIKeyLanguage] = c.value
-		}
+	if c, ok := choiceOf(languageChoices, languageChoice.name, d.language.Selected); ok {
+		ui[UIKeyLanguage] = c.value
 	}
-	d.remote.put(ui)
 	s.UI = ui
-	if err := d.sched.read(&s); err != nil {
-		return s, err
-	}
 	return s, d.readSections(&s)
 }
 
@@ -269,14 +262,13 @@ func (d *settingsDialog) apply() {
 		err = d.u.eng.SetSettings(s)
 	}
 	if err == nil {
-		err = d.sched.saved()
+		err = d.sectionsSaved()
 	}
 	if err != nil {
 		d.problem.SetText(lang.L("Not saved: {{.Error}}", map[string]any{"Error": err.Error()}))
 		d.problem.Show()
 		return
 	}
-	d.sectionsSaved()
 	d.u.settingsChanged(s)
 	d.close()
 }

@@ -37,16 +37,11 @@ func newCategoryTab(s downloader.Settings) *categoryTab {
 	}
 	c.exts.SetPlaceHolder("mp4, mkv, webm")
 	c.mimes.SetPlaceHolder("video/*, application/x-mpegurl")
-	titles := make([]string, len(downloader.AllCategories))
-	for i, k := range downloader.AllCategories {
-		titles[i] = CategoryTitle(k)
-	}
+	titles := choiceTitles(downloader.AllCategories, CategoryTitle)
 	c.pick = widget.NewSelect(titles, func(title string) {
 		c.store()
-		for _, k := range downloader.AllCategories {
-			if CategoryTitle(k) == title {
-				c.load(k)
-			}
+		if k, ok := choiceOf(downloader.AllCategories, CategoryTitle, title); ok {
+			c.load(k)
 		}
 	})
 	c.pick.SetSelected(titles[0])
@@ -114,4 +109,4 @@ func (c *categoryTab) read(s *downloader.Settings) error {
 	return nil
 }
 
-func (c *categoryTab) saved() {}
+func (c *categoryTab) saved() error { return nil }

@@ -10,10 +10,11 @@ import (
 
 // settingsSection is a part of the settings dialog kept in its own file:
 // read writes its fields into the settings being saved (or says what is
-// wrong); saved runs after the engine accepted them.
+// wrong); saved runs after the engine accepted them, and an error keeps
+// the dialog open.
 type settingsSection interface {
 	read(s *downloader.Settings) error
-	saved()
+	saved() error
 }
 
 // addOrganizeTabs adds Theme to the Desktop tab and the Categories and
@@ -37,10 +38,17 @@ func (d *settingsDialog) readSections(s *downloader.Settings) error {
 	return nil
 }
 
-func (d *settingsDialog) sectionsSaved() {
+// sectionsSaved runs each section's saved in order, stopping at the first
+// error.
+func (d *settingsDialog) sectionsSaved() error {
 	for _, sec := range d.sections {
-		sec.saved()
+		if err := sec.saved(); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
-func (*themeChoice) saved() {}
+func (*themeChoice) saved() error   { return nil }
+func (*webUIField) saved() error    { return nil }
+func (*remoteSection) saved() error { return nil }

@@ -111,7 +111,7 @@ func (t *sitesTab) read(s *downloader.Settings) error {
 
 // saved stores typed passwords in the keyring and forgets those of
 // removed logins.
-func (t *sitesTab) saved() {
+func (t *sitesTab) saved() error {
 	for _, old := range t.removed {
 		if old.User != "" && !slices.ContainsFunc(t.sites, func(s downloader.Site) bool { return s.Host == old.Host && s.User == old.User }) {
 			_ = t.keyring.Delete(old.Host, old.User)
@@ -122,6 +122,7 @@ func (t *sitesTab) saved() {
 			_, _ = t.keyring.Set(s.Host, s.User, pw)
 		}
 	}
+	return nil
 }
 
 // siteForm is the editor of one site.

@@ -112,9 +112,9 @@ func checkLines(v string, check func(string) error) error {
 	return nil
 }
 
-// save validates the lists and writes them into ui, each entry in the
+// read validates the lists and writes them into s.UI, each entry in the
 // form requests are compared in.
-func (f *webUIField) save(ui map[string]string) error {
+func (f *webUIField) read(s *downloader.Settings) error {
 	for _, e := range []struct {
 		name  string
 		entry *widget.Entry
@@ -133,7 +133,7 @@ func (f *webUIField) save(ui map[string]string) error {
 				lines = append(lines, v)
 			}
 		}
-		ui[e.key] = strings.Join(lines, "\n")
+		s.UI[e.key] = strings.Join(lines, "\n")
 	}
 	return nil
 }

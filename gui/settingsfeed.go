@@ -25,7 +25,7 @@ func hasSettingsEvent(evs []downloader.Event) bool {
 func (u *UI) showEngineSettings() {
 	s := u.eng.Settings()
 	applyTheme(u.app, s)
-	u.status.update(u.model, u.limitInForce())
+	u.status.update(u.model, u.limitInForce(u.scheduleNow()))
 	u.updateClipboardWatch()
 	if u.session != nil {
 		u.session.refresh()

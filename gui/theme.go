@@ -60,14 +60,6 @@ func (t haulTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color
 	return t.Theme.Color(n, v)
 }
 
-// useHaulTheme installs haulTheme on a once.
-func useHaulTheme(a fyne.App) {
-	if _, ok := a.Settings().Theme().(haulTheme); ok {
-		return
-	}
-	a.Settings().SetTheme(newHaulTheme())
-}
-
 // Settings → Theme: follow the system, or always light or dark. The
 // choice travels in Settings.UI[UIKeyTheme].
 
@@ -119,20 +111,14 @@ func themeTitle(v string) string {
 }
 
 func newThemeChoice(s downloader.Settings) *themeChoice {
-	titles := make([]string, len(themeValues))
-	for i, v := range themeValues {
-		titles[i] = themeTitle(v)
-	}
-	c := &themeChoice{sel: widget.NewSelect(titles, nil)}
+	c := &themeChoice{sel: widget.NewSelect(choiceTitles(themeValues, themeTitle), nil)}
 	c.sel.SetSelected(themeTitle(s.UI[UIKeyTheme]))
 	return c
 }
 
 func (c *themeChoice) read(s *downloader.Settings) error {
-	for _, v := range themeValues {
-		if themeTitle(v) == c.sel.Selected {
-			s.UI[UIKeyTheme] = v
-		}
+	if v, ok := choiceOf(themeValues, themeTitle, c.sel.Selected); ok {
+		s.UI[UIKeyTheme] = v
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"haul/assets"
 	"haul/downloader"
+	"haul/unattended"
 )
 
 // tray is the system tray icon and menu: Haul keeps downloading there
@@ -36,12 +37,12 @@ type tray struct {
 const tooltipEvery = time.Second
 
 // InstallTray returns what puts Haul in the system tray when the desktop
-// really draws one (see TrayHostPresent), and false otherwise: an icon
+// really draws one (see unattended.TrayHostPresent), and false otherwise: an icon
 // registered with no tray host is invisible, and a window hidden to it
 // could not be found again. main.go passes it as Options.Desktop.
 func InstallTray(ctx context.Context, a fyne.App) (desktop.App, bool) {
 	desk, ok := a.(desktop.App)
-	if !ok || !TrayHostPresent(ctx) {
+	if !ok || !unattended.TrayHostPresent(ctx) {
 		return nil, false
 	}
 	return desk, true

@@ -53,7 +53,16 @@ func actionTitle(a unattended.Action) string {
 func (u *UI) whenDoneMenu(t *tray) *fyne.MenuItem {
 	item := fyne.NewMenuItem(lang.L("When downloads finish"), nil)
 	item.ChildMenu = fyne.NewMenu("")
-	var refresh func()
+	check := func() {
+		cur := u.opts.Unattended.WhenDone()
+		for i, a := range unattended.Actions {
+			item.ChildMenu.Items[i].Checked = a == cur
+		}
+	}
+	refresh := func() {
+		check()
+		t.menu.Refresh()
+	}
 	for _, a := range unattended.Actions {
 		choice := fyne.NewMenuItem(actionTitle(a), func() {
 			u.opts.Unattended.SetWhenDone(a)
@@ -61,17 +70,7 @@ func (u *UI) whenDoneMenu(t *tray) *fyne.MenuItem {
 		})
 		item.ChildMenu.Items = append(item.ChildMenu.Items, choice)
 	}
-	refresh = func() {
-		cur := u.opts.Unattended.WhenDone()
-		for i, a := range unattended.Actions {
-			item.ChildMenu.Items[i].Checked = a == cur
-		}
-		t.menu.Refresh()
-	}
-	cur := u.opts.Unattended.WhenDone()
-	for i, a := range unattended.Actions {
-		item.ChildMenu.Items[i].Checked = a == cur
-	}
+	check()
 	t.refreshWhenDone = refresh
 	return item
 }

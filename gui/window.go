@@ -195,8 +195,9 @@ func (u *UI) apply(b batch) {
 	ch := u.model.apply(b.events)
 	u.table.refresh(ch)
 	u.filters.setCounts(u.model.counts)
-	u.status.update(u.model, u.limitInForce())
-	u.status.setSchedule(u.scheduleStatus())
+	st, ok := u.scheduleNow() // computed once a tick: it looks ahead up to a fortnight
+	u.status.update(u.model, u.limitInForce(st, ok))
+	u.status.setSchedule(u.scheduleStatus(st, ok))
 	u.updateTitle()
 
 	u.selectAdded()

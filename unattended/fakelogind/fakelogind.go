@@ -4,51 +4,21 @@
 package fakelogind
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"haul/internal/testbus"
 )
 
-// StartBus runs a private dbus-daemon for the test and returns its
-// address; the daemon ends with the test.
-func StartBus(t testing.TB) string {
-	t.Helper()
-	if _, err := exec.LookPath("dbus-daemon"); err != nil {
-		t.Skip("dbus-daemon is not installed (scripts/deps.sh installs it)")
-	}
-	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	line := make(chan string, 1)
-	go func() {
-		s, _ := bufio.NewReader(out).ReadString('\n')
-		line <- strings.TrimSpace(s)
-	}()
-	select {
-	case addr := <-line:
-		if addr == "" {
-			t.Fatal("dbus-daemon printed no address")
-		}
-		return addr
-	case <-time.After(10 * time.Second):
-		t.Fatal("dbus-daemon printed no address in 10 s")
-	}
-	return ""
-}
+// StartBus runs a private dbus-daemon for the test (testbus.Start) and
+// returns its address; the daemon ends with the test.
+func StartBus(t testing.TB) string { return testbus.Start(t) }
 
 // Call is one call logind received.
 type Call struct {

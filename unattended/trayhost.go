@@ -1,4 +1,4 @@
-package gui
+package unattended
 
 import (
 	"context"
@@ -8,36 +8,31 @@ import (
 	"github.com/godbus/dbus/v5"
 )
 
-// sniWatcher is the bus name a tray host owns on freedesktop desktops
+// SNIWatcher is the bus name a tray host owns on freedesktop desktops
 // (the StatusNotifierItem specification). Stock GNOME has none without
 // the AppIndicator extension: an item registered there is never drawn.
-const sniWatcher = "org.kde.StatusNotifierWatcher"
+const SNIWatcher = "org.kde.StatusNotifierWatcher"
 
-// trayHostWait bounds the start-up check for a tray host.
-const trayHostWait = 2 * time.Second
+// TrayHostWait bounds the start-up check for a tray host.
+const TrayHostWait = 2 * time.Second
 
 // TrayHostPresent reports whether the desktop will draw a tray icon. On
 // Windows and macOS there always is a tray (notification area, menu
-// bar); elsewhere it asks the session bus whether a StatusNotifierWatcher
-// is registered.
+// bar); elsewhere it asks the session bus, within TrayHostWait, whether
+// a StatusNotifierWatcher is registered.
 func TrayHostPresent(ctx context.Context) bool {
 	switch runtime.GOOS {
 	case "windows", "darwin":
 		return true
 	}
-	ctx, cancel := context.WithTimeout(ctx, trayHostWait)
+	ctx, cancel := context.WithTimeout(ctx, TrayHostWait)
 	defer cancel()
 	conn, err := dbus.ConnectSessionBus(dbus.WithContext(ctx))
 	if err != nil {
 		return false
 	}
 	defer conn.Close()
-	return hasOwner(ctx, conn, sniWatcher)
-}
-
-// hasOwner asks the bus whether name is owned.
-func hasOwner(ctx context.Context, conn *dbus.Conn, name string) bool {
 	var has bool
-	err := conn.BusObject().CallWithContext(ctx, "org.freedesktop.DBus.NameHasOwner", 0, name).Store(&has)
+	err = conn.BusObject().CallWithContext(ctx, "org.freedesktop.DBus.NameHasOwner", 0, SNIWatcher).Store(&has)
 	return err == nil && has
 }
