@@ -65,6 +65,14 @@ func (u *UI) dialogKey(k fyne.KeyName) bool {
 		} else {
 			u.add.close()
 		}
+	case u.link != nil:
+		// Hide runs the dialog's close handler, which cancels a same-file
+		// check still running; removing the overlay would not.
+		if ok := u.link.ok; enter && !ok.Disabled() && ok.OnTapped != nil {
+			ok.OnTapped()
+		} else if esc {
+			u.link.dlg.Hide()
+		}
 	case u.settingsDlg != nil:
 		if save := u.settingsDlg.save; enter && !save.Disabled() && save.OnTapped != nil {
 			save.OnTapped()

@@ -172,3 +172,20 @@ func TestSettingsKeys(t *testing.T) {
 		t.Errorf("Enter: open %v, max active %d, want closed and 5", u.settingsDlg != nil, u.eng.Settings().MaxActive)
 	}
 }
+
+// TestEscClosesChangeLink: Esc closes "Change link…" through its close
+// handler, which cancels a same-file check still running (removing the
+// overlay, as for a plain message, left the check to resume the download).
+func TestEscClosesChangeLink(t *testing.T) {
+	u := keysUI(t, 1)
+	s := u.eng.List()[0]
+	u.showChangeLink(s, "https://mirror.example.org/a.bin", false)
+	if u.link == nil {
+		t.Fatal("no Change link dialog")
+	}
+	u.win.Canvas().Unfocus()
+	typeKey(u, fyne.KeyEscape)
+	if u.link != nil {
+		t.Error("Esc closed the dialog without its close handler (the check is not canceled)")
+	}
+}
