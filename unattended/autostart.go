@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"haul/internal/atomicfile"
 )
 
 // AppID names Haul's autostart entries; it matches FyneApp.toml.
@@ -29,23 +31,7 @@ func writeFileAtomic(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("autostart: %w", err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".haul-autostart-*")
-	if err != nil {
-		return fmt.Errorf("autostart: %w", err)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("autostart: %w", err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return fmt.Errorf("autostart: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("autostart: %w", err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
+	if err := atomicfile.WriteBytes(path, ".haul-autostart-*", 0o644, data); err != nil {
 		return fmt.Errorf("autostart: %w", err)
 	}
 	return nil
