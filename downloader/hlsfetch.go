@@ -408,14 +408,6 @@ func (r *run) copyUnit(ctx context.Context, i int, w io.Writer, body io.Reader, 
 	}
 }
 
-// diskError wraps a file error, as ErrDiskFull when the disk is full.
-func diskError(op string, err error) error {
-	if classify(err) == classDisk {
-		return fmt.Errorf("%s: %w", op, ErrDiskFull)
-	}
-	return fmt.Errorf("%s: %w", op, err)
-}
-
 type countWriter struct {
 	w io.Writer
 	n int64
