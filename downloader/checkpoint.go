@@ -1,7 +1,5 @@
 package downloader
 
-import "fmt"
-
 // checkpoint makes the claimed bytes durable, then records them: the
 // counters are read before the sync, so the record never claims a byte
 // that was not synced.
@@ -11,10 +9,7 @@ func (r *run) checkpoint() error {
 	segs := compact(t.segmentsLocked())
 	t.mu.Unlock()
 	if err := r.file.Sync(); err != nil {
-		if classify(err) == classDisk {
-			return fmt.Errorf("sync part file: %w", ErrDiskFull)
-		}
-		return fmt.Errorf("sync part file: %w", err)
+		return diskError("sync part file", err)
 	}
 	t.mu.Lock()
 	t.rec.Segments = segs // durable now; what recordLocked may claim

@@ -16,9 +16,11 @@ import (
 // Checksum is an expected digest of a finished download. The zero value
 // means "nothing to verify".
 type Checksum struct {
-	// Algo is the canonical algorithm name: "sha256", "sha1" or "md5".
+	// Algo is the canonical algorithm name: "sha256", "sha512", "sha1"
+	// or "md5".
 	Algo string
-	// Sum is the digest's bytes (32 for sha256, 20 for sha1, 16 for md5).
+	// Sum is the digest's bytes (32 for sha256, 64 for sha512, 20 for
+	// sha1, 16 for md5).
 	Sum []byte
 }
 

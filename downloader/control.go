@@ -268,8 +268,7 @@ func (m *Manager) SetOptions(id string, o Options) error {
 	return nil
 }
 
-// persistLocked writes t's record; a failure is logged on the task, since
-// the in-memory state is still right and the next write may succeed.
+// persistLocked writes t's record (saveRecord).
 func (m *Manager) persistLocked(t *task) {
 	if t.broken {
 		return // keep the damaged record as it is until the user removes it
@@ -277,7 +276,14 @@ func (m *Manager) persistLocked(t *task) {
 	t.mu.Lock()
 	rec := t.recordLocked()
 	t.mu.Unlock()
-	if err := m.store.PutTask(rec); err != nil {
+	t.saveRecord(rec)
+}
+
+// saveRecord writes rec, t's record, taken under t.mu and passed without
+// it held; a failure is logged on the task, since the in-memory state is
+// still right and the next write may succeed.
+func (t *task) saveRecord(rec TaskRecord) {
+	if err := t.m.store.PutTask(rec); err != nil {
 		t.mu.Lock()
 		t.logLocked("Could not save task: " + err.Error())
 		t.mu.Unlock()

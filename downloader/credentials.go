@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -97,12 +98,23 @@ func withoutUserinfo(raw string) string {
 	return u.String()
 }
 
+// secretHeaders carry a user's session or credentials (RFC 6265 §5.4,
+// RFC 9110 §11.6.2 and §11.7.2).
+var secretHeaders = []string{"Cookie", "Authorization", "Proxy-Authorization"}
+
+// SecretHeader reports whether the request header name (any case)
+// carries a user's session or credentials: Cookie, Authorization or
+// Proxy-Authorization. Such headers are never shown, exported or sent to
+// another host.
+func SecretHeader(name string) bool {
+	return slices.Contains(secretHeaders, http.CanonicalHeaderKey(name))
+}
+
 // withoutSecrets is h without the headers that carry a user's session or
-// credentials (Cookie, Authorization, Proxy-Authorization), as a copy; nil
-// when nothing is left.
+// credentials (SecretHeader), as a copy; nil when nothing is left.
 func withoutSecrets(h http.Header) http.Header {
 	out := h.Clone()
-	for _, k := range []string{"Cookie", "Authorization", "Proxy-Authorization"} {
+	for _, k := range secretHeaders {
 		out.Del(k)
 	}
 	if len(out) == 0 {

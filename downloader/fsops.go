@@ -2,6 +2,7 @@ package downloader
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 )
 
@@ -46,4 +47,12 @@ func (w *fileWriter) Write(p []byte) (int, error) {
 	n, err := w.f.WriteAt(p, w.off)
 	w.off += int64(n)
 	return n, err
+}
+
+// diskError wraps a file error, as ErrDiskFull when the disk is full.
+func diskError(op string, err error) error {
+	if classify(err) == classDisk {
+		return fmt.Errorf("%s: %w", op, ErrDiskFull)
+	}
+	return fmt.Errorf("%s: %w", op, err)
 }

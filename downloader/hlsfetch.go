@@ -94,31 +94,16 @@ func (r *run) persistVideo() error {
 	return nil
 }
 
-// growVideo starts connections while slow start, the caps and the work
-// allow.
+// growVideo starts connections while slow start, the caps and the units
+// left allow.
 func (r *run) growVideo() {
-	t := r.t
-	for {
-		t.mu.Lock()
-		if r.ctx.Err() != nil || r.workers >= min(r.allowance, r.limit) {
-			t.mu.Unlock()
-			return
-		}
-		if !t.m.hosts.acquire(r.host, r.workers == 0) {
-			t.mu.Unlock()
-			return
-		}
+	r.growWith(func() func() {
 		i := r.nextUnitLocked()
 		if i < 0 {
-			t.mu.Unlock()
-			t.m.hosts.release(r.host)
-			return
+			return nil
 		}
-		r.workers++
-		t.mu.Unlock()
-		r.wg.Add(1)
-		go r.videoWorker(i)
-	}
+		return func() { r.videoWorker(i) }
+	})
 }
 
 // videoWorker is one connection: it fetches unit i, then claims the next
@@ -421,14 +406,6 @@ func (r *run) copyUnit(ctx context.Context, i int, w io.Writer, body io.Reader, 
 			return rerr
 		}
 	}
-}
-
-// diskError wraps a file error, as ErrDiskFull when the disk is full.
-func diskError(op string, err error) error {
-	if classify(err) == classDisk {
-		return fmt.Errorf("%s: %w", op, ErrDiskFull)
-	}
-	return fmt.Errorf("%s: %w", op, err)
 }
 
 type countWriter struct {

@@ -73,11 +73,7 @@ func (t *task) failOver(ctx context.Context, cause error) bool {
 		t.useLinkLocked(next, got)
 		rec := t.recordLocked()
 		t.mu.Unlock()
-		if err := t.m.store.PutTask(rec); err != nil {
-			t.mu.Lock()
-			t.logLocked("Could not save task: " + err.Error())
-			t.mu.Unlock()
-		}
+		t.saveRecord(rec)
 		t.m.emit(EventChanged, t)
 		return true
 	}

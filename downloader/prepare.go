@@ -26,7 +26,7 @@ func (r *run) probe() (*probed, error) {
 		if !plain && (errors.Is(err, errBare416) || errors.Is(err, errProtocol)) {
 			// Once a different way: a GET without Range.
 			t.mu.Lock()
-			t.logLocked("The server could not answer a range request (" + RedactText(detail(err)) + "); asking for the whole file.")
+			t.logLocked("The server could not answer a range request (" + detail(err) + "); asking for the whole file.")
 			t.mu.Unlock()
 			plain = true
 			continue

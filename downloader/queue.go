@@ -64,11 +64,7 @@ func (m *Manager) startLocked(t *task) {
 	t.mu.Unlock()
 	t.meter.reset()
 	t.received.Store(0)
-	if err := m.store.PutTask(rec); err != nil {
-		t.mu.Lock()
-		t.logLocked("Could not save task: " + err.Error())
-		t.mu.Unlock()
-	}
+	t.saveRecord(rec)
 	m.emit(EventChanged, t)
 	m.wg.Add(1)
 	go func() {
@@ -149,11 +145,7 @@ func (m *Manager) finished(t *task, err error) {
 	if removed {
 		return
 	}
-	if err := m.store.PutTask(rec); err != nil {
-		t.mu.Lock()
-		t.logLocked("Could not save task: " + err.Error())
-		t.mu.Unlock()
-	}
+	t.saveRecord(rec)
 	m.emit(EventChanged, t)
 	m.scheduleLocked()
 }

@@ -347,8 +347,24 @@ func (r *run) complete() bool {
 	return true
 }
 
-// grow starts connections while slow start, the caps and the work allow.
+// grow starts range connections while slow start, the caps and the work
+// allow.
 func (r *run) grow() {
+	r.growWith(func() func() {
+		p := r.claimLocked(nil)
+		if p == nil {
+			return nil
+		}
+		return func() { r.worker(p, nil) }
+	})
+}
+
+// growWith starts connections while slow start, the caps and the work
+// allow: one step per connection, taking a host slot (forced for the
+// run's first connection) and then claiming work with claim, called with
+// t.mu held, which returns the connection's body or nil when no work is
+// left. Ranged and video runs share it and differ only in their claim.
+func (r *run) growWith(claim func() func()) {
 	t := r.t
 	for {
 		t.mu.Lock()
@@ -356,13 +372,12 @@ func (r *run) grow() {
 			t.mu.Unlock()
 			return
 		}
-		force := r.workers == 0
-		if !t.m.hosts.acquire(r.host, force) {
+		if !t.m.hosts.acquire(r.host, r.workers == 0) {
 			t.mu.Unlock()
 			return
 		}
-		p := r.claimLocked(nil)
-		if p == nil {
+		work := claim()
+		if work == nil {
 			t.mu.Unlock()
 			t.m.hosts.release(r.host)
 			return
@@ -370,7 +385,7 @@ func (r *run) grow() {
 		r.workers++
 		t.mu.Unlock()
 		r.wg.Add(1)
-		go r.worker(p, nil)
+		go work()
 	}
 }
 

@@ -177,7 +177,8 @@ func cloneOptions(o Options) Options {
 	return o
 }
 
-// logf appends a line to the task's log (kept short) and returns it.
+// logLocked appends a line to the task's log (kept short), its URL
+// passwords redacted (RedactText), so callers pass text as it is.
 func (t *task) logLocked(text string) {
 	const keep = 50
 	t.rec.Log = append(t.rec.Log, LogEntry{Time: time.Now(), Text: RedactText(text)})

@@ -9,8 +9,8 @@ import (
 )
 
 // Automatic verification: a checksum of the whole file offered by the
-// server (digest.go headers) or a sidecar file (sidecar.go) is checked
-// when the download ends, without the user asking.
+// server (response headers, digestOf) or a sidecar file (sidecar.go) is
+// checked when the download ends, without the user asking.
 
 // VerifySource says where a task's checksum came from.
 type VerifySource string
@@ -206,15 +206,16 @@ func digestFields(values []string) map[string]string {
 }
 
 // decodeDigest turns a base64 digest (RFC 9530 wraps it in colons) into
-// hex, checking its length for algo.
+// hex, checking its length for algo ("sha-512", "sha-256", "md5") against
+// the checksum table (checksum.go).
 func decodeDigest(v, algo string) (string, bool) {
 	v = strings.Trim(v, ":")
 	b, err := base64.StdEncoding.DecodeString(v)
 	if err != nil {
 		return "", false
 	}
-	want := map[string]int{"sha-512": 64, "sha-256": 32, "md5": 16}[algo]
-	if len(b) != want {
+	a, ok := checksumAlgos[strings.ReplaceAll(algo, "-", "")]
+	if !ok || len(b) != a.size {
 		return "", false
 	}
 	return hex.EncodeToString(b), true

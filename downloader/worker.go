@@ -378,10 +378,7 @@ func (r *run) write(p *piece, b []byte, off int64) error {
 		return nil
 	}
 	if _, err := r.file.WriteAt(b, off); err != nil {
-		if classify(err) == classDisk {
-			return fmt.Errorf("write part file: %w", ErrDiskFull)
-		}
-		return fmt.Errorf("write part file: %w", err)
+		return diskError("write part file", err)
 	}
 	t.mu.Lock()
 	// A split may have moved the end while we wrote: count only our part.

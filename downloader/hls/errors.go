@@ -1,7 +1,5 @@
 package hls
 
-import "errors"
-
 // Error is a reason Haul cannot save a stream, with the sentence a user
 // sees. The values below are sentinels for errors.Is.
 type Error struct {
@@ -45,13 +43,3 @@ var (
 	ErrBadChoice = &Error{"variant must be best, worst or a height like 720p",
 		"The variant must be best, worst or a height like 720p."}
 )
-
-// Sentence returns the user sentence of the first *Error in err's chain,
-// or "" when there is none.
-func Sentence(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.sentence
-	}
-	return ""
-}

@@ -4,19 +4,18 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+
+	"haul/downloader"
 )
 
-// secretHeaders are never written to a list: they carry logins and
-// sessions.
-var secretHeaders = []string{"Cookie", "Authorization", "Proxy-Authorization"}
-
 // shareableHeaders lists "Name: value" for every header but the secret
-// ones, sorted so exports are stable.
+// ones (downloader.SecretHeader: logins and sessions), sorted so exports
+// are stable.
 func shareableHeaders(h http.Header) []string {
 	var out []string
 	for name, values := range h {
 		name = http.CanonicalHeaderKey(name)
-		if slices.Contains(secretHeaders, name) {
+		if downloader.SecretHeader(name) {
 			continue
 		}
 		for _, v := range values {
