@@ -195,7 +195,7 @@ func taskOptions(snap downloader.Snapshot, st downloader.Settings) map[string]st
 	if len(snap.Options.Headers) > 0 {
 		var lines []string
 		for k, vs := range snap.Options.Headers {
-			if secretHeader(k) {
+			if downloader.SecretHeader(k) {
 				continue
 			}
 			for _, v := range vs {

@@ -2,7 +2,6 @@ package rpc
 
 import (
 	"encoding/base64"
-	"net/http"
 	"net/url"
 	"path"
 	"path/filepath"
@@ -146,14 +145,4 @@ func applyClientGlobalOptions(st *downloader.Settings, opts map[string][]string)
 		st.Proxy = p
 	}
 	return nil
-}
-
-// secretHeader names request headers getOption never answers with:
-// cookies and credentials (see neverReadBack).
-func secretHeader(name string) bool {
-	switch http.CanonicalHeaderKey(name) {
-	case "Cookie", "Authorization", "Proxy-Authorization":
-		return true
-	}
-	return false
 }
