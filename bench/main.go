@@ -59,6 +59,7 @@ type bench struct {
 	hardFail []string // haul failures and checksum mismatches
 	revision string   // git describe at start
 	ranges   bool
+	traceDir string // per-run body timelines (trace.go); "" = none
 	start    time.Time
 	loadAvg  [2]string
 
@@ -100,6 +101,7 @@ func mainErr() int {
 		haulBin   = flag.String("haul", "bin/haul", "haul binary")
 		out       = flag.String("out", "", "write the Markdown report here")
 		showRange = flag.Bool("ranges", false, "print the Range headers each Haul run sent (diagnosis)")
+		traceDir  = flag.String("trace", envOr("BENCH_TRACE", ""), "write each run's timeline of bodies served and throughput to this folder (env BENCH_TRACE; diagnosis)")
 		reproduce = flag.String("reproduce", "", "command line shown in the report (default: this one)")
 		idleS     = flag.String("idle", envOr("BENCH_IDLE", "60s"), "idle window measurement per mode, with 2,000 finished tasks under Xvfb (env BENCH_IDLE; 0 = skip; smoke: skip)")
 	)
@@ -113,13 +115,14 @@ func mainErr() int {
 		idleSpan = 0
 	}
 	b := &bench{
-		smoke:   *smoke,
-		sums:    map[int64]string{},
-		results: map[string]map[string][]runResult{},
-		nice:    os.Geteuid() == 0,
-		start:   time.Now(),
-		cmdline: *reproduce,
-		ranges:  *showRange,
+		smoke:    *smoke,
+		sums:     map[int64]string{},
+		results:  map[string]map[string][]runResult{},
+		nice:     os.Geteuid() == 0,
+		start:    time.Now(),
+		cmdline:  *reproduce,
+		ranges:   *showRange,
+		traceDir: *traceDir,
 
 		idleSpan: idleSpan,
 	}
@@ -354,6 +357,11 @@ func (b *bench) runScenario(sc *scenario) {
 			if w != nil {
 				ccConns += rr.Accepted
 				ccBad += ccl.mismatch.Load()
+			}
+			if b.traceDir != "" {
+				if err := writeTrace(b.traceDir, sc, t, r, st.Bodies); err != nil {
+					fmt.Printf("   trace: %v\n", err)
+				}
 			}
 			if b.ranges && t.Haul {
 				fmt.Printf("   ranges requested by %s: %s\n", t.Name, strings.Join(st.Ranges, " "))

@@ -364,7 +364,13 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, path string) 
 		// Content-Length itself; flushing the header forces chunking.
 		rc.Flush()
 	}
+	asked := time.Now()
 	sent, err := s.sendBody(r.Context(), w, rc.Flush, plan)
+	s.mu.Lock()
+	if len(s.stats.Bodies) < MaxRangeLog {
+		s.stats.Bodies = append(s.stats.Bodies, BodySpan{Conn: r.RemoteAddr, Range: r.Header.Get("Range"), Began: asked, Ended: time.Now(), Planned: n, Sent: sent})
+	}
+	s.mu.Unlock()
 	switch {
 	case err != nil:
 		// Returning would let net/http end a chunked body cleanly and

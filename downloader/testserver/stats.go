@@ -1,6 +1,9 @@
 package testserver
 
-import "net/http"
+import (
+	"net/http"
+	"time"
+)
 
 // MaxRangeLog bounds Stats.Ranges so a long benchmark cannot grow it
 // without limit.
@@ -26,6 +29,19 @@ type Stats struct {
 	// Headers are the request headers received, in order, first
 	// MaxRangeLog (to check where credentials went).
 	Headers []http.Header
+	// Bodies are the file bodies sent, in the order they ended, first
+	// MaxRangeLog: a timeline of what a client asked for and got.
+	Bodies []BodySpan
+}
+
+// BodySpan is one file body the server sent.
+type BodySpan struct {
+	Conn    string    // the client's address (one per TCP connection)
+	Range   string    // the Range header, "" for a whole-file GET
+	Began   time.Time // the body began (headers answered)
+	Ended   time.Time // the body ended or was cut
+	Planned int64     // bytes the answer announced
+	Sent    int64     // bytes written
 }
 
 // Stats returns a copy of the counters.
@@ -35,6 +51,7 @@ func (s *Server) Stats() Stats {
 	st := s.stats
 	st.Ranges = append([]string(nil), s.stats.Ranges...)
 	st.Headers = append([]http.Header(nil), s.stats.Headers...)
+	st.Bodies = append([]BodySpan(nil), s.stats.Bodies...)
 	return st
 }
 
