@@ -41,6 +41,22 @@ func TestRampGrowth(t *testing.T) {
 	pipe := func(n int) float64 { return min(float64(n)*2*MB, 12*MB) }     // full at 6 streams
 	local := func(int) float64 { return 900 * MB }                         // one stream takes all
 	throttled := func(n int) float64 { return float64(n) * 2 * (1 << 20) } // 2 MiB/s per connection
+	// queues: the pipe's buffer fills once the streams offer more than it
+	// carries (pipe is full at 6), and every answer waits another 50 ms.
+	queues := func(n int) time.Duration {
+		if float64(n)*2*MB > 12*MB {
+			return 100 * time.Millisecond
+		}
+		return 50 * time.Millisecond
+	}
+	flat := func(int) time.Duration { return 50 * time.Millisecond }
+	// queuesLate: the buffer shows only once 32 streams offer to it.
+	queuesLate := func(n int) time.Duration {
+		if n > rampPayFrom {
+			return 100 * time.Millisecond
+		}
+		return 50 * time.Millisecond
+	}
 	cases := []struct {
 		name    string
 		tput    func(int) float64
@@ -49,14 +65,21 @@ func TestRampGrowth(t *testing.T) {
 		refuse  int // the server refuses connections above this; 0 = never
 		want    int // connections in use at the end
 		backOff bool
+		// delay is the request-to-first-byte delay at n connections;
+		// nil: a round trip that never grows.
+		delay func(n int) time.Duration
 	}{
-		{"loss-bound: every doubling pays, up to the automatic ceiling", lossBound, AutoConnections, true, 0, AutoConnections, false},
-		{"per-connection throttle: grows to the ceiling", throttled, AutoConnections, true, 0, AutoConnections, false},
-		{"bandwidth-bound: stops and steps back where more did not pay", pipe, AutoConnections, true, 0, rampPayFrom, true},
-		{"fast local link: one stream stays one", local, AutoConnections, true, 0, 1, true},
-		{"never above a learned refusal", lossBound, AutoConnections, true, 12, 12, false},
-		{"pinned count: slow start to the number asked", lossBound, 16, false, 0, 16, false},
-		{"pinned 64 on a bandwidth-bound path still goes by first bytes", pipe, 64, false, 0, 64, false},
+		{"loss-bound: every doubling pays, up to the automatic ceiling", lossBound, AutoConnections, true, 0, AutoConnections, false, nil},
+		{"per-connection throttle: grows to the ceiling", throttled, AutoConnections, true, 0, AutoConnections, false, nil},
+		{"bandwidth-bound: stops and steps back where more did not pay", pipe, AutoConnections, true, 0, rampPayFrom, true, nil},
+		{"fast local link: one stream stays one", local, AutoConnections, true, 0, 1, true, nil},
+		{"never above a learned refusal", lossBound, AutoConnections, true, 12, 12, false, nil},
+		{"pinned count: slow start to the number asked", lossBound, 16, false, 0, 16, false, nil},
+		{"pinned 64 on a bandwidth-bound path still goes by first bytes", pipe, 64, false, 0, 64, false, nil},
+		{"bandwidth-bound, answers queue: slow start to 16, no further", pipe, AutoConnections, true, 0, rampPayFrom, false, queues},
+		{"bandwidth-bound, the queue shows late: the doubling on trial is undone", pipe, AutoConnections, true, 0, rampPayFrom, true, queuesLate},
+		{"loss-bound, answers never queue: up to the automatic ceiling", lossBound, AutoConnections, true, 0, AutoConnections, false, flat},
+		{"pinned 64, answers queue: the count asked for", pipe, 64, false, 0, 64, false, queues},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -76,6 +99,12 @@ func TestRampGrowth(t *testing.T) {
 					peak = max(peak, inUse)
 				}
 				tk.conns = inUse
+				if c.delay != nil {
+					// Each connection's latest answer is one sample.
+					for range min(inUse, delaySamples) {
+						r.delay.add(c.delay(inUse))
+					}
+				}
 				received += c.tput(inUse) * rampTick.Seconds()
 				tk.received.Store(int64(received))
 				now = now.Add(rampTick)

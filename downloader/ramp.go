@@ -24,6 +24,9 @@ type ramp struct {
 	// re-probe (rampRetry) does not try the same doubling again.
 	prevAllow int
 	backedOff bool
+	// full: the path queued (pathFullLocked); it stays the bottleneck, so
+	// the re-probe does not try more connections on it.
+	full bool
 	// settledAt and lastBytes drive the re-probe: a ramp that settled on a
 	// slow link tries another doubling now and then.
 	settledAt time.Time
@@ -44,6 +47,9 @@ const (
 	// limit per connection is likely (below rampRetryPerConn).
 	rampRetryAfter   = 2 * time.Second
 	rampRetryPerConn = 16 << 20
+	// rampRetryHorizon: with less time left than this (seconds) new
+	// connections would spend it in TCP slow start.
+	rampRetryHorizon = 4.0
 	// rampBytesPerConn is what each connection must deliver, on average,
 	// inside a window: servers that pace in bursts would otherwise make a
 	// short window look empty and stop the ramp too early.
@@ -69,6 +75,10 @@ const (
 	rampRTTs = 3
 	// rampPayFrom is where slow start ends for an automatic count.
 	rampPayFrom = 16
+	// rampSlowStart is the growth per step of slow start on slow
+	// connections (1, 2, 4, …): each step waits for the new connections' first
+	// bytes, so a server that minds many connections says so early.
+	rampSlowStart = 2
 )
 
 // step advances the ramp; it returns true when more connections are
@@ -95,8 +105,11 @@ func (r *run) rampStep(now time.Time) bool {
 		// Three in four delivering is proof enough: one lost SYN (a
 		// second's retransmit) must not hold the others back.
 		if t.conns >= delivering(r.allowance) {
-			return r.doubleLocked(0)
+			return r.slowStartLocked()
 		}
+		return false
+	}
+	if r.pathFullLocked(now) {
 		return false
 	}
 	// Measure only once (nearly) every allowed connection delivers; until
@@ -111,7 +124,7 @@ func (r *run) rampStep(now time.Time) bool {
 		if perConn := float64(got) / elapsed.Seconds() / float64(r.allowance); perConn < rampRetryPerConn {
 			rp.slow = true
 			if r.allowance < r.freeToLocked() {
-				return r.doubleLocked(0)
+				return r.slowStartLocked()
 			}
 		}
 	}
@@ -137,6 +150,30 @@ func (r *run) rampStep(now time.Time) bool {
 	}
 	r.settleLocked(now)
 	return false
+}
+
+// pathFullLocked settles an automatic count when the path queues
+// (pathdelay.go): the connections already fill its narrowest link, and
+// more would only add delay and lost packets; a doubling on trial is
+// undone. It is asked only where growth must pay (from rampPayFrom): in
+// slow start the bursts of young streams queue for a moment on any path.
+// A count the user pinned is taken as asked.
+func (r *run) pathFullLocked(now time.Time) bool {
+	if !r.auto || !r.delay.queueing() {
+		return false
+	}
+	rp := &r.ramp
+	rp.full = true
+	if rp.rate > 0 && rp.prevAllow < r.allowance {
+		// The path filled while a doubling was on trial: on a full
+		// path it cannot pay. The extra connections finish their
+		// ranges and leave (surplusLocked).
+		r.allowance = rp.prevAllow
+		rp.backedOff = true
+	}
+	r.settleLocked(now)
+	r.t.logLocked(fmt.Sprintf("The connections fill the network path (answers queue); using %d.", r.allowance))
+	return true
 }
 
 // freeToLocked is the count slow connections double to unmeasured: an
@@ -188,6 +225,18 @@ func judgeStep(before, now float64, weak, ceiling bool) stepVerdict {
 	return stepGrow
 }
 
+// slowStartLocked grows a count of slow connections, unmeasured, by
+// rampSlowStart up to freeToLocked. On a long path each step waits for
+// the new connections' first bytes (a handshake and a request, two round
+// trips), and the streams that start early grow their TCP windows side by
+// side: the sooner they all run, the sooner the path is full.
+func (r *run) slowStartLocked() bool {
+	r.ramp.rate, r.ramp.prevAllow = 0, r.allowance
+	r.allowance = min(rampSlowStart*r.allowance, r.freeToLocked(), r.limit)
+	r.ramp.at = time.Time{}
+	return true
+}
+
 // doubleLocked allows twice the connections and restarts the window;
 // rate is the task's measured rate at the count it leaves (0 = not
 // measured: slow start below rampFreeTo).
@@ -217,7 +266,7 @@ func (r *run) rampRetry(now time.Time) bool {
 		return false
 	}
 	rate := float64(received-prevBytes) / now.Sub(prevAt).Seconds()
-	if rate/float64(t.conns) >= rampRetryPerConn {
+	if rate/float64(t.conns) >= rampRetryPerConn || rp.full || r.horizonLocked(now) < rampRetryHorizon {
 		return false
 	}
 	rp.done, rp.weak = false, false

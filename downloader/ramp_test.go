@@ -22,7 +22,8 @@ func TestRampStep(t *testing.T) {
 		wantAllow int
 		wantSlow  bool
 	}{
-		{"slow link: three in four delivering doubles", ramp{slow: true}, 8, 6, 0, 0, 0, true, 16, true},
+		{"slow link: three in four delivering grow the count up to the cap", ramp{slow: true}, 8, 6, 0, 0, 0, true, 16, true},
+		{"slow link: slow start doubles per step", ramp{slow: true}, 2, 2, 0, 0, 0, true, 4, true},
 		{"slow link: fewer wait for their first bytes", ramp{slow: true}, 8, 5, 0, 0, 0, false, 8, true},
 		{"a short look finds a throttled stream", ramp{}, 1, 1, 64 << 10, 20 * time.Millisecond, time.Millisecond, true, 2, true},
 		{"a fast stream is measured, not taken as slow", ramp{}, 2, 2, 40 * MiB, 20 * time.Millisecond, time.Millisecond, false, 2, false},

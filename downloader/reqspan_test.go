@@ -6,7 +6,8 @@ import (
 )
 
 // TestRequestEnd: requests span several seconds of the connection's rate,
-// at least reqSpanMin, and never leave a sliver behind.
+// less near the task's end, at least reqSpanTiny (reqSpanMin while the
+// rate is unknown), and never leave a sliver behind.
 func TestRequestEnd(t *testing.T) {
 	const MiB = 1 << 20
 	cases := []struct {
@@ -15,25 +16,56 @@ func TestRequestEnd(t *testing.T) {
 		rate       float64
 		prev       int64
 		shared     bool
+		horizon    float64
 		want       int64
 	}{
-		{"unknown length stays open", 0, -1, 0, 0, false, -1},
-		{"unknown rate: the minimum span", 0, 100 * MiB, 0, 0, false, reqSpanMin},
-		{"a slow connection: the minimum span", 10 * MiB, 100 * MiB, 100 << 10, 0, false, 10*MiB + reqSpanMin},
-		{"a fast connection: seconds of its rate", 0, 1000 * MiB, 50 * MiB, 0, false, 100 * MiB},
-		{"the next request doubles the last", 0, 1000 * MiB, 0, 8 * MiB, false, 16 * MiB},
-		{"little left: to the end", 0, reqSpanMin * 3 / 2, 0, 0, false, reqSpanMin * 3 / 2},
-		{"a fast connection on a short range: to the end", 0, 100 * MiB, 50 * MiB, 0, false, 100 * MiB},
-		{"shared: at most half of what is left", 0, 40 * MiB, 50 * MiB, 0, true, 20 * MiB},
-		{"shared, a short range: half of it", 0, 3 * MiB, 50 * MiB, 0, true, 3 * MiB / 2},
-		{"shared, little left: to the end", 0, reqSpanShared + reqSpanShared/4, 50 * MiB, 0, true, reqSpanShared + reqSpanShared/4},
+		{"unknown length stays open", 0, -1, 0, 0, false, 0, -1},
+		{"unknown rate: a sixteenth of the range", 0, 160 * MiB, 0, 0, false, 0, 10 * MiB},
+		{"unknown rate, a short range: the minimum span", 0, 3 * MiB, 0, 0, false, 0, reqSpanMin},
+		{"unknown rate: the next request doubles the last", 0, 40 * MiB, 0, 8 * MiB, false, 0, 16 * MiB},
+		{"a slow connection: seconds of its rate", 10 * MiB, 100 * MiB, 100 << 10, 0, false, 0, 10*MiB + 200<<10},
+		{"a crawling connection: the tiny span", 10 * MiB, 100 * MiB, 10 << 10, 0, false, 0, 10*MiB + reqSpanTiny},
+		{"a known rate does not double the last span", 0, 1000 * MiB, 1 * MiB, 8 * MiB, false, 0, 2 * MiB},
+		{"a fast connection: seconds of its rate", 0, 1000 * MiB, 50 * MiB, 0, false, 0, 100 * MiB},
+		{"little left: to the end", 0, reqSpanMin * 3 / 2, 0, 0, false, 0, reqSpanMin * 3 / 2},
+		{"a fast connection on a short range: to the end", 0, 100 * MiB, 50 * MiB, 0, false, 0, 100 * MiB},
+		{"shared: at most half of what is left", 0, 40 * MiB, 50 * MiB, 0, true, 0, 20 * MiB},
+		{"shared, a short range: half of it", 0, 3 * MiB, 50 * MiB, 0, true, 0, 3 * MiB / 2},
+		{"shared, little left: to the end", 0, reqSpanShared + reqSpanShared/4, 50 * MiB, 0, true, 0, reqSpanShared + reqSpanShared/4},
+		{"shared, a slow connection keeps its short span", 0, 40 * MiB, 256 << 10, 0, true, 0, 512 << 10},
+		{"far from the end: the horizon does not shorten", 0, 100 * MiB, 1 * MiB, 0, false, 60, 2 * MiB},
+		{"near the end: half the time left", 0, 100 * MiB, 1 * MiB, 0, false, 1, 512 << 10},
+		{"at the very end: reqSpanTailSeconds", 0, 100 * MiB, 1 * MiB, 0, false, 0.1, 256 << 10},
+		{"at the very end, a crawling connection: the tiny span", 0, 100 * MiB, 100 << 10, 0, false, 0.1, reqSpanTiny},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := requestEnd(c.start, c.end, c.rate, c.prev, c.shared); got != c.want {
-				t.Fatalf("requestEnd(%d, %d, %v) = %d, want %d", c.start, c.end, c.rate, got, c.want)
+			if got := requestEnd(c.start, c.end, c.rate, c.prev, c.shared, c.horizon); got != c.want {
+				t.Fatalf("requestEnd(%d, %d, %v, %d, %v, %v) = %d, want %d", c.start, c.end, c.rate, c.prev, c.shared, c.horizon, got, c.want)
 			}
 		})
+	}
+}
+
+// TestSpanRate: a request is sized by the slower of the connection's rate
+// since its first byte and its latest request's.
+func TestSpanRate(t *testing.T) {
+	now := time.Now()
+	c := newConn()
+	if got := c.spanRate(now); got != 0 {
+		t.Fatalf("a new connection's span rate = %v, want 0", got)
+	}
+	c.first, c.bytes = now.Add(-2*time.Second), 8<<20 // 4 MiB/s since its first byte
+	if got := c.spanRate(now); got != 4<<20 {
+		t.Fatalf("span rate = %v, want its lifetime 4 MiB/s", got)
+	}
+	c.reqRate = 1 << 20
+	if got := c.spanRate(now); got != 1<<20 {
+		t.Fatalf("span rate = %v, want the slower latest request's 1 MiB/s", got)
+	}
+	c.reqRate = 16 << 20
+	if got := c.spanRate(now); got != 4<<20 {
+		t.Fatalf("span rate = %v, want the slower lifetime 4 MiB/s", got)
 	}
 }
 

@@ -66,12 +66,14 @@ type run struct {
 	// round trip plus the server's think time. The shortest, because one
 	// lost SYN or request packet makes a single sample a second or more.
 	firstByte  time.Duration
-	connRate   float64 // typical bytes/s of one connection, from finished pieces
-	limit      int     // connection cap, lowered when the server refuses more
-	auto       bool    // the count is automatic: growth past rampPayFrom must pay
-	learned    bool    // limit was lowered by a refusal: later ones are transient
-	serverFail int     // consecutive HTTP failures without progress
-	netWaiting int     // workers backing off after a network error
+	delay      pathDelay // request-to-first-byte samples: is the path full?
+	cutSpent   int64     // bytes the cuts of this run threw away (estimated, cutCost)
+	connRate   float64   // typical bytes/s of one connection, from finished pieces
+	limit      int       // connection cap, lowered when the server refuses more
+	auto       bool      // the count is automatic: growth past rampPayFrom must pay
+	learned    bool      // limit was lowered by a refusal: later ones are transient
+	serverFail int       // consecutive HTTP failures without progress
+	netWaiting int       // workers backing off after a network error
 	lastByte   time.Time
 	// degraded: the server's range answers were unusable; one connection,
 	// no splits, and spec.plain once that one is alone.
@@ -433,22 +435,33 @@ func (r *run) claimLocked(c *conn) *piece {
 	if !t.rec.Resumable || r.degraded {
 		minSplit = 1 << 62 // one stream only
 	}
-	idx, at, split, ok := pickWith(slots, tailPolicy(minSplit, newRate, r.firstByte.Seconds()))
+	pol := tailPolicy(minSplit, newRate, r.firstByte.Seconds())
+	pol.taskRate, pol.cutBudget = sum, r.cutBudgetLocked()
+	idx, at, split, ok := pickWith(slots, pol)
 	if !ok {
 		return nil
 	}
+	if split && slots[idx].Floor > 0 && at < slots[idx].Floor {
+		r.cutSpent += min(int64(cutCost(slots[idx].Rate, pol.rtt)), slots[idx].Floor-at)
+	}
 	if !split {
 		p := t.pieces[idx]
-		p.conn = newConn()
+		p.conn = c.carry()
 		return p
 	}
 	old := t.pieces[idx]
-	np := &piece{Segment: Segment{Start: at, End: old.End}, conn: newConn()}
+	np := &piece{Segment: Segment{Start: at, End: old.End}, conn: c.carry()}
 	old.End = at
 	t.pieces = append(t.pieces, nil)
 	copy(t.pieces[idx+2:], t.pieces[idx+1:])
 	t.pieces[idx+1] = np
 	return np
+}
+
+// cutBudgetLocked is the bytes cuts may still throw away this run
+// (cutBudgetShare of the file, at least cutBudgetMin).
+func (r *run) cutBudgetLocked() int64 {
+	return max(int64(cutBudgetShare*float64(r.t.rec.Size)), cutBudgetMin) - r.cutSpent
 }
 
 // ewma folds sample into avg (0 = no average yet).

@@ -35,14 +35,28 @@ type slot struct {
 
 // A split that cuts a stream throws away what the server has sent on it:
 // about its rate × one round trip in flight, plus what waits in the
-// server's socket buffer (cutBuffered, a typical fill). The piece split
-// off must be at least cutWaste times that, so cuts waste a few percent
-// at most and only where they save real time.
+// server's socket buffer (cutBuffered, a typical fill). A cut is made
+// when the piece split off is at least cutWaste times that (cuts waste a
+// few percent at most), or when it saves more time than the bytes thrown
+// away cost: cutWorth times what they take at the task's rate, and at
+// least cutMinSave round trips. Cuts of the second kind spend a budget
+// per run (cutBudgetShare of the file), so a path where every stream
+// crawls cannot turn the whole download into waste.
 const (
 	cutWaste    = 16
 	cutBuffered = 256 << 10
-	cutSaves    = 2.0 // seconds
+	cutSaves    = 2.0 // seconds, when the task's rate is not known
+	cutWorth    = 4
+	cutMinSave  = 4 // round trips
+	// cutBudgetShare and cutBudgetMin: the bytes cuts may throw away in
+	// one run, as a share of the file and at least.
+	cutBudgetShare = 0.01
+	cutBudgetMin   = 512 << 10
 )
+
+// cutCost is the bytes a cut of a stream at rate (bytes/s) throws away on
+// a path whose first byte takes rtt seconds.
+func cutCost(rate, rtt float64) float64 { return rate*rtt + cutBuffered }
 
 // tailSplitMin is the smallest piece split off a range whose connection
 // would otherwise take longer than tailSplitAfter seconds to finish it.
@@ -74,6 +88,10 @@ type splitPolicy struct {
 	tailAfter float64 // seconds of work left before a tail split pays
 	tailMin   int64   // smallest tail piece
 	rtt       float64 // a new request's delay to its first byte, seconds
+	// taskRate is the whole task's rate (bytes/s, 0 = unknown) and
+	// cutBudget the bytes cuts may still throw away (cutPays).
+	taskRate  float64
+	cutBudget int64
 }
 
 // tailPolicy scales the tail thresholds with the request-to-first-byte
@@ -82,23 +100,29 @@ func tailPolicy(minSplit int64, newRate float64, rtt float64) splitPolicy {
 	return splitPolicy{minSplit: minSplit, newRate: newRate, tailAfter: max(tailSplitAfter, 4*rtt), tailMin: tailSplitMin, rtt: rtt}
 }
 
-// cutPays decides a split that cuts s's stream: what the server already
-// sent on it is thrown away (cutBuffered and a round trip of its rate).
-// The cut is made when that is a small share of the piece split off, or
-// when the split saves cutSaves seconds and the waste is still a quarter
-// of the piece at most (a crawling connection's range).
+// cutPays decides a split that cuts s's stream (see cutWaste): the piece
+// is large against what the cut throws away, or the cut saves more time
+// than the thrown-away bytes cost and the run's budget covers them.
 func cutPays(s slot, piece int64, pol splitPolicy) bool {
-	waste := s.Rate*pol.rtt + cutBuffered
+	waste := cutCost(s.Rate, pol.rtt)
+	if s.Floor > 0 {
+		// The server sends no further than the request in flight asks.
+		waste = min(waste, float64(s.Floor-(s.End-piece)))
+	}
 	if float64(piece) >= cutWaste*waste {
 		return true
 	}
-	if s.Rate <= 0 || pol.newRate <= 0 || float64(piece) < 4*waste {
+	if s.Rate <= 0 || pol.newRate <= 0 || waste > float64(pol.cutBudget) {
 		return false
 	}
 	rem := s.remaining()
 	alone := float64(rem) / s.Rate
 	split := max(float64(rem-piece)/s.Rate, pol.rtt+float64(piece)/pol.newRate)
-	return alone-split >= cutSaves
+	worth := cutSaves
+	if pol.taskRate > 0 {
+		worth = max(cutMinSave*pol.rtt, cutWorth*waste/pol.taskRate)
+	}
+	return alone-split >= worth
 }
 
 // tailPays decides a split smaller than the minimum: it must shorten the

@@ -67,6 +67,13 @@ type conn struct {
 	abort func(error)
 	// span is the length of its latest bounded request (reqspan.go).
 	span int64
+	// reqAt and reqBytes are when its latest request was asked and its
+	// byte count then; reqRate is the rate of its latest request that
+	// delivered all it asked for, first-byte delay included (bytes/s, 0 =
+	// none yet). See conn.spanRate.
+	reqAt    time.Time
+	reqBytes int64
+	reqRate  float64
 }
 
 func (c *conn) rate(now time.Time) float64 {
@@ -207,3 +214,13 @@ func (t *task) setPhaseKind(p Phase, errText string, kind ErrorKind) {
 }
 
 func newConn() *conn { return &conn{flushed: -1} }
+
+// carry is the tracker for the next piece of the connection c tracked
+// (nil: a new connection): the same TCP connection keeps its measured
+// rate, so its first request on the new piece is sized by it.
+func (c *conn) carry() *conn {
+	if c == nil {
+		return newConn()
+	}
+	return &conn{first: c.first, bytes: c.bytes, flushed: -1, span: c.span, reqRate: c.reqRate}
+}

@@ -223,18 +223,20 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 	reqEnd := end
 	switch {
 	case body == nil && !r.degraded:
-		rate := c.rate(time.Now())
+		now := time.Now()
+		rate := c.spanRate(now)
 		if rate <= 0 && c.bytes > 0 {
 			// Young: what it did so far says more than other pieces.
-			rate = float64(c.bytes) / time.Since(c.first).Seconds()
+			rate = float64(c.bytes) / now.Sub(c.first).Seconds()
 		}
-		if rate <= 0 {
-			rate = r.connRate
-		}
-		reqEnd = requestEnd(start, end, rate, c.span, r.workers > 1)
+		// Not measured at all: a new connection, whose first seconds are
+		// TCP slow start; it asks for a share of its range, not for
+		// seconds of what established connections do (requestEnd).
+		reqEnd = requestEnd(start, end, rate, c.span, r.workers > 1, r.horizonLocked(now))
 		if reqEnd > start {
 			c.span = reqEnd - start
 		}
+		c.reqAt, c.reqBytes = now, c.bytes
 	case body != nil && p.reqEnd > start && (end < 0 || p.reqEnd < end):
 		reqEnd = p.reqEnd // the probe's ranged answer
 	}
@@ -249,7 +251,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 	asked := time.Now()
 	if body == nil {
 		spec.start, spec.end = start, reqEnd
-		resp, err := openRange(ctx, r.client, rawURL, r.hdr, r.ua, spec)
+		resp, err := openRange(withDelaySample(ctx, r.sampleDelay), r.client, rawURL, r.hdr, r.ua, spec)
 		if err != nil {
 			if r.sourceFailed(rawURL, causeOf(ctx, err)) {
 				return errStaleSource // a mirror dropped, or one took the link's place
@@ -286,6 +288,11 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 				return nil
 			}
 			if reqEnd >= 0 && pos >= reqEnd {
+				t.mu.Lock()
+				if !c.reqAt.IsZero() {
+					c.reqRate = float64(c.bytes-c.reqBytes) / time.Since(c.reqAt).Seconds()
+				}
+				t.mu.Unlock()
 				return r.endRequest(body, buf)
 			}
 			n = int(min(int64(n), end-pos, max(0, reqEnd-pos)))

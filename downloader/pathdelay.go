@@ -1,0 +1,88 @@
+package downloader
+
+import (
+	"context"
+	"net/http/httptrace"
+	"slices"
+	"sync/atomic"
+	"time"
+)
+
+// A path that is full queues: once the connections together send more
+// than the narrowest link carries, packets wait in its buffer and every
+// round trip grows by the wait. That is the sign that more connections
+// cannot add throughput, only delay and lost packets (TCP Vegas and BBR
+// read the same sign). A path whose streams are limited by loss or by the
+// server's pace per connection keeps its round trip however many
+// connections run, and there more connections do pay.
+//
+// The sample is the delay from writing a request to the first byte of its
+// answer (a new connection's handshake is not in it): one round trip plus the server's think time plus any queue.
+const (
+	// delaySamples is how many recent samples the queue test looks at.
+	delaySamples = 8
+	// delayMinSamples: fewer recent samples say nothing yet.
+	delayMinSamples = 4
+	// delayQueueShare and delayQueueAbs: a path queues when the median
+	// recent sample exceeds the shortest by this share of it and by this
+	// much at least (scheduling noise on a loopback of microseconds).
+	delayQueueShare = 0.15
+	delayQueueAbs   = 8 * time.Millisecond
+)
+
+// pathDelay keeps the request-to-first-byte samples of one run. Under t.mu.
+type pathDelay struct {
+	min    time.Duration // shortest sample seen; 0 = none
+	recent [delaySamples]time.Duration
+	n      int // samples taken (recent is a ring over the last ones)
+}
+
+// add records one sample.
+func (d *pathDelay) add(s time.Duration) {
+	if s <= 0 {
+		return
+	}
+	if d.min == 0 || s < d.min {
+		d.min = s
+	}
+	d.recent[d.n%delaySamples] = s
+	d.n++
+}
+
+// queueing reports whether the recent samples show the path's buffer
+// filling: their median exceeds the shortest sample by
+// max(delayQueueAbs, delayQueueShare × shortest). The median, because a
+// lost packet delays one answer by a retransmit without any queue.
+func (d *pathDelay) queueing() bool {
+	k := min(d.n, delaySamples)
+	if k < delayMinSamples {
+		return false
+	}
+	s := slices.Clone(d.recent[:k])
+	slices.Sort(s)
+	median := s[k/2]
+	return median-d.min > max(delayQueueAbs, time.Duration(delayQueueShare*float64(d.min)))
+}
+
+// withDelaySample returns ctx carrying a trace that reports the request's
+// write-to-first-byte delay to sample, once, when the answer begins.
+func withDelaySample(ctx context.Context, sample func(time.Duration)) context.Context {
+	// The transport calls the two hooks from its write and read loops.
+	var wrote atomic.Int64 // monotonic nanoseconds since base
+	base := time.Now()
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(int64(time.Since(base)) + 1) },
+		GotFirstResponseByte: func() {
+			if w := wrote.Load(); w > 0 {
+				sample(time.Since(base) - time.Duration(w-1))
+			}
+		},
+	})
+}
+
+// sampleDelay records one request's write-to-first-byte delay.
+func (r *run) sampleDelay(d time.Duration) {
+	r.t.mu.Lock()
+	r.delay.add(d)
+	r.t.mu.Unlock()
+}
