@@ -442,7 +442,7 @@ func (r *run) claimLocked(c *conn) *piece {
 		return nil
 	}
 	if split && slots[idx].Floor > 0 && at < slots[idx].Floor {
-		r.cutSpent += min(int64(cutCost(slots[idx].Rate, pol.rtt)), slots[idx].Floor-at)
+		r.cutSpent += int64(cutWasteOf(slots[idx], at, pol.rtt))
 	}
 	if !split {
 		p := t.pieces[idx]

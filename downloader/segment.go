@@ -35,28 +35,43 @@ type slot struct {
 
 // A split that cuts a stream throws away what the server has sent on it:
 // about its rate × one round trip in flight, plus what waits in the
-// server's socket buffer (cutBuffered, a typical fill). A cut is made
+// socket buffers (cutBuffered and cutBufferedSecs of its rate; cutCost),
+// and never more than its request in flight asks for. A cut is made
 // when the piece split off is at least cutWaste times that (cuts waste a
 // few percent at most), or when it saves more time than the bytes thrown
 // away cost: cutWorth times what they take at the task's rate, and at
 // least cutMinSave round trips. Cuts of the second kind spend a budget
 // per run (cutBudgetShare of the file), so a path where every stream
-// crawls cannot turn the whole download into waste.
+// crawls cannot turn the whole download into waste. Every cut is charged
+// to the budget.
 const (
-	cutWaste    = 16
-	cutBuffered = 256 << 10
-	cutSaves    = 2.0 // seconds, when the task's rate is not known
-	cutWorth    = 4
-	cutMinSave  = 4 // round trips
+	cutWaste        = 16
+	cutBuffered     = 256 << 10
+	cutBufferedSecs = 0.05
+	cutSaves        = 2.0 // seconds, when the task's rate is not known
+	cutWorth        = 4
+	cutMinSave      = 4 // round trips
 	// cutBudgetShare and cutBudgetMin: the bytes cuts may throw away in
 	// one run, as a share of the file and at least.
 	cutBudgetShare = 0.01
 	cutBudgetMin   = 512 << 10
 )
 
+// cutWasteOf is what a cut of s at cut throws away, in bytes: cutCost,
+// but never more than its request in flight still asks for past the cut.
+func cutWasteOf(s slot, cut int64, rtt float64) float64 {
+	w := cutCost(s.Rate, rtt)
+	if s.Floor > 0 {
+		w = min(w, float64(max(0, s.Floor-cut)))
+	}
+	return w
+}
+
 // cutCost is the bytes a cut of a stream at rate (bytes/s) throws away on
-// a path whose first byte takes rtt seconds.
-func cutCost(rate, rtt float64) float64 { return rate*rtt + cutBuffered }
+// a path whose first byte takes rtt seconds: a round trip in flight, and
+// what the socket buffers hold (cutBuffered, and cutBufferedSecs of the
+// rate: a fast stream's buffers grow to megabytes).
+func cutCost(rate, rtt float64) float64 { return rate*(rtt+cutBufferedSecs) + cutBuffered }
 
 // tailSplitMin is the smallest piece split off a range whose connection
 // would otherwise take longer than tailSplitAfter seconds to finish it.
@@ -104,11 +119,7 @@ func tailPolicy(minSplit int64, newRate float64, rtt float64) splitPolicy {
 // is large against what the cut throws away, or the cut saves more time
 // than the thrown-away bytes cost and the run's budget covers them.
 func cutPays(s slot, piece int64, pol splitPolicy) bool {
-	waste := cutCost(s.Rate, pol.rtt)
-	if s.Floor > 0 {
-		// The server sends no further than the request in flight asks.
-		waste = min(waste, float64(s.Floor-(s.End-piece)))
-	}
+	waste := cutWasteOf(s, s.End-piece, pol.rtt)
 	if float64(piece) >= cutWaste*waste {
 		return true
 	}
