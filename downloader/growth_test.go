@@ -121,3 +121,48 @@ func TestRampGrowth(t *testing.T) {
 		})
 	}
 }
+
+// TestRampRetry: a settled count is re-probed with one more doubling when
+// each connection is slow and time is left; after a step back only
+// later, and later again after each re-probe; never on a full path, with
+// little time left or on fast connections.
+func TestRampRetry(t *testing.T) {
+	const MiB = 1 << 20
+	cases := []struct {
+		name      string
+		ramp      ramp
+		perConn   float64 // bytes/s of each of the 16 connections
+		left      int64   // bytes left in the task
+		settled   time.Duration
+		wantRetry bool
+	}{
+		{"settled below the cap, slow connections", ramp{done: true}, 0.5 * MiB, 256 * MiB, 3 * time.Second, true},
+		{"settled a moment ago", ramp{done: true}, 0.5 * MiB, 256 * MiB, time.Second, false},
+		{"stepped back: not after the usual wait", ramp{done: true, backedOff: true}, 0.5 * MiB, 256 * MiB, 3 * time.Second, false},
+		{"stepped back: after rampRetryAfterBack", ramp{done: true, backedOff: true}, 0.5 * MiB, 256 * MiB, rampRetryAfterBack + time.Second, true},
+		{"stepped back twice: the wait doubles", ramp{done: true, backedOff: true, retries: 1}, 0.5 * MiB, 256 * MiB, rampRetryAfterBack + time.Second, false},
+		{"stepped back twice, waited long enough", ramp{done: true, backedOff: true, retries: 1}, 0.5 * MiB, 256 * MiB, 2*rampRetryAfterBack + time.Second, true},
+		{"the path queued", ramp{done: true, full: true}, 0.5 * MiB, 256 * MiB, time.Minute, false},
+		{"fast connections: the machine sets the pace", ramp{done: true}, 40 * MiB, 4 << 30, time.Minute, false},
+		{"little time left", ramp{done: true}, 0.5 * MiB, 8 * MiB, time.Minute, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			now := time.Unix(1000, 0)
+			tk := &task{conns: 16}
+			p := &piece{Segment: Segment{Start: 0, End: c.left}, conn: newConn()}
+			p.conn.first, p.conn.bytes = now.Add(-10*time.Second), int64(160*c.perConn)
+			tk.pieces = []*piece{p}
+			r := &run{t: tk, allowance: 16, limit: AutoConnections, auto: true, ramp: c.ramp}
+			r.ramp.settledAt = now.Add(-c.settled)
+			r.ramp.lastAt = now.Add(-time.Second)
+			tk.received.Store(int64(16 * c.perConn))
+			if got := r.rampRetry(now); got != c.wantRetry {
+				t.Fatalf("rampRetry = %v, want %v", got, c.wantRetry)
+			}
+			if c.wantRetry && r.allowance != 32 {
+				t.Fatalf("allowance after the re-probe = %d, want 32", r.allowance)
+			}
+		})
+	}
+}

@@ -21,9 +21,11 @@ type ramp struct {
 	done bool // the count settled
 	// prevAllow is the count rate was measured at, the one a doubling
 	// that did not pay returns to; backedOff: that happened, so the
-	// re-probe (rampRetry) does not try the same doubling again.
+	// re-probe (rampRetry) waits longer before it tries that doubling
+	// again.
 	prevAllow int
 	backedOff bool
+	retries   int // re-probes after a step back (rampRetry)
 	// full: the path queued (pathFullLocked); it stays the bottleneck, so
 	// the re-probe does not try more connections on it.
 	full bool
@@ -47,6 +49,9 @@ const (
 	// limit per connection is likely (below rampRetryPerConn).
 	rampRetryAfter   = 2 * time.Second
 	rampRetryPerConn = 16 << 20
+	// rampRetryAfterBack is the wait before re-probing a count that
+	// stepped back, doubled after each re-probe that stepped back too.
+	rampRetryAfterBack = 8 * time.Second
 	// rampRetryHorizon: with less time left than this (seconds) new
 	// connections would spend it in TCP slow start.
 	rampRetryHorizon = 4.0
@@ -261,13 +266,23 @@ func (r *run) rampRetry(now time.Time) bool {
 	defer t.mu.Unlock()
 	prevBytes, prevAt := rp.lastBytes, rp.lastAt
 	rp.lastBytes, rp.lastAt = received, now
-	if !rp.done || r.learned || rp.backedOff || r.allowance >= r.limit || prevAt.IsZero() ||
-		now.Sub(rp.settledAt) < rampRetryAfter || t.conns < 1 {
+	wait := rampRetryAfter
+	if rp.backedOff {
+		// A step back may have judged a window that TCP slow start or a
+		// burst of loss made unrepresentative: try again, later each
+		// time it fails.
+		wait = rampRetryAfterBack << min(rp.retries, 4)
+	}
+	if !rp.done || r.learned || r.allowance >= r.limit || prevAt.IsZero() ||
+		now.Sub(rp.settledAt) < wait || t.conns < 1 {
 		return false
 	}
 	rate := float64(received-prevBytes) / now.Sub(prevAt).Seconds()
 	if rate/float64(t.conns) >= rampRetryPerConn || rp.full || r.horizonLocked(now) < rampRetryHorizon {
 		return false
+	}
+	if rp.backedOff {
+		rp.retries++
 	}
 	rp.done, rp.weak = false, false
 	r.doubleLocked(rate)
