@@ -46,6 +46,12 @@ func (r *run) replaceStragglers(now time.Time) {
 	if len(rates) < stragglerPeers {
 		return
 	}
+	if r.delay.queueing() {
+		// The path is full (pathdelay.go): its connections share one
+		// bottleneck, unevenly as TCP does, and a fresh request would
+		// start over from slow start behind the same queue.
+		return
+	}
 	slices.Sort(rates)
 	median := rates[len(rates)/2]
 	if median >= rampRetryPerConn {

@@ -23,27 +23,28 @@ func TestReplaceStragglers(t *testing.T) {
 		name   string
 		pieces func() []*piece
 		want   []int
+		full   bool // the path queues (pathdelay.go)
 	}{
 		{"one at an eighth of the others, lots left", func() []*piece {
 			ps := []*piece{healthy(), healthy(), healthy(), healthy()}
 			ps = append(ps, &piece{Segment: Segment{Start: 0, End: 16 * MiB}, conn: conn(256<<10, 3*time.Second)})
 			return ps
-		}, []int{4}},
+		}, []int{4}, false},
 		{"too young to judge", func() []*piece {
 			ps := []*piece{healthy(), healthy(), healthy(), healthy()}
 			ps = append(ps, &piece{Segment: Segment{Start: 0, End: 16 * MiB}, conn: conn(256<<10, 500*time.Millisecond)})
 			return ps
-		}, nil},
+		}, nil, false},
 		{"little left: tail splits take it", func() []*piece {
 			ps := []*piece{healthy(), healthy(), healthy(), healthy()}
 			ps = append(ps, &piece{Segment: Segment{Start: 0, End: 256 << 10}, conn: conn(256<<10, 3*time.Second)})
 			return ps
-		}, nil},
+		}, nil, false},
 		{"only half as fast: not a straggler", func() []*piece {
 			ps := []*piece{healthy(), healthy(), healthy(), healthy()}
 			ps = append(ps, &piece{Segment: Segment{Start: 0, End: 16 * MiB}, conn: conn(MiB, 3*time.Second)})
 			return ps
-		}, nil},
+		}, nil, false},
 		{"fast local link: the machine sets the pace", func() []*piece {
 			fast := func() *piece {
 				return &piece{Segment: Segment{Start: 0, End: 1 << 30}, conn: conn(400*MiB, 3*time.Second)}
@@ -51,15 +52,20 @@ func TestReplaceStragglers(t *testing.T) {
 			ps := []*piece{fast(), fast(), fast(), fast()}
 			ps = append(ps, &piece{Segment: Segment{Start: 0, End: 1 << 30}, conn: conn(50*MiB, 3*time.Second)})
 			return ps
-		}, nil},
+		}, nil, false},
 		{"too few peers for a median", func() []*piece {
 			return []*piece{healthy(), healthy(), {Segment: Segment{Start: 0, End: 16 * MiB}, conn: conn(64<<10, 3*time.Second)}}
-		}, nil},
+		}, nil, false},
+		{"one at an eighth of the others on a full path: sharing, not a bad route", func() []*piece {
+			ps := []*piece{healthy(), healthy(), healthy(), healthy()}
+			ps = append(ps, &piece{Segment: Segment{Start: 0, End: 16 * MiB}, conn: conn(256<<10, 3*time.Second)})
+			return ps
+		}, nil, true},
 		{"asked again stragglerTries times already", func() []*piece {
 			ps := []*piece{healthy(), healthy(), healthy(), healthy()}
 			ps = append(ps, &piece{Segment: Segment{Start: 0, End: 16 * MiB}, conn: conn(64<<10, 3*time.Second), retries: stragglerTries})
 			return ps
-		}, nil},
+		}, nil, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -74,6 +80,11 @@ func TestReplaceStragglers(t *testing.T) {
 				}
 			}
 			r := &run{t: &task{pieces: ps}}
+			if c.full {
+				for _, d := range []time.Duration{50, 100, 100, 100, 100} {
+					r.delay.add(d * time.Millisecond)
+				}
+			}
 			r.replaceStragglers(now)
 			if len(got) != len(c.want) || (len(got) > 0 && got[0] != c.want[0]) {
 				t.Fatalf("aborted %v, want %v", got, c.want)
