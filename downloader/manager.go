@@ -83,6 +83,7 @@ type Manager struct {
 	clock     Clock
 	sched     scheduler
 	flow      flowWatch
+	sampler   samplerState // under mu (sampler.go)
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -169,9 +170,7 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 	m.mu.Lock()
 	m.renumberLocked()
 	m.mu.Unlock()
-	m.applySchedule() // starts the queue as the schedule allows
-	m.wg.Add(1)
-	go m.sample()
+	m.applySchedule() // starts the queue as the schedule allows; a start wakes the sampler
 	return m, nil
 }
 
@@ -411,34 +410,6 @@ func (m *Manager) emit(kind EventKind, t *task) {
 	ev := Event{Kind: kind, Task: m.snapshot(t)}
 	for s := range m.subs {
 		s.push(ev)
-	}
-}
-
-// sample measures speeds and announces progress a few times a second.
-func (m *Manager) sample() {
-	defer m.wg.Done()
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-m.ctx.Done():
-			return
-		case now := <-tick.C:
-			m.mu.Lock()
-			active := make([]*task, 0, len(m.running))
-			for t := range m.running {
-				active = append(active, t)
-			}
-			m.mu.Unlock()
-			m.flow.sample(now, active)
-			var total int64
-			for _, t := range active {
-				sp := t.meter.sample(t.received.Load(), now)
-				t.speed.Store(sp)
-				total += sp
-				m.emit(EventProgress, t)
-			}
-		}
 	}
 }
 

@@ -1,0 +1,77 @@
+package downloader
+
+import "time"
+
+// sampleEvery is how often the sampler measures speeds and announces
+// progress while tasks run.
+const sampleEvery = 200 * time.Millisecond
+
+// samplerState says whether the sampler goroutine runs. It runs only while
+// a task runs or the flow watch has yet to see the bytes stop: a queue with
+// nothing moving wakes nobody, so Haul idling in the background for days
+// costs no CPU of its own. Guarded by Manager.mu.
+type samplerState struct {
+	on     bool
+	starts int           // goroutines started so far (tests read it)
+	done   chan struct{} // closed when the current goroutine returns
+}
+
+// wakeSamplerLocked starts the sampler unless it runs; startLocked calls
+// it for every task it starts. Under m.mu.
+func (m *Manager) wakeSamplerLocked() {
+	if m.sampler.on || m.ctx.Err() != nil {
+		return
+	}
+	m.sampler.on = true
+	m.sampler.starts++
+	done := make(chan struct{})
+	m.sampler.done = done
+	m.wg.Add(1)
+	go m.sample(done)
+}
+
+// sample measures speeds and announces progress a few times a second
+// until nothing runs and no byte has flowed for FlowIdleAfter (so the flow
+// watch has said false), or the manager closes.
+func (m *Manager) sample(done chan struct{}) {
+	defer m.wg.Done()
+	defer close(done)
+	tick := time.NewTicker(sampleEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-m.ctx.Done():
+			m.mu.Lock()
+			m.sampler.on = false
+			m.mu.Unlock()
+			return
+		case now := <-tick.C:
+			active, ok := m.sampleTargets()
+			if !ok {
+				return
+			}
+			m.flow.sample(now, active)
+			for _, t := range active {
+				t.speed.Store(t.meter.sample(t.received.Load(), now))
+				m.emit(EventProgress, t)
+			}
+		}
+	}
+}
+
+// sampleTargets returns the running tasks, or false when there are none
+// and the flow watch is at rest: then the sampler is marked stopped under
+// the same lock startLocked wakes it with, so no start is missed.
+func (m *Manager) sampleTargets() ([]*task, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.running) == 0 && !m.flow.isFlowing() {
+		m.sampler.on = false
+		return nil, false
+	}
+	active := make([]*task, 0, len(m.running))
+	for t := range m.running {
+		active = append(active, t)
+	}
+	return active, true
+}
