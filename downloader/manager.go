@@ -391,6 +391,7 @@ func (m *Manager) Subscribe() (<-chan Event, func()) {
 	}
 	m.subs[s] = struct{}{}
 	m.subsMu.Unlock()
+	m.sampler.subscribed.Add(1) // the sampler tells it every running task's progress
 	return s.out, func() {
 		m.subsMu.Lock()
 		delete(m.subs, s)

@@ -1,6 +1,10 @@
 package downloader
 
-import "time"
+import (
+	"reflect"
+	"sync/atomic"
+	"time"
+)
 
 // sampleEvery is how often the sampler measures speeds and announces
 // progress while tasks run.
@@ -14,6 +18,9 @@ type samplerState struct {
 	on     bool
 	starts int           // goroutines started so far (tests read it)
 	done   chan struct{} // closed when the current goroutine returns
+	// subscribed counts Subscribe calls, so a new subscriber is told
+	// every running task's progress once even when it has not changed.
+	subscribed atomic.Uint64
 }
 
 // wakeSamplerLocked starts the sampler unless it runs; startLocked calls
@@ -38,6 +45,7 @@ func (m *Manager) sample(done chan struct{}) {
 	defer close(done)
 	tick := time.NewTicker(sampleEvery)
 	defer tick.Stop()
+	var last progressShown
 	for {
 		select {
 		case <-m.ctx.Done():
@@ -50,12 +58,59 @@ func (m *Manager) sample(done chan struct{}) {
 			if !ok {
 				return
 			}
-			m.flow.sample(now, active)
-			for _, t := range active {
-				t.speed.Store(t.meter.sample(t.received.Load(), now))
-				m.emit(EventProgress, t)
-			}
+			last = m.sampleTick(now, active, last)
 		}
+	}
+}
+
+// progressShown is what the sampler last announced of each running task,
+// and the Subscribe count it was announced under.
+type progressShown struct {
+	snaps      map[*task]Snapshot
+	subscribed uint64
+	sent       int // progress events of this tick
+}
+
+// sampleTick measures the speed of each active task and announces its
+// progress when its snapshot differs from the last one announced: a task
+// that runs but moves nothing (a server that stalls, a retry's pause)
+// redraws no window and wakes no subscriber. It returns what to compare
+// with next time.
+func (m *Manager) sampleTick(now time.Time, active []*task, last progressShown) progressShown {
+	m.flow.sample(now, active)
+	next := progressShown{snaps: make(map[*task]Snapshot, len(active)), subscribed: m.sampler.subscribed.Load()}
+	fresh := next.subscribed != last.subscribed
+	watched := m.watched()
+	for _, t := range active {
+		t.speed.Store(t.meter.sample(t.received.Load(), now))
+		if !watched {
+			continue
+		}
+		s := m.snapshot(t)
+		next.snaps[t] = s
+		if old, ok := last.snaps[t]; ok && !fresh && reflect.DeepEqual(old, s) {
+			continue
+		}
+		m.emitSnapshot(EventProgress, s)
+		next.sent++
+	}
+	return next
+}
+
+// watched reports whether anyone subscribed to events.
+func (m *Manager) watched() bool {
+	m.subsMu.Lock()
+	defer m.subsMu.Unlock()
+	return len(m.subs) > 0
+}
+
+// emitSnapshot announces s as emit does, for a snapshot already taken.
+func (m *Manager) emitSnapshot(kind EventKind, s Snapshot) {
+	m.subsMu.Lock()
+	defer m.subsMu.Unlock()
+	ev := Event{Kind: kind, Task: s}
+	for sub := range m.subs {
+		sub.push(ev)
 	}
 }
 

@@ -96,3 +96,55 @@ func TestSamplerOnlyWhileActive(t *testing.T) {
 		}
 	}
 }
+
+// TestSampleTickAnnouncesChanges: a running task's progress is announced
+// when its snapshot changes (bytes, speed, phase, log) and not while it
+// stands still; a new subscriber hears every running task once.
+func TestSampleTickAnnouncesChanges(t *testing.T) {
+	m := openTest(t, newMemStore(), t.TempDir(), nil)
+	tk := newTask(m, TaskRecord{Version: RecordVersion, ID: "run", URL: "http://127.0.0.1:9/a.bin", Folder: t.TempDir(),
+		Name: "a.bin", Size: 1 << 20, State: StateActive})
+	active := []*task{tk}
+	now := time.Date(2026, 11, 30, 4, 0, 0, 0, time.UTC)
+	var last progressShown
+	tick := func(step time.Duration) int {
+		now = now.Add(step)
+		last = m.sampleTick(now, active, last)
+		return last.sent
+	}
+	if n := tick(sampleEvery); n != 0 {
+		t.Fatalf("no subscriber: %d events sent", n)
+	}
+	_, stop := m.Subscribe()
+	defer stop()
+	steps := []struct {
+		name   string
+		change func()
+		step   time.Duration
+		want   int
+	}{
+		{"new subscriber", nil, sampleEvery, 1},
+		{"nothing moves", nil, sampleEvery, 0},
+		{"bytes arrive", func() { tk.received.Add(64 << 10) }, sampleEvery, 1},
+		{"speed falls", nil, sampleEvery, 1},
+		{"speed reaches 0", nil, time.Minute, 1},
+		{"stands still", nil, sampleEvery, 0},
+		{"still", nil, sampleEvery, 0},
+		{"phase changes", func() { tk.setPhase(PhaseRetrying, "a retry") }, sampleEvery, 1},
+		{"log grows", func() { tk.mu.Lock(); tk.logLocked("a line"); tk.mu.Unlock() }, sampleEvery, 1},
+		{"still again", nil, sampleEvery, 0},
+	}
+	for _, s := range steps {
+		if s.change != nil {
+			s.change()
+		}
+		if n := tick(s.step); n != s.want {
+			t.Errorf("%s: %d progress events, want %d (speed %d)", s.name, n, s.want, tk.speed.Load())
+		}
+	}
+	_, stop2 := m.Subscribe()
+	defer stop2()
+	if n := tick(sampleEvery); n != 1 {
+		t.Errorf("second subscriber: %d progress events, want 1", n)
+	}
+}
