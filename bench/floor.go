@@ -15,13 +15,11 @@ func measureFloor(bin string, span time.Duration) idleResult {
 		res.Note = "not measured: " + err.Error() + " (go build -o bin/idlefloor ./bench/idlefloor)"
 		return res
 	}
-	display, stopX, err := startXvfb()
-	if err != nil {
-		res.Note = "Xvfb: " + err.Error()
+	env, stopX, ok := idleDisplay(&res)
+	if !ok {
 		return res
 	}
 	defer stopX()
-	env := append(os.Environ(), "DISPLAY="+display, "LANG=C.UTF-8")
 	app, stop, err := startProc(bin, env, "--hidden")
 	if err != nil {
 		res.Note = err.Error()

@@ -71,19 +71,28 @@ func measureIdle(haul string, span time.Duration) idleResult {
 		res.Note = "seeding the task list: " + err.Error()
 		return res
 	}
-	display, stopX, err := startXvfb()
-	if err != nil {
-		res.Note = "Xvfb: " + err.Error()
+	env, stopX, ok := idleDisplay(&res)
+	if !ok {
 		return res
 	}
 	defer stopX()
-	env := append(os.Environ(), "DISPLAY="+display, "LANG=C.UTF-8")
 	bus, stopBus, err := startTrayBus()
 	if err != nil {
 		return measureUnmapped(haul, dir, env, span, "no tray: "+err.Error()+"; ")
 	}
 	defer stopBus()
 	return measureTray(haul, dir, append(env, "DBUS_SESSION_BUS_ADDRESS="+bus), span)
+}
+
+// idleDisplay starts a private X server for one measurement and returns
+// the environment that uses it, or false with the reason in res.Note.
+func idleDisplay(res *idleResult) ([]string, func(), bool) {
+	display, stopX, err := startXvfb()
+	if err != nil {
+		res.Note = "Xvfb: " + err.Error()
+		return nil, nil, false
+	}
+	return append(os.Environ(), "DISPLAY="+display, "LANG=C.UTF-8"), stopX, true
 }
 
 // measureTray measures the window as Haul itself hides and shows it: it
