@@ -391,7 +391,7 @@ func (m *Manager) Subscribe() (<-chan Event, func()) {
 	}
 	m.subs[s] = struct{}{}
 	m.subsMu.Unlock()
-	m.sampler.subscribed.Add(1) // the sampler tells it every running task's progress
+	m.sampler.others.Add(1) // the sampler tells it every running task's progress
 	return s.out, func() {
 		m.subsMu.Lock()
 		delete(m.subs, s)
@@ -412,6 +412,7 @@ func (m *Manager) emit(kind EventKind, t *task) {
 	for s := range m.subs {
 		s.push(ev)
 	}
+	m.sampler.others.Add(1) // the sampler's last word is no longer the latest
 }
 
 // Close stops every running task, recording its progress so it continues

@@ -18,9 +18,11 @@ type samplerState struct {
 	on     bool
 	starts int           // goroutines started so far (tests read it)
 	done   chan struct{} // closed when the current goroutine returns
-	// subscribed counts Subscribe calls, so a new subscriber is told
-	// every running task's progress once even when it has not changed.
-	subscribed atomic.Uint64
+	// others counts what may leave a subscriber holding a snapshot other
+	// than the sampler's last: a new subscriber, and every event emit
+	// sends. The sampler then announces each running task once more even
+	// when it has not changed since its own last word.
+	others atomic.Uint64
 }
 
 // wakeSamplerLocked starts the sampler unless it runs; startLocked calls
@@ -64,11 +66,11 @@ func (m *Manager) sample(done chan struct{}) {
 }
 
 // progressShown is what the sampler last announced of each running task,
-// and the Subscribe count it was announced under.
+// and the count of others' events it was announced after.
 type progressShown struct {
-	snaps      map[*task]Snapshot
-	subscribed uint64
-	sent       int // progress events of this tick
+	snaps  map[*task]Snapshot
+	others uint64
+	sent   int // progress events of this tick
 }
 
 // sampleTick measures the speed of each active task and announces its
@@ -78,8 +80,8 @@ type progressShown struct {
 // with next time.
 func (m *Manager) sampleTick(now time.Time, active []*task, last progressShown) progressShown {
 	m.flow.sample(now, active)
-	next := progressShown{snaps: make(map[*task]Snapshot, len(active)), subscribed: m.sampler.subscribed.Load()}
-	fresh := next.subscribed != last.subscribed
+	next := progressShown{snaps: make(map[*task]Snapshot, len(active)), others: m.sampler.others.Load()}
+	fresh := next.others != last.others
 	watched := m.watched()
 	for _, t := range active {
 		t.speed.Store(t.meter.sample(t.received.Load(), now))

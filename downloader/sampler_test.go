@@ -98,8 +98,9 @@ func TestSamplerOnlyWhileActive(t *testing.T) {
 }
 
 // TestSampleTickAnnouncesChanges: a running task's progress is announced
-// when its snapshot changes (bytes, speed, phase, log) and not while it
-// stands still; a new subscriber hears every running task once.
+// when its snapshot changes (bytes, speed, phase, log) or another event
+// was sent since, and not while it stands still; a new subscriber hears
+// every running task once.
 func TestSampleTickAnnouncesChanges(t *testing.T) {
 	m := openTest(t, newMemStore(), t.TempDir(), nil)
 	tk := newTask(m, TaskRecord{Version: RecordVersion, ID: "run", URL: "http://127.0.0.1:9/a.bin", Folder: t.TempDir(),
@@ -133,6 +134,10 @@ func TestSampleTickAnnouncesChanges(t *testing.T) {
 		{"phase changes", func() { tk.setPhase(PhaseRetrying, "a retry") }, sampleEvery, 1},
 		{"log grows", func() { tk.mu.Lock(); tk.logLocked("a line"); tk.mu.Unlock() }, sampleEvery, 1},
 		{"still again", nil, sampleEvery, 0},
+		// Announced in between by another event, so the sampler's last
+		// word is no longer what subscribers hold.
+		{"phase goes and comes back", func() { tk.setPhase(PhaseDownloading, ""); tk.setPhase(PhaseRetrying, "a retry") }, sampleEvery, 1},
+		{"still at last", nil, sampleEvery, 0},
 	}
 	for _, s := range steps {
 		if s.change != nil {
