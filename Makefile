@@ -166,12 +166,14 @@ package-headless:
 	done
 
 # Haul against curl, aria2c and axel, as ratios (bench/; writes docs/benchmarks.md).
-# BENCH_SIZE (256M), BENCH_ROUNDS (3), BENCH_SCENARIOS (1,2,3a,3b,3c,4,5,5b), BENCH_TOOLS, BENCH_WAN_SIZE.
-BENCH_ENV = $(foreach v,BENCH_SIZE BENCH_ROUNDS BENCH_SCENARIOS BENCH_TOOLS BENCH_WAN_SIZE,$(if $($(v)),$(v)=$($(v)) ))
+# BENCH_SIZE (256M), BENCH_ROUNDS (3), BENCH_SCENARIOS (1,2,3a,3b,3c,4,5,5b; "idle" alone: only the idle window), BENCH_TOOLS, BENCH_WAN_SIZE,
+# BENCH_IDLE (60s per idle mode; 0 skips it).
+BENCH_ENV = $(foreach v,BENCH_SIZE BENCH_ROUNDS BENCH_SCENARIOS BENCH_TOOLS BENCH_WAN_SIZE BENCH_IDLE,$(if $($(v)),$(v)=$($(v)) ))
 bench:
 	@scripts/deps.sh bench
 	$(GO) build -o $(BIN) .
 	$(GO) build -o bin/bench ./bench
+	$(GO) build -o bin/idlefloor ./bench/idlefloor
 	./bin/bench -haul $(BIN) -out docs/benchmarks.md -reproduce "$(BENCH_ENV)make bench"
 
 # A tiny bench (8 MiB, one round, scenarios 1, 2, 4, 5): fails only on a Haul failure or a bad checksum.

@@ -66,8 +66,9 @@ type bench struct {
 	video     []videoRound // the HLS scenario (video.go)
 	videoPeer string
 
-	idleSpan time.Duration // idle measurement per mode (idle.go); 0 = none
-	idle     *idleResult
+	idleSpan  time.Duration // idle measurement per mode (idle.go); 0 = none
+	idleFloor string        // the empty Fyne window measured next to it (floor.go); "" = none
+	idle      *idleResult
 }
 
 func envOr(name, def string) string {
@@ -103,7 +104,8 @@ func mainErr() int {
 		showRange = flag.Bool("ranges", false, "print the Range headers each Haul run sent (diagnosis)")
 		traceDir  = flag.String("trace", envOr("BENCH_TRACE", ""), "write each run's timeline of bodies served and throughput to this folder (env BENCH_TRACE; diagnosis)")
 		reproduce = flag.String("reproduce", "", "command line shown in the report (default: this one)")
-		idleS     = flag.String("idle", envOr("BENCH_IDLE", "60s"), "idle window measurement per mode, with 2,000 finished tasks under Xvfb (env BENCH_IDLE; 0 = skip; smoke: skip)")
+		idleS     = flag.String("idle", envOr("BENCH_IDLE", "60s"), "idle window measurement per mode, with 2,000 finished tasks under Xvfb (env BENCH_IDLE; 0 = skip; smoke: skip; -scenarios idle runs only this)")
+		floorBin  = flag.String("idle-floor", "bin/idlefloor", "empty Fyne window measured next to the idle window, Fyne's own cost (\"\" = skip)")
 	)
 	flag.Parse()
 
@@ -124,7 +126,8 @@ func mainErr() int {
 		ranges:   *showRange,
 		traceDir: *traceDir,
 
-		idleSpan: idleSpan,
+		idleSpan:  idleSpan,
+		idleFloor: *floorBin,
 	}
 	if b.cmdline == "" {
 		b.cmdline = strings.Join(os.Args, " ")

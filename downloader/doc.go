@@ -51,7 +51,9 @@
 // read from any goroutine, holding everything a UI shows (sizes, speed,
 // ETA, state and phase, the error sentence, the segment map). Subscribe
 // never blocks the engine: state changes are queued and never dropped;
-// progress is sampled a few times a second and coalesced per task.
+// progress is sampled a few times a second and coalesced per task. The
+// sampler runs only while a task runs: a queue with nothing moving does no
+// periodic work, so an idle Haul costs no CPU of its own.
 //
 // # How a file is fetched
 //

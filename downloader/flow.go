@@ -51,6 +51,13 @@ func (f *flowWatch) sample(now time.Time, active []*task) {
 	}
 }
 
+// isFlowing reports the last word the watch announced.
+func (f *flowWatch) isFlowing() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.flowing
+}
+
 // sendLatest replaces whatever ch holds with v; ch has room for one and
 // only the caller sends on it.
 func sendLatest(ch chan bool, v bool) {

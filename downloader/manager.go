@@ -83,6 +83,7 @@ type Manager struct {
 	clock     Clock
 	sched     scheduler
 	flow      flowWatch
+	sampler   samplerState // under mu (sampler.go)
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -169,9 +170,7 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 	m.mu.Lock()
 	m.renumberLocked()
 	m.mu.Unlock()
-	m.applySchedule() // starts the queue as the schedule allows
-	m.wg.Add(1)
-	go m.sample()
+	m.applySchedule() // starts the queue as the schedule allows; a start wakes the sampler
 	return m, nil
 }
 
@@ -392,6 +391,7 @@ func (m *Manager) Subscribe() (<-chan Event, func()) {
 	}
 	m.subs[s] = struct{}{}
 	m.subsMu.Unlock()
+	m.sampler.others.Add(1) // the sampler tells it every running task's progress
 	return s.out, func() {
 		m.subsMu.Lock()
 		delete(m.subs, s)
@@ -412,34 +412,7 @@ func (m *Manager) emit(kind EventKind, t *task) {
 	for s := range m.subs {
 		s.push(ev)
 	}
-}
-
-// sample measures speeds and announces progress a few times a second.
-func (m *Manager) sample() {
-	defer m.wg.Done()
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-m.ctx.Done():
-			return
-		case now := <-tick.C:
-			m.mu.Lock()
-			active := make([]*task, 0, len(m.running))
-			for t := range m.running {
-				active = append(active, t)
-			}
-			m.mu.Unlock()
-			m.flow.sample(now, active)
-			var total int64
-			for _, t := range active {
-				sp := t.meter.sample(t.received.Load(), now)
-				t.speed.Store(sp)
-				total += sp
-				m.emit(EventProgress, t)
-			}
-		}
-	}
+	m.sampler.others.Add(1) // the sampler's last word is no longer the latest
 }
 
 // Close stops every running task, recording its progress so it continues

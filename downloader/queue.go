@@ -53,6 +53,7 @@ func (m *Manager) startLocked(t *task) {
 	t.done = make(chan struct{})
 	t.stopping = false
 	m.running[t] = struct{}{}
+	m.wakeSamplerLocked()
 	t.mu.Lock()
 	t.rec.State = StateActive
 	t.setErrorLocked(nil)

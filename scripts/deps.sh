@@ -8,7 +8,7 @@ guitest="xvfb imagemagick xdotool dbus-daemon dbus-bin"
 # make docs-shots only: dunst draws the notification for docs/notification.png, and a
 # CJK font lets Fyne draw docs/window-zh.png (its own font has no Chinese glyphs).
 docs="dunst fontconfig fonts-wqy-microhei"
-bench="curl aria2 axel"
+bench="curl aria2 axel xvfb xdotool dbus-daemon"
 # make test-browser: Debian's Chromium and Firefox ESR load browser/extension under Xvfb.
 browsertest="xvfb chromium firefox-esr"
 # Cross-building haul.exe (cgo + GLFW need a Windows C compiler).
