@@ -81,8 +81,10 @@ const (
 	// rampPayFrom is where slow start ends for an automatic count.
 	rampPayFrom = 16
 	// rampSlowStart is the growth per step of slow start on slow
-	// connections (1, 2, 4, …): each step waits for the new connections' first
-	// bytes, so a server that minds many connections says so early.
+	// connections (1, 2, 4, …): each step waits for the new connections'
+	// first bytes, so a server that minds many connections says so early.
+	// (Four per step reached 16 sooner but overshot a bandwidth-bound
+	// path before its queue showed.)
 	rampSlowStart = 2
 )
 
@@ -231,10 +233,8 @@ func judgeStep(before, now float64, weak, ceiling bool) stepVerdict {
 }
 
 // slowStartLocked grows a count of slow connections, unmeasured, by
-// rampSlowStart up to freeToLocked. On a long path each step waits for
-// the new connections' first bytes (a handshake and a request, two round
-// trips), and the streams that start early grow their TCP windows side by
-// side: the sooner they all run, the sooner the path is full.
+// rampSlowStart up to freeToLocked (past it, doublings must pay). The
+// caller steps only once the new connections deliver their first bytes.
 func (r *run) slowStartLocked() bool {
 	r.ramp.rate, r.ramp.prevAllow = 0, r.allowance
 	r.allowance = min(rampSlowStart*r.allowance, r.freeToLocked(), r.limit)

@@ -57,12 +57,12 @@ var errRequestEnd = errors.New("request delivered its bounded range")
 // known). A measured connection asks for reqSpanSeconds of its rate, less
 // near the end (reqSpanHorizon of the horizon, at least
 // reqSpanTailSeconds) and at least reqSpanTiny; one not measured yet asks
-// for a sixteenth of its range (reqSpanFirstShare), at least reqSpanMin and
-// twice its previous span. When other connections
-// share the task (shared), a request takes at most half of what is left,
-// so a free connection can always split off the other half without
-// cutting a stream. The range's end when little would remain after the
-// request; end < 0 (unknown length) as is.
+// for a sixteenth of its range (reqSpanFirstShare), at least reqSpanMin
+// and twice its previous span. When other connections share the task
+// (shared), a request takes at most half of what is left, so a free
+// connection can always split off the other half without cutting a
+// stream. The range's end when little would remain after the request;
+// end < 0 (unknown length) as is.
 func requestEnd(start, end int64, rate float64, prev int64, shared bool, horizon float64) int64 {
 	if end < 0 {
 		return end
@@ -74,7 +74,7 @@ func requestEnd(start, end int64, rate float64, prev int64, shared bool, horizon
 			secs = min(secs, max(reqSpanTailSeconds, reqSpanHorizon*horizon))
 		}
 		span = max(int64(reqSpanTiny), int64(rate*secs))
-	} else if end >= 0 {
+	} else {
 		span = max(int64(reqSpanMin), 2*prev, (end-start)/reqSpanFirstShare)
 	}
 	if shared {
