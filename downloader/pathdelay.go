@@ -17,7 +17,8 @@ import (
 // connections run, and there more connections do pay.
 //
 // The sample is the delay from writing a request to the first byte of its
-// answer (a new connection's handshake is not in it): one round trip plus the server's think time plus any queue.
+// answer (a new connection's handshake is not in it): one round trip plus
+// the server's think time plus any queue.
 const (
 	// delaySamples is how many recent samples the queue test looks at.
 	delaySamples = 8

@@ -121,3 +121,37 @@ func TestReadBufGrows(t *testing.T) {
 		t.Fatalf("a slow connection reads into %d bytes, want %d", n, smallChunk)
 	}
 }
+
+// TestCutPaysWithinBudget: a cut that saves more time than its bytes cost
+// is made while the run's budget covers them; a fast stream's cut costs
+// what its socket buffers hold, and never more than its request has left.
+func TestCutPaysWithinBudget(t *testing.T) {
+	const MiB = 1 << 20
+	// A tail range: 1 MiB left at 1 MiB/s, its request runs to the end.
+	tail := slot{Segment: Segment{Start: 0, End: 4 * MiB, Done: 3 * MiB}, Busy: true, Rate: 1 * MiB, Floor: 4 * MiB}
+	pol := func(budget int64) splitPolicy {
+		p := tailPolicy(MiB, 1*MiB, 0.05)
+		p.taskRate, p.cutBudget = 40*MiB, budget
+		return p
+	}
+	cases := []struct {
+		name  string
+		s     slot
+		piece int64
+		pol   splitPolicy
+		want  bool
+	}{
+		{"saves half a second, the budget covers it", tail, MiB / 2, pol(4 * MiB), true},
+		{"the budget is spent", tail, MiB / 2, pol(64 << 10), false},
+		{"saves too little: a sliver", tail, 16 << 10, pol(4 * MiB), false},
+		{"near its request's end the cut costs only the rest of the request", slot{Segment: tail.Segment, Busy: true, Rate: 1 * MiB, Floor: 3*MiB + 700<<10}, MiB / 2, pol(256 << 10), true},
+		{"a fast stream's buffers: too dear for the budget", slot{Segment: Segment{Start: 0, End: 400 * MiB, Done: 300 * MiB}, Busy: true, Rate: 500 * MiB, Floor: 400 * MiB}, 8 * MiB, pol(4 * MiB), false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := cutPays(c.s, c.piece, c.pol); got != c.want {
+				t.Fatalf("cutPays = %v, want %v (waste %.0f bytes)", got, c.want, cutWasteOf(c.s, c.s.End-c.piece, c.pol.rtt))
+			}
+		})
+	}
+}
