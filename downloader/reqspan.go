@@ -124,6 +124,29 @@ func (r *run) horizonLocked(now time.Time) float64 {
 	return float64(left) / rate
 }
 
+// drainMax is the most of a request a cut connection reads and discards
+// to keep its TCP connection: about what a cut throws away anyway
+// (cutBuffered), while a new connection on a long path spends many round
+// trips in slow start.
+const drainMax = cutBuffered
+
+// drainRequest reads and discards the rest of the request in flight
+// (rest bytes) when it is at most drainMax, then its end, so the
+// transport keeps the connection; otherwise the caller's Close ends it.
+func (r *run) drainRequest(body io.Reader, buf []byte, rest int64) {
+	if rest <= 0 || rest > drainMax {
+		return
+	}
+	for rest > 0 {
+		k, err := body.Read(buf[:min(int64(len(buf)), rest)])
+		rest -= int64(k)
+		if err != nil {
+			return
+		}
+	}
+	_ = r.endRequest(body, buf)
+}
+
 // splitFloor is the lowest split point of a busy range that cuts no
 // stream: the end of its request in flight. reqEnd ≤ 0 (no request known,
 // an open-ended probe stream) gives the range's end: any split there cuts.

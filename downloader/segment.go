@@ -59,12 +59,17 @@ const (
 
 // cutWasteOf is what a cut of s at cut throws away, in bytes: cutCost,
 // but never more than its request in flight still asks for past the cut.
+// A stream whose rate is not known yet may be a fast one with megabytes
+// in its buffers: all its request has left counts.
 func cutWasteOf(s slot, cut int64, rtt float64) float64 {
-	w := cutCost(s.Rate, rtt)
-	if s.Floor > 0 {
-		w = min(w, float64(max(0, s.Floor-cut)))
+	if s.Floor <= 0 {
+		return cutCost(s.Rate, rtt)
 	}
-	return w
+	left := float64(max(0, s.Floor-cut))
+	if s.Rate <= 0 {
+		return left
+	}
+	return min(cutCost(s.Rate, rtt), left)
 }
 
 // cutCost is the bytes a cut of a stream at rate (bytes/s) throws away on

@@ -27,6 +27,9 @@ const (
 	// stragglerPeers: fewer measured connections give no median to
 	// compare against.
 	stragglerPeers = 4
+	// stragglerQueueRTT: a path's queue spares its stragglers only on a
+	// round trip at least this long.
+	stragglerQueueRTT = 5 * time.Millisecond
 )
 
 // errStraggler ends a straggler's request; its worker asks again at once.
@@ -46,10 +49,12 @@ func (r *run) replaceStragglers(now time.Time) {
 	if len(rates) < stragglerPeers {
 		return
 	}
-	if r.delay.queueing() {
+	if r.ramp.full || r.delay.min >= stragglerQueueRTT && r.delay.queueing() {
 		// The path is full (pathdelay.go): its connections share one
 		// bottleneck, unevenly as TCP does, and a fresh request would
-		// start over from slow start behind the same queue.
+		// start over from slow start behind the same queue. (On a
+		// loopback or LAN of a millisecond, a busy machine's scheduling
+		// looks like a queue; there a fresh request costs nothing.)
 		return
 	}
 	slices.Sort(rates)

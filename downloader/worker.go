@@ -232,7 +232,10 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		// Not measured at all: a new connection, whose first seconds are
 		// TCP slow start; it asks for a share of its range, not for
 		// seconds of what established connections do (requestEnd).
-		reqEnd = requestEnd(start, end, rate, c.span, r.workers > 1, r.horizonLocked(now))
+		// Shared also while the ramp may add connections: the next one
+		// then splits where this request ends instead of cutting it.
+		shared := r.workers > 1 || !r.ramp.done
+		reqEnd = requestEnd(start, end, rate, c.span, shared, r.horizonLocked(now))
 		if reqEnd > start {
 			c.span = reqEnd - start
 		}
@@ -285,6 +288,10 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		t.mu.Unlock()
 		if end >= 0 {
 			if pos >= end {
+				// A split moved the end below the request's: take in the
+				// little that is left of it rather than lose the TCP
+				// connection and its window (reqspan.go).
+				r.drainRequest(body, buf, reqEnd-pos)
 				return nil
 			}
 			if reqEnd >= 0 && pos >= reqEnd {
