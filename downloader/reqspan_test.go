@@ -1,6 +1,7 @@
 package downloader
 
 import (
+	"io"
 	"testing"
 	"time"
 )
@@ -154,4 +155,51 @@ func TestCutPaysWithinBudget(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDrainRequest: the little left of a cut request is read to its end
+// (so the transport keeps the connection); more than drainMax is left for
+// Close to cut.
+func TestDrainRequest(t *testing.T) {
+	cases := []struct {
+		name     string
+		rest     int64
+		wantRead int64
+	}{
+		{"nothing left", 0, 0},
+		{"a little left: read to the end", 100 << 10, 100 << 10},
+		{"exactly drainMax", drainMax, drainMax},
+		{"more than drainMax: left alone", drainMax + 1, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			body := &countingReader{r: io.LimitReader(zeroReader{}, c.rest)}
+			(&run{}).drainRequest(body, make([]byte, 32<<10), c.rest)
+			if body.n != c.wantRead {
+				t.Fatalf("read %d bytes, want %d", body.n, c.wantRead)
+			}
+			if c.wantRead > 0 && !body.eof {
+				t.Fatal("the body's end was not read: the transport would close the connection")
+			}
+		})
+	}
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+type countingReader struct {
+	r   io.Reader
+	n   int64
+	eof bool
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n += int64(k)
+	if err == io.EOF {
+		c.eof = true
+	}
+	return k, err
 }
