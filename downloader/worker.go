@@ -133,6 +133,9 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 			if r.ctx.Err() == nil {
 				r.fail(err)
 			}
+			// The range was let go above and another connection may
+			// have taken it: the exit must not clear its tracker.
+			p = nil
 			return
 		}
 		attempt++
