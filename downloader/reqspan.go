@@ -94,11 +94,19 @@ func requestEnd(start, end int64, rate float64, prev int64, shared bool, horizon
 // by: its rate since its first byte, or its latest request's when that
 // was slower. A stream's first seconds run ahead of its steady pace (the
 // burst of slow start before the first loss on a lossy path); sized by
-// that, one request would run on long after the others. 0 = not known.
+// that, one request would run on long after the others. A connection too
+// young for conn.rate is sized by what it did so far. 0 = not known (a
+// new connection: requestEnd gives it a share of its range).
 func (c *conn) spanRate(now time.Time) float64 {
+	if c == nil {
+		return 0
+	}
 	rt := c.rate(now)
-	if c != nil && c.reqRate > 0 && (rt <= 0 || c.reqRate < rt) {
+	switch {
+	case c.reqRate > 0 && (rt <= 0 || c.reqRate < rt):
 		return c.reqRate
+	case rt <= 0 && c.bytes > 0:
+		return float64(c.bytes) / now.Sub(c.first).Seconds()
 	}
 	return rt
 }

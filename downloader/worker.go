@@ -227,18 +227,10 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 	switch {
 	case body == nil && !r.degraded:
 		now := time.Now()
-		rate := c.spanRate(now)
-		if rate <= 0 && c.bytes > 0 {
-			// Young: what it did so far says more than other pieces.
-			rate = float64(c.bytes) / now.Sub(c.first).Seconds()
-		}
-		// Not measured at all: a new connection, whose first seconds are
-		// TCP slow start; it asks for a share of its range, not for
-		// seconds of what established connections do (requestEnd).
 		// Shared also while the ramp may add connections: the next one
 		// then splits where this request ends instead of cutting it.
 		shared := r.workers > 1 || !r.ramp.done
-		reqEnd = requestEnd(start, end, rate, c.span, shared, r.horizonLocked(now))
+		reqEnd = requestEnd(start, end, c.spanRate(now), c.span, shared, r.horizonLocked(now))
 		if reqEnd > start {
 			c.span = reqEnd - start
 		}
