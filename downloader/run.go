@@ -441,7 +441,7 @@ func (r *run) claimLocked(c *conn) *piece {
 	if !ok {
 		return nil
 	}
-	if split && slots[idx].Floor > 0 && at < slots[idx].Floor {
+	if split && slots[idx].cutsAt(at) {
 		r.cutSpent += int64(cutWasteOf(slots[idx], at, pol.rtt))
 	}
 	if !split {

@@ -57,6 +57,10 @@ const (
 	cutBudgetMin   = 512 << 10
 )
 
+// cutsAt reports whether splitting s at at cuts its stream: the split
+// lies before the end of its request in flight.
+func (s slot) cutsAt(at int64) bool { return s.Floor > 0 && at < s.Floor }
+
 // cutWasteOf is what a cut of s at cut throws away, in bytes: cutCost,
 // but never more than its request in flight still asks for past the cut.
 // A stream whose rate is not known yet may be a fast one with megabytes
@@ -199,7 +203,7 @@ func pickWith(slots []slot, pol splitPolicy) (idx int, at int64, split bool, ok 
 func splitAt(s slot, pol splitPolicy) (int64, bool) {
 	minSplit := pol.minSplit
 	cut := splitPoint(s.Segment, s.Rate, pol.newRate)
-	cuts := s.Floor > 0 && cut < s.Floor
+	cuts := s.cutsAt(cut)
 	if cuts && s.Floor < s.End && s.End-s.Floor >= max(minSplit, 1) {
 		// Split where the request in flight ends: nothing is wasted.
 		cut, cuts = s.Floor, false
