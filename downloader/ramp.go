@@ -80,12 +80,6 @@ const (
 	rampRTTs = 3
 	// rampPayFrom is where slow start ends for an automatic count.
 	rampPayFrom = 16
-	// rampSlowStart is the growth per step of slow start on slow
-	// connections (1, 2, 4, …): each step waits for the new connections'
-	// first bytes, so a server that minds many connections says so early.
-	// (Four per step reached 16 sooner but overshot a bandwidth-bound
-	// path before its queue showed.)
-	rampSlowStart = 2
 )
 
 // step advances the ramp; it returns true when more connections are
@@ -112,7 +106,7 @@ func (r *run) rampStep(now time.Time) bool {
 		// Three in four delivering is proof enough: one lost SYN (a
 		// second's retransmit) must not hold the others back.
 		if t.conns >= delivering(r.allowance) {
-			return r.slowStartLocked()
+			return r.doubleLocked(0)
 		}
 		return false
 	}
@@ -131,7 +125,7 @@ func (r *run) rampStep(now time.Time) bool {
 		if perConn := float64(got) / elapsed.Seconds() / float64(r.allowance); perConn < rampRetryPerConn {
 			rp.slow = true
 			if r.allowance < r.freeToLocked() {
-				return r.slowStartLocked()
+				return r.doubleLocked(0)
 			}
 		}
 	}
@@ -230,16 +224,6 @@ func judgeStep(before, now float64, weak, ceiling bool) stepVerdict {
 		return stepSettle
 	}
 	return stepGrow
-}
-
-// slowStartLocked grows a count of slow connections, unmeasured, by
-// rampSlowStart up to freeToLocked (past it, doublings must pay). The
-// caller steps only once the new connections deliver their first bytes.
-func (r *run) slowStartLocked() bool {
-	r.ramp.rate, r.ramp.prevAllow = 0, r.allowance
-	r.allowance = min(rampSlowStart*r.allowance, r.freeToLocked(), r.limit)
-	r.ramp.at = time.Time{}
-	return true
 }
 
 // doubleLocked allows twice the connections and restarts the window;
