@@ -408,11 +408,15 @@ func (m *Manager) emit(kind EventKind, t *task) {
 	if len(m.subs) == 0 {
 		return
 	}
-	ev := Event{Kind: kind, Task: m.snapshot(t)}
+	m.pushLocked(Event{Kind: kind, Task: m.snapshot(t)})
+	m.sampler.others.Add(1) // the sampler's last word is no longer the latest
+}
+
+// pushLocked hands ev to every subscriber. Under m.subsMu.
+func (m *Manager) pushLocked(ev Event) {
 	for s := range m.subs {
 		s.push(ev)
 	}
-	m.sampler.others.Add(1) // the sampler's last word is no longer the latest
 }
 
 // Close stops every running task, recording its progress so it continues

@@ -110,10 +110,7 @@ func (m *Manager) watched() bool {
 func (m *Manager) emitSnapshot(kind EventKind, s Snapshot) {
 	m.subsMu.Lock()
 	defer m.subsMu.Unlock()
-	ev := Event{Kind: kind, Task: s}
-	for sub := range m.subs {
-		sub.push(ev)
-	}
+	m.pushLocked(Event{Kind: kind, Task: s})
 }
 
 // sampleTargets returns the running tasks, or false when there are none
