@@ -351,7 +351,15 @@ func (b *bench) runScenario(sc *scenario) {
 			}
 			opts = append(opts, testserver.WithListener(ccl))
 			srv := testserver.New(opts...)
+			tracing := b.traceDir != "" && w != nil
+			if tracing {
+				w.fwd.delivered[0].reset(time.Now())
+			}
 			rr := b.runOne(sc, t, srv.URL("/file"), prefix, want)
+			var link linkTrace
+			if tracing {
+				link.t0, link.bins = w.fwd.delivered[0].take()
+			}
 			st := srv.Stats()
 			srv.Close()
 			rr.PeakConns, rr.PeakInFlight, rr.Requests, rr.Refused = st.PeakConns, st.PeakInFlight, st.Requests, st.Refused
@@ -362,7 +370,7 @@ func (b *bench) runScenario(sc *scenario) {
 				ccBad += ccl.mismatch.Load()
 			}
 			if b.traceDir != "" {
-				if err := writeTrace(b.traceDir, sc, t, r, st.Bodies); err != nil {
+				if err := writeTrace(b.traceDir, sc, t, r, st.Bodies, rr, link); err != nil {
 					fmt.Printf("   trace: %v\n", err)
 				}
 			}

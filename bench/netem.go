@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -99,9 +100,49 @@ var packetPool = sync.Pool{New: func() any { b := make([]byte, 2048); return &b 
 // forwarder moves IP packets between two TUN devices, one in each
 // namespace, through a shaper per direction.
 type forwarder struct {
-	tun   [2]*os.File
-	stats [2]linkStats
-	wg    sync.WaitGroup
+	tun       [2]*os.File
+	stats     [2]linkStats
+	delivered [2]deliveries // for traces: what each direction handed on, over time
+	wg        sync.WaitGroup
+}
+
+// deliveries counts the bytes one direction of the link delivered per
+// deliveryBin since reset: the link's own view of a run, which the
+// server's (bytes written into socket buffers) is not.
+type deliveries struct {
+	mu   sync.Mutex
+	t0   time.Time
+	bins []int64
+}
+
+const deliveryBin = 10 * time.Millisecond
+
+func (d *deliveries) reset(t0 time.Time) {
+	d.mu.Lock()
+	d.t0, d.bins = t0, d.bins[:0]
+	d.mu.Unlock()
+}
+
+func (d *deliveries) add(now time.Time, n int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.t0.IsZero() || now.Before(d.t0) {
+		return
+	}
+	i := int(now.Sub(d.t0) / deliveryBin)
+	for len(d.bins) <= i {
+		d.bins = append(d.bins, 0)
+	}
+	d.bins[i] += int64(n)
+}
+
+// take returns the bins since reset and stops counting.
+func (d *deliveries) take() (time.Time, []int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	t0, bins := d.t0, slices.Clone(d.bins)
+	d.t0, d.bins = time.Time{}, d.bins[:0]
+	return t0, bins
 }
 
 // startForwarder owns tunA and tunB (already open) and forwards between
@@ -157,6 +198,7 @@ func (f *forwarder) write(dir int, ch <-chan packet) {
 		}
 		if _, err := out.Write((*p.buf)[:p.n]); err == nil {
 			st.Forwarded.Add(1)
+			f.delivered[dir].add(time.Now(), p.n)
 		}
 		packetPool.Put(p.buf)
 	}

@@ -18,12 +18,13 @@ import (
 
 // runResult is one download by one tool.
 type runResult struct {
-	Secs  float64 // wall time from start to exit of the tool
-	Floor int64   // KiB of RSS the tool inherits from the measuring helper
-	CPU   float64 // user+sys seconds of the child
-	RSSKB int64   // peak resident set of the child, KiB
-	OK    bool    // exit 0 and, where a file is written, checksum good
-	Err   string  // why not OK
+	Secs  float64   // wall time from start to exit of the tool
+	Exit  time.Time // when the measuring helper saw the tool exit (traces)
+	Floor int64     // KiB of RSS the tool inherits from the measuring helper
+	CPU   float64   // user+sys seconds of the child
+	RSSKB int64     // peak resident set of the child, KiB
+	OK    bool      // exit 0 and, where a file is written, checksum good
+	Err   string    // why not OK
 	// BadSum is a checksum mismatch (as opposed to a failed or slow tool).
 	BadSum bool
 
@@ -88,7 +89,7 @@ func runChild(self string, argv []string, dir string, timeout time.Duration) run
 	// Anything the tool left behind in its group goes too.
 	_ = syscall.Kill(-pid, syscall.SIGKILL)
 
-	r := runResult{Secs: elapsed.Seconds()}
+	r := runResult{Secs: elapsed.Seconds(), Exit: start.Add(elapsed)}
 	var m measured
 	if data, rerr := os.ReadFile(resPath); rerr == nil && json.Unmarshal(data, &m) == nil {
 		r.Secs, r.CPU, r.RSSKB, r.Floor = m.Secs, m.CPU, m.RSSKB, m.FloorKB

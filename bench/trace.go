@@ -11,11 +11,20 @@ import (
 	"haul/downloader/testserver"
 )
 
+// linkTrace is what the emulated link delivered to the client during a
+// run, per deliveryBin from t0 (zero when the scenario has no link).
+type linkTrace struct {
+	t0   time.Time
+	bins []int64
+}
+
 // writeTrace writes one run's timeline for diagnosis: every body the
-// server sent (connection, range, began/ended in seconds from the first,
-// bytes), then the bytes sent per 100 ms bucket, spread evenly over each
-// body's life. It shows gaps between requests, the ramp and the tail.
-func writeTrace(dir string, sc *scenario, t tool, round int, bodies []testserver.BodySpan) error {
+// server sent (connection, range, began/ended in seconds from the tool's
+// start, bytes), then per 100 ms bucket the bytes sent (spread evenly over
+// each body's life) and, on an emulated link, the bytes the link
+// delivered. It shows gaps between requests, the ramp and the tail; the
+// link's column shows when the bottleneck sat idle.
+func writeTrace(dir string, sc *scenario, t tool, round int, bodies []testserver.BodySpan, rr runResult, link linkTrace) error {
 	if len(bodies) == 0 {
 		return nil
 	}
@@ -30,6 +39,10 @@ func writeTrace(dir string, sc *scenario, t tool, round int, bodies []testserver
 	w := bufio.NewWriter(f)
 	slices.SortFunc(bodies, func(a, b testserver.BodySpan) int { return a.Began.Compare(b.Began) })
 	t0 := bodies[0].Began
+	if !rr.Exit.IsZero() {
+		t0 = rr.Exit.Add(-time.Duration(rr.Secs * float64(time.Second)))
+		fmt.Fprintf(w, "# tool started at 0, first body at %.3f s, exit at %.3f s\n", bodies[0].Began.Sub(t0).Seconds(), rr.Secs)
+	}
 	var last time.Time
 	conns := map[string]int{}
 	fmt.Fprintf(w, "# conn began ended seconds bytes planned range\n")
@@ -45,7 +58,7 @@ func writeTrace(dir string, sc *scenario, t tool, round int, bodies []testserver
 		}
 	}
 	const bucket = 100 * time.Millisecond
-	n := int(last.Sub(t0)/bucket) + 1
+	n := int(max(last.Sub(t0), time.Duration(rr.Secs*float64(time.Second)))/bucket) + 1
 	rate := make([]float64, n)
 	active := make([]int, n)
 	for _, b := range bodies {
@@ -62,9 +75,16 @@ func writeTrace(dir string, sc *scenario, t tool, round int, bodies []testserver
 			}
 		}
 	}
-	fmt.Fprintf(w, "# second MiB/s bodies-active\n")
+	delivered := make([]int64, n)
+	for i, v := range link.bins {
+		at := link.t0.Add(time.Duration(i) * deliveryBin).Sub(t0)
+		if k := int(at / bucket); k >= 0 && k < n {
+			delivered[k] += v
+		}
+	}
+	fmt.Fprintf(w, "# second sent-MiB/s bodies-active link-MiB/s\n")
 	for i := range rate {
-		fmt.Fprintf(w, "%5.1f %8.2f %4d\n", float64(i)*bucket.Seconds(), rate[i]/bucket.Seconds()/(1<<20), active[i])
+		fmt.Fprintf(w, "%5.1f %8.2f %4d %8.2f\n", float64(i)*bucket.Seconds(), rate[i]/bucket.Seconds()/(1<<20), active[i], float64(delivered[i])/bucket.Seconds()/(1<<20))
 	}
 	return w.Flush()
 }
