@@ -135,16 +135,18 @@ func TestRampRetry(t *testing.T) {
 		left      int64   // bytes left in the task
 		settled   time.Duration
 		wantRetry bool
+		delayMs   float64 // the recent request-to-first-byte delays after a shortest of 50 ms; 0 = none
 	}{
-		{"settled below the cap, slow connections", ramp{done: true}, 0.5 * MiB, 256 * MiB, 3 * time.Second, true},
-		{"settled a moment ago", ramp{done: true}, 0.5 * MiB, 256 * MiB, time.Second, false},
-		{"stepped back: not after the usual wait", ramp{done: true, backedOff: true}, 0.5 * MiB, 256 * MiB, 3 * time.Second, false},
-		{"stepped back: after rampRetryAfterBack", ramp{done: true, backedOff: true}, 0.5 * MiB, 256 * MiB, rampRetryAfterBack + time.Second, true},
-		{"stepped back twice: the wait doubles", ramp{done: true, backedOff: true, retries: 1}, 0.5 * MiB, 256 * MiB, rampRetryAfterBack + time.Second, false},
-		{"stepped back twice, waited long enough", ramp{done: true, backedOff: true, retries: 1}, 0.5 * MiB, 256 * MiB, 2*rampRetryAfterBack + time.Second, true},
-		{"the path queued", ramp{done: true, full: true}, 0.5 * MiB, 256 * MiB, time.Minute, false},
-		{"fast connections: the machine sets the pace", ramp{done: true}, 40 * MiB, 4 << 30, time.Minute, false},
-		{"little time left", ramp{done: true}, 0.5 * MiB, 8 * MiB, time.Minute, false},
+		{"settled below the cap, slow connections", ramp{done: true}, 0.5 * MiB, 256 * MiB, 3 * time.Second, true, 0},
+		{"settled a moment ago", ramp{done: true}, 0.5 * MiB, 256 * MiB, time.Second, false, 0},
+		{"stepped back: not after the usual wait", ramp{done: true, backedOff: true}, 0.5 * MiB, 256 * MiB, 3 * time.Second, false, 0},
+		{"stepped back: after rampRetryAfterBack", ramp{done: true, backedOff: true}, 0.5 * MiB, 256 * MiB, rampRetryAfterBack + time.Second, true, 0},
+		{"stepped back twice: the wait doubles", ramp{done: true, backedOff: true, retries: 1}, 0.5 * MiB, 256 * MiB, rampRetryAfterBack + time.Second, false, 0},
+		{"stepped back twice, waited long enough", ramp{done: true, backedOff: true, retries: 1}, 0.5 * MiB, 256 * MiB, 2*rampRetryAfterBack + time.Second, true, 0},
+		{"the path queues", ramp{done: true, full: true}, 0.5 * MiB, 256 * MiB, time.Minute, false, 100},
+		{"the path queued for a moment only", ramp{done: true, full: true}, 0.5 * MiB, 256 * MiB, 3 * time.Second, true, 50},
+		{"fast connections: the machine sets the pace", ramp{done: true}, 40 * MiB, 4 << 30, time.Minute, false, 0},
+		{"little time left", ramp{done: true}, 0.5 * MiB, 8 * MiB, time.Minute, false, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -154,6 +156,12 @@ func TestRampRetry(t *testing.T) {
 			p.conn.first, p.conn.bytes = now.Add(-10*time.Second), int64(160*c.perConn)
 			tk.pieces = []*piece{p}
 			r := &run{t: tk, allowance: 16, limit: AutoConnections, auto: true, ramp: c.ramp}
+			if c.delayMs > 0 {
+				r.delay.add(50 * time.Millisecond)
+				for range delaySamples {
+					r.delay.add(time.Duration(c.delayMs * float64(time.Millisecond)))
+				}
+			}
 			r.ramp.settledAt = now.Add(-c.settled)
 			r.ramp.lastAt = now.Add(-time.Second)
 			tk.received.Store(int64(16 * c.perConn))

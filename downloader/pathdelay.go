@@ -55,14 +55,20 @@ func (d *pathDelay) add(s time.Duration) {
 // max(delayQueueAbs, delayQueueShare × shortest). The median, because a
 // lost packet delays one answer by a retransmit without any queue.
 func (d *pathDelay) queueing() bool {
+	median := d.current()
+	return median > 0 && median-d.min > max(delayQueueAbs, time.Duration(delayQueueShare*float64(d.min)))
+}
+
+// current is the median of the recent samples: the path's round trip as
+// requests see it now, queue included; 0 until delayMinSamples were taken.
+func (d *pathDelay) current() time.Duration {
 	k := min(d.n, delaySamples)
 	if k < delayMinSamples {
-		return false
+		return 0
 	}
 	s := slices.Clone(d.recent[:k])
 	slices.Sort(s)
-	median := s[k/2]
-	return median-d.min > max(delayQueueAbs, time.Duration(delayQueueShare*float64(d.min)))
+	return s[k/2]
 }
 
 // withDelaySample returns ctx carrying a trace that reports the request's

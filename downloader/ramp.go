@@ -26,8 +26,8 @@ type ramp struct {
 	prevAllow int
 	backedOff bool
 	retries   int // re-probes after a step back (rampRetry)
-	// full: the path queued (pathFullLocked); it stays the bottleneck, so
-	// the re-probe does not try more connections on it.
+	// full: the path queued (pathFullLocked); while it still queues the
+	// re-probe does not try more connections on it.
 	full bool
 	// settledAt and lastBytes drive the re-probe: a ramp that settled on a
 	// slow link tries another doubling now and then.
@@ -262,13 +262,17 @@ func (r *run) rampRetry(now time.Time) bool {
 		return false
 	}
 	rate := float64(received-prevBytes) / now.Sub(prevAt).Seconds()
-	if rate/float64(t.conns) >= rampRetryPerConn || rp.full || r.horizonLocked(now) < rampRetryHorizon {
+	// A full path's queue stands. One that cleared was a moment's burst
+	// (young streams in slow start, a stall on the way): on a lossy path
+	// taking it for a full one held the download at 16 connections, half
+	// its speed, in one run of three.
+	if rate/float64(t.conns) >= rampRetryPerConn || rp.full && r.delay.queueing() || r.horizonLocked(now) < rampRetryHorizon {
 		return false
 	}
 	if rp.backedOff {
 		rp.retries++
 	}
-	rp.done, rp.weak = false, false
+	rp.done, rp.weak, rp.full = false, false, false
 	r.doubleLocked(rate)
 	return true
 }

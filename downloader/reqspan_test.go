@@ -19,30 +19,36 @@ func TestRequestEnd(t *testing.T) {
 		shared     bool
 		horizon    float64
 		want       int64
+		delay      float64 // seconds
 	}{
-		{"unknown length stays open", 0, -1, 0, 0, false, 0, -1},
-		{"unknown rate: a sixteenth of the range", 0, 160 * MiB, 0, 0, false, 0, 10 * MiB},
-		{"unknown rate, a short range: the minimum span", 0, 3 * MiB, 0, 0, false, 0, reqSpanMin},
-		{"unknown rate: the next request doubles the last", 0, 40 * MiB, 0, 8 * MiB, false, 0, 16 * MiB},
-		{"a slow connection: seconds of its rate", 10 * MiB, 100 * MiB, 100 << 10, 0, false, 0, 10*MiB + 200<<10},
-		{"a crawling connection: the tiny span", 10 * MiB, 100 * MiB, 10 << 10, 0, false, 0, 10*MiB + reqSpanTiny},
-		{"a known rate does not double the last span", 0, 1000 * MiB, 1 * MiB, 8 * MiB, false, 0, 2 * MiB},
-		{"a fast connection: seconds of its rate", 0, 1000 * MiB, 50 * MiB, 0, false, 0, 100 * MiB},
-		{"little left: to the end", 0, reqSpanMin * 3 / 2, 0, 0, false, 0, reqSpanMin * 3 / 2},
-		{"a fast connection on a short range: to the end", 0, 100 * MiB, 50 * MiB, 0, false, 0, 100 * MiB},
-		{"shared: at most half of what is left", 0, 40 * MiB, 50 * MiB, 0, true, 0, 20 * MiB},
-		{"shared, a short range: half of it", 0, 3 * MiB, 50 * MiB, 0, true, 0, 3 * MiB / 2},
-		{"shared, little left: to the end", 0, reqSpanShared + reqSpanShared/4, 50 * MiB, 0, true, 0, reqSpanShared + reqSpanShared/4},
-		{"shared, a slow connection keeps its short span", 0, 40 * MiB, 256 << 10, 0, true, 0, 512 << 10},
-		{"far from the end: the horizon does not shorten", 0, 100 * MiB, 1 * MiB, 0, false, 60, 2 * MiB},
-		{"near the end: half the time left", 0, 100 * MiB, 1 * MiB, 0, false, 1, 512 << 10},
-		{"at the very end: reqSpanTailSeconds", 0, 100 * MiB, 1 * MiB, 0, false, 0.1, 256 << 10},
-		{"at the very end, a crawling connection: the tiny span", 0, 100 * MiB, 100 << 10, 0, false, 0.1, reqSpanTiny},
+		{"unknown length stays open", 0, -1, 0, 0, false, 0, -1, 0},
+		{"unknown rate: a sixteenth of the range", 0, 160 * MiB, 0, 0, false, 0, 10 * MiB, 0},
+		{"unknown rate, a short range: the minimum span", 0, 3 * MiB, 0, 0, false, 0, reqSpanMin, 0},
+		{"unknown rate: the next request doubles the last", 0, 40 * MiB, 0, 8 * MiB, false, 0, 16 * MiB, 0},
+		{"a slow connection: seconds of its rate", 10 * MiB, 100 * MiB, 100 << 10, 0, false, 0, 10*MiB + 600<<10, 0},
+		{"a crawling connection: the tiny span", 10 * MiB, 100 * MiB, 10 << 10, 0, false, 0, 10*MiB + reqSpanTiny, 0},
+		{"a known rate does not double the last span", 0, 1000 * MiB, 1 * MiB, 16 * MiB, false, 0, 6 * MiB, 0},
+		{"a fast connection: seconds of its rate", 0, 1000 * MiB, 50 * MiB, 0, false, 0, 300 * MiB, 0},
+		{"little left: to the end", 0, reqSpanMin * 3 / 2, 0, 0, false, 0, reqSpanMin * 3 / 2, 0},
+		{"a fast connection on a short range: to the end", 0, 100 * MiB, 50 * MiB, 0, false, 0, 100 * MiB, 0},
+		{"shared: at most half of what is left", 0, 40 * MiB, 50 * MiB, 0, true, 0, 20 * MiB, 0},
+		{"shared, a short range: half of it", 0, 3 * MiB, 50 * MiB, 0, true, 0, 3 * MiB / 2, 0},
+		{"shared, little left: to the end", 0, reqSpanShared + reqSpanShared/4, 50 * MiB, 0, true, 0, reqSpanShared + reqSpanShared/4, 0},
+		{"shared, a slow connection keeps its short span", 0, 40 * MiB, 256 << 10, 0, true, 0, 1536 << 10, 0},
+		{"far from the end: the horizon does not shorten", 0, 100 * MiB, 1 * MiB, 0, false, 60, 6 * MiB, 0},
+		{"near the end: half the time left", 0, 100 * MiB, 1 * MiB, 0, false, 1, 512 << 10, 0},
+		{"at the very end: reqSpanTailSeconds", 0, 100 * MiB, 1 * MiB, 0, false, 0.1, 256 << 10, 0},
+		{"at the very end, a crawling connection: the tiny span", 0, 100 * MiB, 100 << 10, 0, false, 0.1, reqSpanTiny, 0},
+		{"a short path: seconds of the rate", 0, 1000 * MiB, 1 * MiB, 0, false, 0, 6 * MiB, 0.01},
+		{"a long path: reqSpanDelays round trips", 0, 1000 * MiB, 1 * MiB, 0, false, 0, 12 * MiB, 0.6},
+		{"at the very end of a queueing path: reqSpanTailDelays round trips", 0, 100 * MiB, 1 * MiB, 0, false, 0.1, 816 << 10, 0.1},
+		{"near the end of a queueing path: half the time left when longer", 0, 100 * MiB, 1 * MiB, 0, false, 3, 3 * MiB / 2, 0.1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := requestEnd(c.start, c.end, c.rate, c.prev, c.shared, c.horizon); got != c.want {
-				t.Fatalf("requestEnd(%d, %d, %v, %d, %v, %v) = %d, want %d", c.start, c.end, c.rate, c.prev, c.shared, c.horizon, got, c.want)
+			in := spanInputs{Rate: c.rate, Prev: c.prev, Shared: c.shared, Horizon: c.horizon, Delay: c.delay}
+			if got := requestEnd(c.start, c.end, in); got != c.want {
+				t.Fatalf("requestEnd(%d, %d, %+v) = %d, want %d", c.start, c.end, in, got, c.want)
 			}
 		})
 	}

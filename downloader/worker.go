@@ -227,10 +227,14 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 	switch {
 	case body == nil && !r.degraded:
 		now := time.Now()
-		// Shared also while the ramp may add connections: the next one
-		// then splits where this request ends instead of cutting it.
-		shared := r.workers > 1 || !r.ramp.done
-		reqEnd = requestEnd(start, end, c.spanRate(now), c.span, shared, r.horizonLocked(now))
+		// Shared while the ramp may add connections: the next one then
+		// splits where this request ends instead of cutting it. Once the
+		// count settled, halving each request toward the range's end only
+		// adds round trips without data, on the fastest stream most.
+		reqEnd = requestEnd(start, end, spanInputs{
+			Rate: c.spanRate(now), Prev: c.span, Shared: !r.ramp.done,
+			Horizon: r.horizonLocked(now), Delay: r.delay.current().Seconds(),
+		})
 		if reqEnd > start {
 			c.span = reqEnd - start
 		}
