@@ -51,6 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "get":
+		runHeadless("get", args[1:]) // returns when hauld cannot take it
 		return cli.Get(args[1:], stdout, stderr)
 	case "add":
 		return cli.Add(args[1:], stdout, stderr)

@@ -60,8 +60,11 @@ type bench struct {
 	revision string   // git describe at start
 	ranges   bool
 	traceDir string // per-run body timelines (trace.go); "" = none
-	start    time.Time
-	loadAvg  [2]string
+	// withHauld: a hauld sits beside the measured haul, so `haul get` may
+	// hand its download to it (reported in the header).
+	withHauld bool
+	start     time.Time
+	loadAvg   [2]string
 
 	video     []videoRound // the HLS scenario (video.go)
 	videoPeer string
@@ -200,10 +203,20 @@ func mainErr() int {
 	defer runCleanups()
 	handleSignals()
 	// Others rebuild bin/haul while the engine is tuned: run a private
-	// copy so every round measures the same binary.
+	// copy so every round measures the same binary. The hauld beside it
+	// comes along: `haul get` runs its download there when both carry one
+	// source stamp (headless.go), as they do where make installs them.
+	src := b.haul
 	if b.haul, err = copyExecutable(b.haul, filepath.Join(b.tmp, "haul")); err != nil {
 		fmt.Fprintln(os.Stderr, "bench: copying haul:", err)
 		return 1
+	}
+	if hauld := filepath.Join(filepath.Dir(src), "hauld"); fileExists(hauld) {
+		if _, err = copyExecutable(hauld, filepath.Join(b.tmp, "hauld")); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: copying hauld:", err)
+			return 1
+		}
+		b.withHauld = true
 	}
 	if b.self, err = copyExecutable(b.self, filepath.Join(b.tmp, "bench")); err != nil {
 		fmt.Fprintln(os.Stderr, "bench: copying bench:", err)
@@ -514,4 +527,9 @@ func copyExecutable(src, dst string) (string, error) {
 		return "", err
 	}
 	return dst, os.WriteFile(dst, data, 0o755)
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -228,6 +228,9 @@ func (b *bench) markdown() string {
 	}
 	if b.revision != "" {
 		fmt.Fprintf(w, "- Haul revision: %s at the start of the run (the engine is under active tuning; a private copy of bin/haul is measured)\n", b.revision)
+		if b.withHauld {
+			fmt.Fprintf(w, "- bin/hauld was copied beside it: `haul get` runs its download in hauld, the same engine and CLI without the window toolkit, when both carry the same source stamp (`HAUL_IN_PROCESS=1` keeps it in haul); the peak RSS is then haul's start-up before the hand-off\n")
+		}
 	}
 	fmt.Fprintf(w, "- Load average at start / end: %s / %s (the machine is shared; tools run under `nice -n -10`: %v)\n", b.loadAvg[0], b.loadAvg[1], b.nice)
 	fmt.Fprintf(w, "- Run: %s, %s, %d round(s), file %s (loopback scenario %s so a run lasts long enough to time; wide-area scenarios %s so single-stream runs finish), took %v\n",
