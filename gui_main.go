@@ -122,7 +122,7 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 		a.Quit()
 	}
 	var u *gui.UI
-	show := func() { fyne.Do(func() { u.Window().Show(); u.Window().RequestFocus() }) }
+	show := func() { u.ShowWindow() }
 	shutdown := func() { fyne.Do(quit) }
 	un, err := newUnattended(m, uf, shutdown, stderr)
 	if err != nil {
@@ -134,6 +134,7 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	running := plumbing.RPCPrefsOf(eng.Settings())
 	opts := gui.Options{
 		Version:    downloader.Version,
+		PaceHidden: true,
 		Desktop:    desk,
 		Notify:     notify,
 		Open:       gui.OpenPath,
@@ -182,6 +183,7 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	un.start(u.Countdown())
 	defer un.stop()
 	if uf.startHidden(desk != nil) {
+		u.StartHidden()
 		a.Run() // the tray shows the window on demand
 		u.Close()
 		return plumbing.ExitOK

@@ -59,8 +59,7 @@ func (u *UI) checkClipboard() {
 	u.clip.last = content
 	if links := u.clipboardLinks(); links != "" {
 		u.showAdd(links)
-		u.win.Show()
-		u.win.RequestFocus()
+		u.showWindow()
 	}
 }
 

@@ -28,7 +28,7 @@ func (u *UI) closeWithoutTray() {
 		unfinished, map[string]any{"Count": unfinished}))
 	msg.Wrapping = fyne.TextWrapWord
 	var d *dialog.CustomDialog
-	keep := widget.NewButton(lang.L("Keep downloading"), func() { d.Hide(); u.win.Hide() })
+	keep := widget.NewButton(lang.L("Keep downloading"), func() { d.Hide(); u.hideWindow() })
 	keep.Importance = widget.HighImportance
 	quit := widget.NewButton(lang.L("Quit Haul"), func() { d.Hide(); u.quit() })
 	cancel := widget.NewButton(lang.L("Cancel"), func() { d.Hide() })

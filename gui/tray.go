@@ -53,10 +53,7 @@ func (u *UI) setupTray(desk desktop.App) {
 	t := &tray{desk: desk, setTooltip: systray.SetTooltip}
 	t.summary = fyne.NewMenuItem(lang.L("Idle"), nil)
 	t.summary.Disabled = true
-	show := fyne.NewMenuItem(lang.L("Show Haul"), func() {
-		u.win.Show()
-		u.win.RequestFocus()
-	})
+	show := fyne.NewMenuItem(lang.L("Show Haul"), u.showWindow)
 	pause := fyne.NewMenuItem(lang.L("Pause all"), func() { u.eng.PauseAll() })
 	resume := fyne.NewMenuItem(lang.L("Resume all"), func() { u.eng.ResumeAll() })
 	quit := fyne.NewMenuItem(lang.L("Quit"), u.quit)
@@ -68,6 +65,11 @@ func (u *UI) setupTray(desk desktop.App) {
 	desk.SetSystemTrayIcon(assets.Icon)
 	desk.SetSystemTrayMenu(t.menu)
 	desk.SetSystemTrayWindow(u.win)
+	if u.pacer != nil {
+		// Fyne's own tap handler shows the window behind the pacer's
+		// back; this one stops the pacer first (hiddenpace.go).
+		systray.SetOnTapped(u.ShowWindow)
+	}
 	// SetSystemTrayWindow makes closing always hide; Haul's own close
 	// handling honours the close-to-tray setting.
 	u.win.SetCloseIntercept(u.closeRequested)

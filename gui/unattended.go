@@ -101,13 +101,13 @@ func (c countdownUI) Show(a unattended.Action, deadline time.Time) (<-chan struc
 	bar := widget.NewProgressBar()
 	total := time.Until(deadline)
 	bar.TextFormatter = func() string { return "" }
+	c.u.pacer.stop() // the countdown shows at once, not after a hold
 	fyne.Do(func() {
 		btn := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { cancel(); dlg.Hide() })
 		btn.Importance = widget.HighImportance
 		dlg = dialog.NewCustomWithoutButtons(actionTitle(a), container.NewVBox(done, label, bar), c.u.win)
 		dlg.SetButtons([]fyne.CanvasObject{btn})
-		c.u.win.Show()
-		c.u.win.RequestFocus()
+		c.u.showWindow()
 		dlg.Show()
 	})
 	if c.u.opts.Notify != nil {

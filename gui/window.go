@@ -41,6 +41,11 @@ type Options struct {
 	// Unattended, when set, adds when-done and autostart to Settings →
 	// Schedule and the tray (see unattended.go).
 	Unattended Unattended
+	// PaceHidden slows Fyne's loop while the window is hidden
+	// (hiddenpace.go). Only for the real driver: Fyne's test driver runs
+	// queued work at once, where a pacer's holds would follow each other
+	// on the caller's goroutine.
+	PaceHidden bool
 }
 
 // UI is Haul's main window and everything in it.
@@ -78,6 +83,8 @@ type UI struct {
 	closeAsk      *askDialog        // the question closing without a tray asks
 	link          *changeLinkDialog // the open "Change link…" dialog (changelink.go)
 	layout        layoutState
+	pacer         *hiddenPacer  // nil unless Options.PaceHidden
+	closed        chan struct{} // closed by Close: ends the pacer's hold
 }
 
 // New builds the main window for eng and starts following its events.
@@ -98,7 +105,10 @@ func New(a fyne.App, eng Engine, opts Options) *UI {
 // newUI builds everything but does not start the bridge goroutine, so
 // tests can pump events on their own goroutine.
 func newUI(a fyne.App, eng Engine, opts Options) *UI {
-	u := &UI{app: a, eng: eng, opts: opts, done: make(chan struct{}), cancel: func() {}}
+	u := &UI{app: a, eng: eng, opts: opts, done: make(chan struct{}), cancel: func() {}, closed: make(chan struct{})}
+	if opts.PaceHidden {
+		u.pacer = newHiddenPacer(fyne.Do, u.closed)
+	}
 	set := eng.Settings()
 	LoadTranslations(set.UI[UIKeyLanguage])
 	applyTheme(a, set)
@@ -177,6 +187,12 @@ func (u *UI) ShowAndRun() {
 // it again does nothing.
 func (u *UI) Close() {
 	u.cancel()
+	u.pacer.stop()
+	select {
+	case <-u.closed:
+	default:
+		close(u.closed)
+	}
 	u.stopClipboardWatch()
 	if u.unsubscribe != nil {
 		u.unsubscribe()
@@ -252,11 +268,38 @@ func (u *UI) closeRequested() {
 		u.quit()
 	case u.tray != nil: // closing may only hide the window while a tray can bring it back
 		u.saveGeometry()
-		u.win.Hide()
+		u.hideWindow()
 	default:
 		u.closeWithoutTray()
 	}
 }
+
+// hideWindow hides the window while Haul goes on (in the tray, or with
+// no window at all) and paces Fyne's loop meanwhile. On the UI goroutine.
+func (u *UI) hideWindow() {
+	u.win.Hide()
+	u.pacer.start()
+}
+
+// showWindow brings the window back to the front, ending the pacing
+// first. On the UI goroutine.
+func (u *UI) showWindow() {
+	u.pacer.stop()
+	u.win.Show()
+	u.win.RequestFocus()
+}
+
+// ShowWindow is showWindow from any goroutine: a second launch handing
+// over, the tray. The pacer stops before the show is queued, so the show
+// does not wait out a hold.
+func (u *UI) ShowWindow() {
+	u.pacer.stop()
+	fyne.Do(u.showWindow)
+}
+
+// StartHidden paces the loop from the start when Haul starts in the tray
+// (--hidden) and the window is never shown; any goroutine.
+func (u *UI) StartHidden() { u.pacer.start() }
 
 func (u *UI) quit() {
 	u.saveGeometry()
