@@ -338,8 +338,8 @@ func (b *bench) idleSection() string {
 		fmt.Fprintf(&sb, "\n- %s\n", r.Note)
 	}
 	if f := r.Floor; f != nil {
-		note := "The empty Fyne window (bench/idlefloor) is the floor: Fyne 2.7's GLFW loop polls for events 60 times a second, shown or hidden, " +
-			"and Haul cannot idle below it (fyne-io/fyne#2506)."
+		note := "The empty Fyne window (bench/idlefloor) is Fyne's own cost: its GLFW loop polls for events 60 times a second, shown or hidden " +
+			"(fyne-io/fyne#2506). A shown Haul cannot idle below it; a hidden one holds that loop so it turns about five times a second (gui/hiddenpace.go)."
 		if f.Note != "" {
 			note += " " + f.Note
 		}
