@@ -66,6 +66,7 @@ type UI struct {
 
 	bridge      *bridge
 	unsubscribe func()
+	ctx         context.Context // the UI's life: canceled by Close
 	cancel      context.CancelFunc
 	started     bool          // the bridge goroutine runs
 	done        chan struct{} // closed when it has returned
@@ -83,8 +84,7 @@ type UI struct {
 	closeAsk      *askDialog        // the question closing without a tray asks
 	link          *changeLinkDialog // the open "Change link…" dialog (changelink.go)
 	layout        layoutState
-	pacer         *hiddenPacer  // nil unless Options.PaceHidden
-	closed        chan struct{} // closed by Close: ends the pacer's hold
+	pacer         *hiddenPacer // nil unless Options.PaceHidden
 }
 
 // New builds the main window for eng and starts following its events.
@@ -92,12 +92,10 @@ type UI struct {
 // Close when done if ShowAndRun is not used.
 func New(a fyne.App, eng Engine, opts Options) *UI {
 	u := newUI(a, eng, opts)
-	ctx, cancel := context.WithCancel(context.Background())
-	u.cancel = cancel
 	u.started = true
 	go func() {
 		defer close(u.done)
-		u.bridge.runPaced(ctx, flushInterval)
+		u.bridge.runPaced(u.ctx, flushInterval)
 	}()
 	return u
 }
@@ -105,9 +103,10 @@ func New(a fyne.App, eng Engine, opts Options) *UI {
 // newUI builds everything but does not start the bridge goroutine, so
 // tests can pump events on their own goroutine.
 func newUI(a fyne.App, eng Engine, opts Options) *UI {
-	u := &UI{app: a, eng: eng, opts: opts, done: make(chan struct{}), cancel: func() {}, closed: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	u := &UI{app: a, eng: eng, opts: opts, done: make(chan struct{}), ctx: ctx, cancel: cancel}
 	if opts.PaceHidden {
-		u.pacer = newHiddenPacer(fyne.Do, u.closed)
+		u.pacer = newHiddenPacer(fyne.Do, ctx.Done())
 	}
 	set := eng.Settings()
 	LoadTranslations(set.UI[UIKeyLanguage])
@@ -186,13 +185,8 @@ func (u *UI) ShowAndRun() {
 // owns. Call it on the UI goroutine or after the app has stopped; calling
 // it again does nothing.
 func (u *UI) Close() {
-	u.cancel()
+	u.cancel() // also ends a hold of the pacer
 	u.pacer.stop()
-	select {
-	case <-u.closed:
-	default:
-		close(u.closed)
-	}
 	u.stopClipboardWatch()
 	if u.unsubscribe != nil {
 		u.unsubscribe()
