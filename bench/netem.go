@@ -110,6 +110,7 @@ type forwarder struct {
 // deliveryBin since reset: the link's own view of a run, which the
 // server's (bytes written into socket buffers) is not.
 type deliveries struct {
+	on   atomic.Bool // counting: between reset and take (no lock per packet otherwise)
 	mu   sync.Mutex
 	t0   time.Time
 	bins []int64
@@ -121,9 +122,15 @@ func (d *deliveries) reset(t0 time.Time) {
 	d.mu.Lock()
 	d.t0, d.bins = t0, d.bins[:0]
 	d.mu.Unlock()
+	d.on.Store(true)
 }
 
-func (d *deliveries) add(now time.Time, n int) {
+// add counts n bytes delivered now.
+func (d *deliveries) add(n int) {
+	if !d.on.Load() {
+		return
+	}
+	now := time.Now()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.t0.IsZero() || now.Before(d.t0) {
@@ -138,6 +145,7 @@ func (d *deliveries) add(now time.Time, n int) {
 
 // take returns the bins since reset and stops counting.
 func (d *deliveries) take() (time.Time, []int64) {
+	d.on.Store(false)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	t0, bins := d.t0, slices.Clone(d.bins)
@@ -198,7 +206,7 @@ func (f *forwarder) write(dir int, ch <-chan packet) {
 		}
 		if _, err := out.Write((*p.buf)[:p.n]); err == nil {
 			st.Forwarded.Add(1)
-			f.delivered[dir].add(time.Now(), p.n)
+			f.delivered[dir].add(p.n)
 		}
 		packetPool.Put(p.buf)
 	}
