@@ -39,8 +39,9 @@ func writeTrace(dir string, sc *scenario, t tool, round int, bodies []testserver
 	w := bufio.NewWriter(f)
 	slices.SortFunc(bodies, func(a, b testserver.BodySpan) int { return a.Began.Compare(b.Began) })
 	t0 := bodies[0].Began
+	ran := time.Duration(rr.Secs * float64(time.Second))
 	if !rr.Exit.IsZero() {
-		t0 = rr.Exit.Add(-time.Duration(rr.Secs * float64(time.Second)))
+		t0 = rr.Exit.Add(-ran)
 		fmt.Fprintf(w, "# tool started at 0, first body at %.3f s, exit at %.3f s\n", bodies[0].Began.Sub(t0).Seconds(), rr.Secs)
 	}
 	var last time.Time
@@ -58,7 +59,7 @@ func writeTrace(dir string, sc *scenario, t tool, round int, bodies []testserver
 		}
 	}
 	const bucket = 100 * time.Millisecond
-	n := int(max(last.Sub(t0), time.Duration(rr.Secs*float64(time.Second)))/bucket) + 1
+	n := int(max(last.Sub(t0), ran)/bucket) + 1
 	rate := make([]float64, n)
 	active := make([]int, n)
 	for _, b := range bodies {
