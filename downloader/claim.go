@@ -1,0 +1,131 @@
+package downloader
+
+import "time"
+
+// Handing out ranges: a connection that is free claims an idle range or
+// splits the busy one with the most time left (segment.go decides where
+// and whether a cut pays); grow starts connections while the ramp, the
+// caps and the work allow.
+
+// grow starts range connections while slow start, the caps and the work
+// allow.
+func (r *run) grow() {
+	r.growWith(func() func() {
+		p := r.claimLocked(nil)
+		if p == nil {
+			return nil
+		}
+		return func() { r.worker(p, nil) }
+	})
+}
+
+// growWith starts connections while slow start, the caps and the work
+// allow: one step per connection, taking a host slot (forced for the
+// run's first connection) and then claiming work with claim, called with
+// t.mu held, which returns the connection's body or nil when no work is
+// left. Ranged and video runs share it and differ only in their claim.
+func (r *run) growWith(claim func() func()) {
+	t := r.t
+	for {
+		t.mu.Lock()
+		if r.ctx.Err() != nil || r.workers >= min(r.allowance, r.limit) {
+			t.mu.Unlock()
+			return
+		}
+		if !t.m.hosts.acquire(r.host, r.workers == 0) {
+			t.mu.Unlock()
+			return
+		}
+		work := claim()
+		if work == nil {
+			t.mu.Unlock()
+			t.m.hosts.release(r.host)
+			return
+		}
+		r.workers++
+		t.mu.Unlock()
+		r.wg.Add(1)
+		go work()
+	}
+}
+
+// claimLocked finds work for a connection: an idle range, or the upper
+// part of the busy range with the most time left. c is the connection's
+// previous tracker (for its rate), nil for a new one.
+func (r *run) claimLocked(c *conn) *piece {
+	if c != nil && r.surplusLocked() {
+		return nil
+	}
+	t := r.t
+	now := time.Now()
+	slots := make([]slot, len(t.pieces))
+	var sum float64
+	var n int
+	for i, p := range t.pieces {
+		slots[i] = slot{Segment: p.Segment, Busy: p.conn != nil, Rate: p.conn.rate(now)}
+		if slots[i].Busy {
+			slots[i].Floor = splitFloor(p.Segment, p.reqEnd)
+		}
+		if slots[i].Rate > 0 {
+			sum += slots[i].Rate
+			n++
+		} else if slots[i].Busy {
+			// A connection too young to measure is expected to do what
+			// finished pieces did. Counted as slowest instead, the young
+			// pieces of the last split are cut again and again while a
+			// known straggler keeps its range.
+			slots[i].Rate = r.connRate
+		}
+	}
+	// The claiming connection's own rate is the best guess for what it
+	// will do next; a new one is expected to do what finished pieces did.
+	// Only then the busy ones: at the tail they may be just the straggler.
+	newRate := c.rate(now)
+	if newRate > 0 {
+		r.connRate = ewma(r.connRate, newRate)
+	} else {
+		newRate = r.connRate
+	}
+	if newRate == 0 && n > 0 {
+		newRate = sum / float64(n)
+	}
+	minSplit := t.m.settingsSnapshot().MinSplit
+	if !t.rec.Resumable || r.degraded {
+		minSplit = 1 << 62 // one stream only
+	}
+	pol := tailPolicy(minSplit, newRate, r.firstByte.Seconds())
+	pol.taskRate, pol.cutBudget = sum, r.cutBudgetLocked()
+	idx, at, split, ok := pickWith(slots, pol)
+	if !ok {
+		return nil
+	}
+	if split && slots[idx].cutsAt(at) {
+		r.cutSpent += int64(cutWasteOf(slots[idx], at, pol.rtt))
+	}
+	if !split {
+		p := t.pieces[idx]
+		p.conn = c.carry()
+		return p
+	}
+	old := t.pieces[idx]
+	np := &piece{Segment: Segment{Start: at, End: old.End}, conn: c.carry()}
+	old.End = at
+	t.pieces = append(t.pieces, nil)
+	copy(t.pieces[idx+2:], t.pieces[idx+1:])
+	t.pieces[idx+1] = np
+	return np
+}
+
+// cutBudgetLocked is the bytes cuts may still throw away this run
+// (cutBudgetShare of the file, at least cutBudgetMin).
+func (r *run) cutBudgetLocked() int64 {
+	return max(int64(cutBudgetShare*float64(r.t.rec.Size)), cutBudgetMin) - r.cutSpent
+}
+
+// ewma folds sample into avg (0 = no average yet).
+func ewma(avg, sample float64) float64 {
+	if avg == 0 {
+		return sample
+	}
+	return 0.7*avg + 0.3*sample
+}
