@@ -20,14 +20,10 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"time"
 
 	"haul/downloader/testserver"
@@ -459,77 +455,4 @@ func (b *bench) logRun(sc *scenario, t tool, r int, rr runResult) {
 	fmt.Printf("   round %d  %-28s %8.2f MiB/s %7.2fs  cpu %6.2fs  rss %6.1f MiB (floor %.1f)  conns %2d/%3d  reqs %4d  refused %4d  %s\n",
 		r+1, t.Name, mib(float64(sc.Size)/rr.Secs), rr.Secs, rr.CPU, float64(rr.RSSKB)/1024, float64(rr.Floor)/1024,
 		rr.PeakConns, rr.Accepted, rr.Requests, rr.Refused, status)
-}
-
-// Cleanup and signals: namespaces, temp files and the running child must
-// go however the bench ends.
-
-var (
-	cleanMu  sync.Mutex
-	cleanups []func()
-)
-
-func registerCleanup(f func()) {
-	cleanMu.Lock()
-	cleanups = append(cleanups, f)
-	cleanMu.Unlock()
-}
-
-func runCleanups() {
-	cleanMu.Lock()
-	fs := cleanups
-	cleanups = nil
-	cleanMu.Unlock()
-	for i := len(fs) - 1; i >= 0; i-- {
-		fs[i]()
-	}
-}
-
-func handleSignals() {
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	go func() {
-		s := <-ch
-		if pid := current.Load(); pid > 0 {
-			_ = syscall.Kill(-int(pid), syscall.SIGKILL)
-		}
-		fmt.Fprintf(os.Stderr, "\nbench: %v: cleaning up\n", s)
-		runCleanups()
-		os.Exit(130)
-	}()
-}
-
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
-}
-
-// command output's first line, or "".
-func firstLine(name string, args ...string) string {
-	out, err := exec.Command(name, args...).Output()
-	if err != nil {
-		return ""
-	}
-	s, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
-	return s
-}
-
-func copyExecutable(src, dst string) (string, error) {
-	data, err := os.ReadFile(src)
-	if err != nil {
-		return "", err
-	}
-	return dst, os.WriteFile(dst, data, 0o755)
-}
-
-func fileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
 }
