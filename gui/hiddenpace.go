@@ -23,6 +23,7 @@ type hiddenPacer struct {
 	wake  chan struct{}   // cuts the running hold short
 	gen   atomic.Uint64   // chains started
 	cur   atomic.Uint64   // the running chain; 0 = none
+	inner atomic.Bool     // a hold is running
 }
 
 func newHiddenPacer(post func(func()), done <-chan struct{}) *hiddenPacer {
@@ -56,10 +57,21 @@ func (p *hiddenPacer) pacing() bool { return p != nil && p.cur.Load() != 0 }
 
 // hold runs on the UI goroutine: it keeps the loop for one interval, then
 // queues the next hold of its chain, unless the chain was stopped.
+//
+// Once the app quits (the menu, when-done, SIGTERM), Fyne's loop has
+// stopped and fyne.Do runs the func at once instead of queueing it: the
+// next hold would start inside this one, and so on for as long as the
+// process lives, with the loop never getting back to its exit. A hold
+// that finds one already running is that case, and ends the chain.
 func (p *hiddenPacer) hold(g uint64) {
 	if p.cur.Load() != g {
 		return
 	}
+	if !p.inner.CompareAndSwap(false, true) {
+		p.cur.CompareAndSwap(g, 0)
+		return
+	}
+	defer p.inner.Store(false)
 	t := time.NewTimer(p.every)
 	defer t.Stop()
 	select {

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -107,6 +108,26 @@ func TestHiddenPacer(t *testing.T) {
 		marker(t, l, "work queued behind the hold waited out the hour")
 		if n := len(l.queue); n != 0 {
 			t.Fatalf("after close: %d holds queued, want none", n)
+		}
+	})
+	t.Run("a loop that stopped ends the chain", func(t *testing.T) {
+		// After Quit, fyne.Do runs a func at once on the calling goroutine.
+		var posts atomic.Int32
+		ended := make(chan struct{})
+		p := newHiddenPacer(func(f func()) {
+			n := posts.Add(1)
+			if n <= 100 { // without end, the holds would nest for ever
+				f()
+			}
+			if n == 1 {
+				close(ended)
+			}
+		}, make(chan struct{}))
+		p.every = time.Millisecond
+		p.start()
+		await(t, ended, "the first hold never returned")
+		if n := posts.Load(); n != 2 || p.pacing() {
+			t.Fatalf("%d posts, pacing %v; want 2 (the start and the hold that found the loop stopped), not pacing", n, p.pacing())
 		}
 	})
 	t.Run("nil pacer", func(t *testing.T) {

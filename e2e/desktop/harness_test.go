@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -176,6 +177,19 @@ func (d *desk) runApp(bin, dataDir string, args ...string) *app {
 		}
 	})
 	return a
+}
+
+// dumpStacks makes a stuck haul print its goroutines (Go's SIGQUIT) and
+// waits for it to exit, so the failing test's log shows where it hung.
+func (a *app) dumpStacks() {
+	if a.cmd.Process == nil || !a.running() {
+		return
+	}
+	_ = a.cmd.Process.Signal(syscall.SIGQUIT)
+	select {
+	case <-a.done:
+	case <-time.After(5 * time.Second):
+	}
 }
 
 func (a *app) running() bool {

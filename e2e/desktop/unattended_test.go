@@ -53,6 +53,7 @@ func TestDesktopHiddenWhenDoneQuit(t *testing.T) {
 		case <-a.done:
 			running = false
 		case <-deadline:
+			a.dumpStacks()
 			t.Fatal("haul did not quit by itself within 90 s of starting")
 		case <-time.After(100 * time.Millisecond):
 		}
@@ -112,6 +113,54 @@ func TestDesktopHiddenShowsOnSecondLaunch(t *testing.T) {
 	}
 	if _, ok := d.window(true, 10*time.Second); !ok {
 		t.Fatal("the hidden window did not come up for the second launch")
+	}
+}
+
+// TestDesktopHiddenQuits: Haul hidden in the tray, its loop paced, ends
+// cleanly however it is asked to quit: the tray's Quit, SIGTERM, SIGINT.
+func TestDesktopHiddenQuits(t *testing.T) {
+	bin := needDesktop(t)
+	for _, tc := range []struct {
+		name string
+		quit func(t *testing.T, a *app, fake *fakeDesktop)
+	}{
+		{"tray Quit", func(t *testing.T, a *app, fake *fakeDesktop) {
+			if !e2etest.WaitFor(10*time.Second, func() bool { return len(fake.Items()) > 0 }) {
+				t.Fatal("no tray item within 10 s")
+			}
+			if err := fake.clickMenu(fake.Items()[0], "Quit"); err != nil {
+				t.Fatalf("click Quit: %v", err)
+			}
+		}},
+		{"SIGTERM", func(t *testing.T, a *app, _ *fakeDesktop) { _ = a.cmd.Process.Signal(syscall.SIGTERM) }},
+		{"SIGINT", func(t *testing.T, a *app, _ *fakeDesktop) { _ = a.cmd.Process.Signal(syscall.SIGINT) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDesk(t)
+			fake := newFakeDesktop(t, d.busAddr)
+			data := filepath.Join(d.home, "haul-data")
+			a := d.runApp(bin, data, "--hidden")
+			if !e2etest.WaitFor(20*time.Second, func() bool {
+				_, err := os.Stat(filepath.Join(data, "instance.json"))
+				return err == nil
+			}) {
+				t.Fatalf("the hidden haul wrote no instance.json (running: %v)", a.running())
+			}
+			// Long enough for the pacer's holds to follow each other.
+			if _, shown := d.window(true, time.Second); shown {
+				t.Fatal("--hidden showed the window")
+			}
+			tc.quit(t, a, fake)
+			select {
+			case <-a.done:
+				if code := a.cmd.ProcessState.ExitCode(); code != 0 {
+					t.Errorf("exit status %d, want 0", code)
+				}
+			case <-time.After(10 * time.Second):
+				a.dumpStacks()
+				t.Fatal("haul still runs 10 s after being asked to quit")
+			}
+		})
 	}
 }
 
