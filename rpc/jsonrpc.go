@@ -157,6 +157,9 @@ type callCtx struct {
 	context.Context
 	// authed is set once a call on this connection passes the token check.
 	authed func()
+	// listen subscribes a WebSocket connection to haul.onChange; nil on
+	// HTTP, where nothing can be sent unasked.
+	listen func()
 	// budget is what is left of this request's limits (limits.go).
 	budget *budget
 }

@@ -67,6 +67,7 @@ func (s *Server) registerMethods() {
 		"system.listMethods":         {fn: s.listMethods, public: true, handoff: true},
 		"system.listNotifications":   {fn: s.listNotifications, public: true, handoff: true},
 		"haul.show":                  {fn: s.show, handoff: true},
+		"haul.listen":                {fn: s.listenChanges},
 	}
 	s.methods = map[string]method{}
 	for name, m := range all {

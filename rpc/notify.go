@@ -30,6 +30,9 @@ func (s *Server) startNotifier() {
 // handleEvent notifies on state transitions only: EventChanged also
 // reports moves and option changes, and progress is not a transition.
 func (s *Server) handleEvent(ev downloader.Event, last map[string]downloader.State) {
+	if ev.Kind != downloader.EventProgress {
+		s.announceChange()
+	}
 	id, state := ev.Task.ID, ev.Task.State
 	switch ev.Kind {
 	case downloader.EventProgress, downloader.EventSettings:

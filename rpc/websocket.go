@@ -153,6 +153,10 @@ type wsConn struct {
 	once   sync.Once
 	authed atomic.Bool
 	seq    uint64 // age order, for admitSocketLocked
+	// listening: the client asked for haul.onChange (listen.go);
+	// changeQueued: one is queued and not yet written.
+	listening    atomic.Bool
+	changeQueued atomic.Bool
 }
 
 func newWSConn(s *Server, conn net.Conn, r *bufio.Reader) *wsConn {
@@ -176,7 +180,7 @@ func (c *wsConn) serve() {
 		c.writeLoop()
 	}()
 	defer writers.Wait()
-	cc := callCtx{Context: ctx, authed: func() { c.authed.Store(true) }}
+	cc := callCtx{Context: ctx, authed: func() { c.authed.Store(true) }, listen: func() { c.listening.Store(true) }}
 	for {
 		msg, err := c.readMessage()
 		if err != nil {
@@ -210,6 +214,10 @@ func (c *wsConn) writeLoop() {
 	for {
 		select {
 		case msg := <-c.out:
+			if isChangeNotification(msg) {
+				// A change from now on queues another.
+				c.changeQueued.Store(false)
+			}
 			if err := c.writeFrame(opText, msg); err != nil {
 				c.shutdown(-1, "")
 				return

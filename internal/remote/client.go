@@ -7,7 +7,9 @@
 // few seconds, whenever a task leaves them, and at once after every
 // command) in one system.multicall, and turns the
 // differences into downloader events; the window's code is the same for a
-// local and a remote queue.
+// local and a remote queue. While no task there is active and the remote
+// announces changes (haul.listen over a WebSocket, listen.go), it reads
+// the queue only when told to, or every half minute.
 package remote
 
 import (

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"haul/downloader"
@@ -36,10 +37,17 @@ type Engine struct {
 	host  string
 	local Local
 
-	ctx    context.Context
-	cancel context.CancelFunc
-	kick   chan struct{}
-	done   chan struct{}
+	ctx        context.Context
+	cancel     context.CancelFunc
+	kick       chan struct{}
+	done       chan struct{} // closed when run returns
+	listenDone chan struct{} // closed when listen returns
+	// listening: the remote announces changes (listen.go), so an idle
+	// queue is read only when it says so.
+	listening atomic.Bool
+	// every and quietEvery are pollInterval and quietPoll; tests
+	// lengthen them.
+	every, quietEvery time.Duration
 
 	mu      sync.Mutex
 	list    []downloader.Snapshot
@@ -55,24 +63,32 @@ type Engine struct {
 // address or secret fails here with ErrUnreachable or ErrRemote, then keeps
 // it fresh until Close.
 func Dial(ctx context.Context, addr, secret string, local Local) (*Engine, error) {
+	return dial(ctx, addr, secret, local, pollInterval, quietPoll)
+}
+
+func dial(ctx context.Context, addr, secret string, local Local, every, quietEvery time.Duration) (*Engine, error) {
 	endpoint, err := Endpoint(addr)
 	if err != nil {
 		return nil, err
 	}
 	u, _ := url.Parse(endpoint)
 	e := &Engine{
-		c:     newClient(endpoint, secret),
-		host:  u.Host,
-		local: local,
-		kick:  make(chan struct{}, 1),
-		done:  make(chan struct{}),
-		subs:  map[*subscriber]struct{}{},
+		c:          newClient(endpoint, secret),
+		host:       u.Host,
+		local:      local,
+		kick:       make(chan struct{}, 1),
+		done:       make(chan struct{}),
+		listenDone: make(chan struct{}),
+		subs:       map[*subscriber]struct{}{},
+		every:      every,
+		quietEvery: quietEvery,
 	}
 	if err := e.poll(ctx, true); err != nil {
 		return nil, err
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	go e.run()
+	go e.listen()
 	return e, nil
 }
 
@@ -101,6 +117,7 @@ func (e *Engine) Close() {
 	}
 	e.cancel()
 	<-e.done
+	<-e.listenDone
 	e.mu.Lock()
 	subs := e.subs
 	e.subs = map[*subscriber]struct{}{}
@@ -112,7 +129,7 @@ func (e *Engine) Close() {
 
 func (e *Engine) run() {
 	defer close(e.done)
-	t := time.NewTicker(pollInterval)
+	t := time.NewTimer(e.every)
 	defer t.Stop()
 	for n := 1; ; n++ {
 		full := n%fullEvery == 0
@@ -135,6 +152,13 @@ func (e *Engine) run() {
 		if changed && onHealth != nil {
 			onHealth(err)
 		}
+		// The next read: in a second, or when the remote tells of a
+		// change if nothing there moves (listen.go).
+		next := e.every
+		if e.quiet() {
+			next = e.quietEvery
+		}
+		t.Reset(next)
 	}
 }
 

@@ -1,0 +1,120 @@
+package remote
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"golang.org/x/net/websocket"
+
+	"haul/downloader"
+)
+
+// TestEngineHearsChanges: with both poll intervals an hour long, the
+// window still learns at once of changes another client makes on the
+// remote that no aria2 notification covers (a move, the settings),
+// because the remote announces each change over the WebSocket.
+func TestEngineHearsChanges(t *testing.T) {
+	m, srv, _ := remoteHaul(t)
+	local := &localSettings{s: downloader.DefaultSettings("/local/dl")}
+	e, err := dial(context.Background(), srv.URL(), secret, local, time.Hour, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	events, stop := e.Subscribe()
+	defer stop()
+	// Only kicks read the queue now: the one once the socket is up, and
+	// notifications (a paused add has aria2's onDownloadPause).
+	var ids []string
+	for _, name := range []string{"a.bin", "b.bin"} {
+		added, err := m.Add(context.Background(), downloader.Request{URL: "http://127.0.0.1:1/" + name, Paused: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, events, "the remote's paused add of "+name, func(ev downloader.Event) bool {
+			return ev.Kind == downloader.EventAdded && ev.Task.ID == added[0]
+		})
+		ids = append(ids, added[0])
+	}
+	if err := m.Move(ids[1], downloader.MoveTop); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, events, "the remote's move", func(ev downloader.Event) bool {
+		return ev.Kind == downloader.EventChanged && ev.Task.ID == ids[1] && ev.Task.Position == 0
+	})
+	s := m.Settings()
+	s.MaxActive++
+	if err := m.SetSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, events, "the remote's settings change", func(ev downloader.Event) bool {
+		return ev.Kind == downloader.EventSettings
+	})
+	if !e.quiet() {
+		t.Error("an idle queue on a listening remote is not quiet")
+	}
+}
+
+// TestEngineWithoutChanges: a remote that refuses haul.listen (an aria2,
+// or a Haul from before it) is polled as before; the listener gives up
+// and ends.
+func TestEngineWithoutChanges(t *testing.T) {
+	refused := make(chan struct{}, 1)
+	ws := httptest.NewServer(websocket.Handler(func(c *websocket.Conn) {
+		var req struct {
+			ID     json.RawMessage `json:"id"`
+			Method string          `json:"method"`
+		}
+		if websocket.JSON.Receive(c, &req) != nil || req.Method != "haul.listen" {
+			return
+		}
+		_ = websocket.JSON.Send(c, map[string]any{"jsonrpc": "2.0", "id": req.ID, "error": map[string]any{"code": 1, "message": "No such method: haul.listen"}})
+		refused <- struct{}{}
+	}))
+	defer ws.Close()
+	e := &Engine{c: newClient(ws.URL+"/jsonrpc", secret), every: time.Second, listenDone: make(chan struct{}), kick: make(chan struct{}, 1)}
+	e.ctx, e.cancel = context.WithCancel(context.Background())
+	defer e.cancel()
+	go e.listen()
+	select {
+	case <-e.listenDone:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the listener kept going after the remote refused haul.listen")
+	}
+	select {
+	case <-refused:
+	default:
+		t.Fatal("the listener never asked")
+	}
+	if e.quiet() {
+		t.Fatal("quiet without a remote that announces changes")
+	}
+}
+
+// TestQuiet: the poller waits for announcements only while the remote
+// makes them, the last read worked and no task is active.
+func TestQuiet(t *testing.T) {
+	idle := []downloader.Snapshot{{ID: "a", State: downloader.StateCompleted}, {ID: "b", State: downloader.StatePaused}, {ID: "c", State: downloader.StateQueued}}
+	busy := append([]downloader.Snapshot{{ID: "d", State: downloader.StateActive}}, idle...)
+	for _, tc := range []struct {
+		name      string
+		listening bool
+		list      []downloader.Snapshot
+		lastErr   error
+		want      bool
+	}{
+		{"idle, listening", true, idle, nil, true},
+		{"idle, not listening", false, idle, nil, false},
+		{"a task is active", true, busy, nil, false},
+		{"the last read failed", true, idle, ErrUnreachable, false},
+	} {
+		e := &Engine{list: tc.list, lastErr: tc.lastErr}
+		e.listening.Store(tc.listening)
+		if got := e.quiet(); got != tc.want {
+			t.Errorf("%s: quiet = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
