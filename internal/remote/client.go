@@ -9,7 +9,7 @@
 // differences into downloader events; the window's code is the same for a
 // local and a remote queue. While no task there is active and the remote
 // announces changes (haul.listen over a WebSocket, listen.go), it reads
-// the queue only when told to, or every half minute.
+// the queue when told to, and otherwise every ten seconds.
 package remote
 
 import (

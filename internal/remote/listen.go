@@ -18,14 +18,16 @@ import (
 // entries) for a window that has nothing new to show. A Haul on the other
 // side tells listeners of every change (haul.listen, rpc/changes.go), so
 // the engine keeps one WebSocket open to it and, while no task is active,
-// reads the queue only when told, or every quietPoll in case the
-// connection died without a word. An aria2, or a Haul from before
+// reads the queue when told, and otherwise only every quietPoll in
+// case the remote died without a word. An aria2, or a Haul from before
 // haul.listen, refuses the call, and the engine polls every second as it
 // always did.
 
 // quietPoll is how often an idle queue is read while the remote tells of
-// changes.
-const quietPoll = 30 * time.Second
+// changes. A remote that vanished without closing the socket (power cut,
+// cable pulled) shows in the window's banner after at most this plus
+// callTimeout; the finished list is read every fullEvery-th time.
+const quietPoll = 10 * time.Second
 
 // listenRetryMax bounds the wait before dialling a lost WebSocket again;
 // it starts at the poll interval and doubles.
