@@ -148,10 +148,10 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 			// The RPC moved or turned on or off: restart it now.
 			running = plumbing.RPCPrefsOf(s)
 			stopService()
-			stop, warning := startService(eng, dataDir, serviceFlags{origins: sf.origins, hosts: sf.hosts}, show, shutdown)
+			stop, said := startService(eng, dataDir, serviceFlags{origins: sf.origins, hosts: sf.hosts}, show, shutdown)
 			stopService = stop
-			if warning != "" {
-				dialog.ShowInformation("Haul", warning, u.Window())
+			if msg := said.text(); msg != "" {
+				dialog.ShowInformation("Haul", msg, u.Window())
 			}
 		},
 		Browsers: browsers,
@@ -163,7 +163,7 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	if rem != nil {
 		rem.OnHealth(func(err error) { fyne.Do(func() { u.SetRemoteProblem(err) }) })
 	}
-	stop, warning := startService(eng, dataDir, sf, show, shutdown)
+	stop, said := startService(eng, dataDir, sf, show, shutdown)
 	stopService = stop
 	running = plumbing.RPCPrefsOf(eng.Settings()) // the secret may be new
 	defer func() { stopService() }()
@@ -175,7 +175,7 @@ func runGUI(args []string, _ io.Writer, stderr io.Writer) int {
 	if remoteErr != nil {
 		notice = strings.TrimSpace(notice + "\n\n" + gui.RemoteUnreachable(remoteAddr, remoteErr))
 	}
-	if msg := strings.TrimSpace(notice + "\n\n" + warning); msg != "" {
+	if msg := strings.TrimSpace(notice + "\n\n" + said.text()); msg != "" {
 		a.Lifecycle().SetOnStarted(func() {
 			dialog.ShowInformation("Haul", msg, u.Window())
 		})

@@ -2,9 +2,7 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"log"
-	"strings"
 
 	"haul/internal/plumbing"
 	"haul/rpc"
@@ -18,12 +16,21 @@ type serviceFlags struct {
 	origins, hosts []string
 }
 
+// serviceNotice is what the window tells the user about starting the
+// service, as facts; servicenotice_main.go words them in the window's
+// language. The zero value says nothing.
+type serviceNotice struct {
+	portInUse int   // another program holds the RPC's port; the hand-off runs alone
+	failed    error // not even the hand-off could start
+	rotated   bool  // a new RPC secret was made (plumbing.Service.Rotated)
+}
+
 // startService runs the loopback service: the aria2-compatible RPC when it
 // is on, else only the single-instance hand-off on a free port. A taken
-// port is not fatal: the hand-off still runs and warning says what
+// port is not fatal: the hand-off still runs and the notice says what
 // happened, for the window to show. (A connected app's settings change
 // reaches the window as the engine's EventSettings.)
-func startService(eng engine, dataDir string, fl serviceFlags, onShow, onQuit func()) (stop func(), warning string) {
+func startService(eng engine, dataDir string, fl serviceFlags, onShow, onQuit func()) (stop func(), notice serviceNotice) {
 	o := plumbing.ServiceOptions{
 		Port:           fl.port,
 		Secret:         fl.secret,
@@ -36,16 +43,14 @@ func startService(eng engine, dataDir string, fl serviceFlags, onShow, onQuit fu
 		Logf: log.Printf,
 	}
 	svc, err := plumbing.StartService(eng, dataDir, o)
-	if errors.Is(err, rpc.ErrPortInUse) {
-		warning = fmt.Sprintf("The aria2-compatible RPC could not start: %v. Browser extensions cannot reach Haul until you choose another port in Settings.", err)
+	if inUse := (*rpc.PortInUseError)(nil); errors.As(err, &inUse) {
+		notice.portInUse = inUse.Port
 		o.HandoffOnly = true
 		svc, err = plumbing.StartService(eng, dataDir, o)
 	}
 	if err != nil {
-		return func() {}, fmt.Sprintf("Haul could not start its local service (%v); opening links from other programs will not reach this window.", err)
+		return func() {}, serviceNotice{failed: err}
 	}
-	if svc.Rotated {
-		warning = strings.TrimSpace(warning + "\n\nHaul made a new RPC secret: the old one may have reached another program after Haul last stopped unexpectedly. Enter the new secret (Settings) in the browser extension.")
-	}
-	return func() { svc.Close() }, warning
+	notice.rotated = svc.Rotated
+	return func() { svc.Close() }, notice
 }

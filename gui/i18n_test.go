@@ -23,11 +23,14 @@ func langKeys(t *testing.T) map[string]bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cliFiles, err := filepath.Glob("../cli/*.go")
-	if err != nil {
-		t.Fatal(err)
+	// So do the main package's (the window's start-up notices).
+	for _, pattern := range []string{"../cli/*.go", "../*.go"} {
+		more, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, more...)
 	}
-	files = append(files, cliFiles...)
 	keys := make(map[string]bool)
 	fset := token.NewFileSet()
 	for _, name := range files {

@@ -51,9 +51,19 @@ func inUse(err error) bool {
 	return errors.Is(err, syscall.EADDRINUSE) || isAddrInUse(err)
 }
 
+// PortInUseError is Start's error when another program listens on Port;
+// it matches ErrPortInUse, and front ends word it with the port.
+type PortInUseError struct{ Port int }
+
+func (e *PortInUseError) Error() string {
+	return fmt.Sprintf("%v: port %d (choose another port for remote control in Settings)", ErrPortInUse, e.Port)
+}
+
+func (e *PortInUseError) Unwrap() error { return ErrPortInUse }
+
 func listenError(port int, err error) error {
 	if inUse(err) {
-		return fmt.Errorf("%w: port %d (choose another port for remote control in Settings)", ErrPortInUse, port)
+		return &PortInUseError{Port: port}
 	}
 	return fmt.Errorf("RPC server cannot listen on port %d: %w", port, err)
 }
