@@ -87,6 +87,25 @@ func TestDesktopHiddenWhenDoneQuit(t *testing.T) {
 	}
 }
 
+// startHidden runs `haul --hidden` on data and waits until it serves
+// (instance.json), then a second more in which no window may show: long
+// enough for the hidden pacer's holds to follow each other.
+func (d *desk) startHidden(bin, data string) *app {
+	t := d.t
+	t.Helper()
+	a := d.runApp(bin, data, "--hidden")
+	if !e2etest.WaitFor(20*time.Second, func() bool {
+		_, err := os.Stat(filepath.Join(data, "instance.json"))
+		return err == nil
+	}) {
+		t.Fatalf("the hidden haul wrote no instance.json (running: %v)", a.running())
+	}
+	if _, shown := d.window(true, time.Second); shown {
+		t.Fatal("--hidden showed the window")
+	}
+	return a
+}
+
 // TestDesktopHiddenShowsOnSecondLaunch: Haul started hidden keeps its
 // window away until a second launch asks for it, as the tray's Show does.
 func TestDesktopHiddenShowsOnSecondLaunch(t *testing.T) {
@@ -94,16 +113,7 @@ func TestDesktopHiddenShowsOnSecondLaunch(t *testing.T) {
 	d := newDesk(t)
 	newFakeDesktop(t, d.busAddr)
 	data := filepath.Join(d.home, "haul-data")
-	first := d.runApp(bin, data, "--hidden")
-	if !e2etest.WaitFor(20*time.Second, func() bool {
-		_, err := os.Stat(filepath.Join(data, "instance.json"))
-		return err == nil
-	}) {
-		t.Fatalf("the hidden haul wrote no instance.json (running: %v)", first.running())
-	}
-	if _, shown := d.window(true, time.Second); shown {
-		t.Fatal("--hidden showed the window")
-	}
+	d.startHidden(bin, data)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	second := exec.CommandContext(ctx, bin, "--data", data)
@@ -138,18 +148,7 @@ func TestDesktopHiddenQuits(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			d := newDesk(t)
 			fake := newFakeDesktop(t, d.busAddr)
-			data := filepath.Join(d.home, "haul-data")
-			a := d.runApp(bin, data, "--hidden")
-			if !e2etest.WaitFor(20*time.Second, func() bool {
-				_, err := os.Stat(filepath.Join(data, "instance.json"))
-				return err == nil
-			}) {
-				t.Fatalf("the hidden haul wrote no instance.json (running: %v)", a.running())
-			}
-			// Long enough for the pacer's holds to follow each other.
-			if _, shown := d.window(true, time.Second); shown {
-				t.Fatal("--hidden showed the window")
-			}
+			a := d.startHidden(bin, filepath.Join(d.home, "haul-data"))
 			tc.quit(t, a, fake)
 			select {
 			case <-a.done:
