@@ -37,9 +37,14 @@ type Engine struct {
 	host  string
 	local Local
 
-	ctx        context.Context
-	cancel     context.CancelFunc
-	kick       chan struct{}
+	ctx    context.Context
+	cancel context.CancelFunc
+	kick   chan struct{} // a read now (after a command)
+	// notice asks for a read after the remote announced a change; those
+	// are spaced noticeGap apart, so a burst (a purge of thousands of
+	// results) is a few reads, not one per change.
+	notice     chan struct{}
+	redial     chan struct{} // reads work again: the listener tries at once
 	done       chan struct{} // closed when run returns
 	listenDone chan struct{} // closed when listen returns
 	// listening: the remote announces changes (listen.go), so an idle
@@ -48,6 +53,7 @@ type Engine struct {
 	// every and quietEvery are pollInterval and quietPoll; tests
 	// lengthen them.
 	every, quietEvery time.Duration
+	reads             atomic.Int64 // reads of the queue made, for tests
 
 	mu      sync.Mutex
 	list    []downloader.Snapshot
@@ -77,6 +83,8 @@ func dial(ctx context.Context, addr, secret string, local Local, every, quietEve
 		host:       u.Host,
 		local:      local,
 		kick:       make(chan struct{}, 1),
+		notice:     make(chan struct{}, 1),
+		redial:     make(chan struct{}, 1),
 		done:       make(chan struct{}),
 		listenDone: make(chan struct{}),
 		subs:       map[*subscriber]struct{}{},
@@ -131,26 +139,46 @@ func (e *Engine) run() {
 	defer close(e.done)
 	t := time.NewTimer(e.every)
 	defer t.Stop()
+	var last time.Time // when the latest read began
+	owed := false      // a notice arrived inside the gap: read in full when it ends
 	for n := 1; ; n++ {
 		full := n%fullEvery == 0
 		select {
 		case <-e.ctx.Done():
 			return
 		case <-t.C:
+			full = full || owed
 		case <-e.kick:
 			full = true
+		case <-e.notice:
+			if wait := noticeGap - time.Since(last); wait > 0 {
+				owed = true
+				t.Reset(wait)
+				n--
+				continue
+			}
+			full = true
 		}
+		owed = false
+		last = time.Now()
+		e.reads.Add(1)
 		err := e.poll(e.ctx, full)
 		if e.ctx.Err() != nil {
 			return
 		}
 		e.mu.Lock()
-		changed := (err == nil) != (e.lastErr == nil)
+		changed := healthReason(err) != healthReason(e.lastErr)
+		recovered := err == nil && e.lastErr != nil
 		e.lastErr = err
 		onHealth := e.onHealth
 		e.mu.Unlock()
 		if changed && onHealth != nil {
 			onHealth(err)
+		}
+		if recovered {
+			// A restarted or reconfigured remote (a new secret, a new
+			// version) may announce changes now.
+			signal(e.redial)
 		}
 		// The next read: in a second, or when the remote tells of a
 		// change if nothing there moves (listen.go).
@@ -162,13 +190,37 @@ func (e *Engine) run() {
 	}
 }
 
-// refresh asks the poller for a read now (after a command).
-func (e *Engine) refresh() {
+// noticeGap is the least time between the starts of two reads that
+// announcements asked for.
+const noticeGap = 500 * time.Millisecond
+
+// signal wakes whoever waits on ch (capacity 1) without blocking.
+func signal(ch chan struct{}) {
 	select {
-	case e.kick <- struct{}{}:
+	case ch <- struct{}{}:
 	default:
 	}
 }
+
+// healthReason is what the window's banner says about err: nil when
+// reads work, else the first of the reasons it words (client.go). The
+// banner is told again when the reason changes, not only when reads start
+// or stop failing (a wrong secret after a restart is not "it closed the
+// connection").
+func healthReason(err error) error {
+	if err == nil {
+		return nil
+	}
+	for _, r := range []error{ErrRefused, ErrNoName, ErrTimeout, ErrNoRoute, ErrClosed, ErrNetwork, ErrRemote, ErrUnreachable} {
+		if errors.Is(err, r) {
+			return r
+		}
+	}
+	return ErrNetwork
+}
+
+// refresh asks the poller for a read now (after a command).
+func (e *Engine) refresh() { signal(e.kick) }
 
 // fullEvery: the finished list, which can hold thousands of tasks, is
 // read every fullEvery-th time, after a command, and whenever a task left

@@ -3,6 +3,7 @@ package remote
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"path/filepath"
 	"strings"
@@ -283,5 +284,28 @@ func TestEngineChangeURL(t *testing.T) {
 	}
 	if s, _ := m.Get(id); s.URL != other.URL("/same.bin") {
 		t.Errorf("remote URL %q", s.URL)
+	}
+}
+
+// TestHealthReason: the banner is told again when the reason reads fail
+// changes, not only when they start or stop failing.
+func TestHealthReason(t *testing.T) {
+	closed := fmt.Errorf("%w: %w", ErrUnreachable, ErrClosed)
+	refused := fmt.Errorf("%w: %w", ErrUnreachable, ErrRefused)
+	unauthorized := fmt.Errorf("%w: Unauthorized", ErrRemote)
+	for _, tc := range []struct {
+		a, b error
+		same bool
+	}{
+		{nil, nil, true},
+		{nil, closed, false},
+		{closed, fmt.Errorf("%w: %w", ErrUnreachable, ErrClosed), true},
+		{closed, refused, false},
+		{refused, unauthorized, false},
+		{errors.New("something else"), fmt.Errorf("%w: %w", ErrUnreachable, ErrNetwork), true},
+	} {
+		if got := healthReason(tc.a) == healthReason(tc.b); got != tc.same {
+			t.Errorf("healthReason(%v) == healthReason(%v): %v, want %v", tc.a, tc.b, got, tc.same)
+		}
 	}
 }

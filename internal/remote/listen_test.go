@@ -3,6 +3,7 @@ package remote
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -59,10 +60,11 @@ func TestEngineHearsChanges(t *testing.T) {
 }
 
 // TestEngineWithoutChanges: a remote that refuses haul.listen (an aria2,
-// or a Haul from before it) is polled as before; the listener gives up
-// and ends.
+// or a Haul from before it) is polled as before; the listener asks again
+// at once when reads work again after failing (a restart, an upgrade, the
+// secret put right), not only after listenRefusedWait.
 func TestEngineWithoutChanges(t *testing.T) {
-	refused := make(chan struct{}, 1)
+	asked := make(chan struct{}, 8)
 	ws := httptest.NewServer(websocket.Handler(func(c *websocket.Conn) {
 		var req struct {
 			ID     json.RawMessage `json:"id"`
@@ -72,26 +74,65 @@ func TestEngineWithoutChanges(t *testing.T) {
 			return
 		}
 		_ = websocket.JSON.Send(c, map[string]any{"jsonrpc": "2.0", "id": req.ID, "error": map[string]any{"code": 1, "message": "No such method: haul.listen"}})
-		refused <- struct{}{}
+		asked <- struct{}{}
 	}))
 	defer ws.Close()
-	e := &Engine{c: newClient(ws.URL+"/jsonrpc", secret), every: time.Second, listenDone: make(chan struct{}), kick: make(chan struct{}, 1)}
+	e := &Engine{c: newClient(ws.URL+"/jsonrpc", secret), every: time.Second, listenDone: make(chan struct{}),
+		kick: make(chan struct{}, 1), redial: make(chan struct{}, 1)}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
-	defer e.cancel()
 	go e.listen()
+	for i := range 2 {
+		select {
+		case <-asked:
+		case <-time.After(20 * time.Second):
+			t.Fatalf("the listener did not ask (time %d)", i+1)
+		}
+		if e.quiet() {
+			t.Fatal("quiet without a remote that announces changes")
+		}
+		signal(e.redial) // as run does when reads work again
+	}
+	e.cancel()
 	select {
 	case <-e.listenDone:
 	case <-time.After(20 * time.Second):
-		t.Fatal("the listener kept going after the remote refused haul.listen")
+		t.Fatal("the listener outlived the engine")
 	}
-	select {
-	case <-refused:
-	default:
-		t.Fatal("the listener never asked")
+}
+
+// TestEngineSpacesNoticeReads: a burst of changes on the remote, each
+// announced, is read a few times, at most one read per noticeGap, not
+// once per announcement.
+func TestEngineSpacesNoticeReads(t *testing.T) {
+	m, srv, _ := remoteHaul(t)
+	local := &localSettings{s: downloader.DefaultSettings("/local/dl")}
+	e, err := dial(context.Background(), srv.URL(), secret, local, time.Hour, time.Hour)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if e.quiet() {
-		t.Fatal("quiet without a remote that announces changes")
+	defer e.Close()
+	events, stop := e.Subscribe()
+	defer stop()
+	add := func(name string) string {
+		ids, err := m.Add(context.Background(), downloader.Request{URL: "http://127.0.0.1:1/" + name, Paused: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids[0]
 	}
+	first := add("first.bin") // read once listening: the socket is up after
+	waitFor(t, events, "the first add", func(ev downloader.Event) bool { return ev.Kind == downloader.EventAdded && ev.Task.ID == first })
+	before, began := e.reads.Load(), time.Now()
+	var last string
+	for i := range 300 {
+		last = add(fmt.Sprintf("burst%03d.bin", i))
+	}
+	waitFor(t, events, "the burst's last add", func(ev downloader.Event) bool { return ev.Kind == downloader.EventAdded && ev.Task.ID == last })
+	reads := e.reads.Load() - before
+	if most := int64(time.Since(began)/noticeGap) + 2; reads > most {
+		t.Fatalf("%d reads for a burst of 300 changes in %v; want at most %d", reads, time.Since(began).Round(time.Millisecond), most)
+	}
+	t.Logf("%d reads for 300 announced changes in %v", reads, time.Since(began).Round(time.Millisecond))
 }
 
 // TestQuiet: the poller waits for announcements only while the remote
