@@ -99,8 +99,9 @@ func viaProxy(endpoint string) bool {
 }
 
 // listenOnce dials the WebSocket, asks for haul.onChange, and asks the
-// poller for a read on each until the connection ends. It returns errNoListen when the remote refuses the
-// call, else why the connection ended.
+// poller for a read on each until the connection ends. It returns
+// errNoListen when the remote refuses the call, else why the connection
+// ended.
 func (e *Engine) listenOnce(ctx context.Context) error {
 	cfg, err := websocket.NewConfig(wsURL(e.c.endpoint), "http://localhost")
 	if err != nil {
