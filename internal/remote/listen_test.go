@@ -13,20 +13,28 @@ import (
 	"haul/downloader"
 )
 
-// TestEngineHearsChanges: with both poll intervals an hour long, the
-// window still learns at once of changes another client makes on the
-// remote that no aria2 notification covers (a move, the settings),
-// because the remote announces each change over the WebSocket.
-func TestEngineHearsChanges(t *testing.T) {
+// quietEngine is an engine on a real remote whose timed reads are an
+// hour apart: only kicks and announcements read the queue.
+func quietEngine(t *testing.T) (*downloader.Manager, *Engine, <-chan downloader.Event) {
+	t.Helper()
 	m, srv, _ := remoteHaul(t)
 	local := &localSettings{s: downloader.DefaultSettings("/local/dl")}
 	e, err := dial(context.Background(), srv.URL(), secret, local, time.Hour, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer e.Close()
+	t.Cleanup(e.Close)
 	events, stop := e.Subscribe()
-	defer stop()
+	t.Cleanup(stop)
+	return m, e, events
+}
+
+// TestEngineHearsChanges: with both poll intervals an hour long, the
+// window still learns at once of changes another client makes on the
+// remote that no aria2 notification covers (a move, the settings),
+// because the remote announces each change over the WebSocket.
+func TestEngineHearsChanges(t *testing.T) {
+	m, e, events := quietEngine(t)
 	// Only kicks read the queue now: the one once the socket is up, and
 	// notifications (a paused add has aria2's onDownloadPause).
 	var ids []string
@@ -104,15 +112,7 @@ func TestEngineWithoutChanges(t *testing.T) {
 // announced, is read a few times, at most one read per noticeGap, not
 // once per announcement.
 func TestEngineSpacesNoticeReads(t *testing.T) {
-	m, srv, _ := remoteHaul(t)
-	local := &localSettings{s: downloader.DefaultSettings("/local/dl")}
-	e, err := dial(context.Background(), srv.URL(), secret, local, time.Hour, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	events, stop := e.Subscribe()
-	defer stop()
+	m, e, events := quietEngine(t)
 	add := func(name string) string {
 		ids, err := m.Add(context.Background(), downloader.Request{URL: "http://127.0.0.1:1/" + name, Paused: true})
 		if err != nil {
