@@ -35,18 +35,11 @@ func (s *Server) listenChanges(ctx callCtx, _ args) (any, error) {
 }
 
 // announceChange queues haul.onChange for every listening connection
-// that has none queued yet: a burst of changes (a thousand tasks
-// removed) is one message, and the listener reads the queue once.
+// that has none queued yet, so the notifications never fill a listener's
+// queue; a burst still sends one each time the writer has taken the last,
+// and the listener spaces its reads (internal/remote).
 func (s *Server) announceChange() {
-	s.mu.Lock()
-	conns := make([]*wsConn, 0, len(s.conns))
-	for c := range s.conns {
-		if c.listening.Load() {
-			conns = append(conns, c)
-		}
-	}
-	s.mu.Unlock()
-	for _, c := range conns {
+	for _, c := range s.sockets(func(c *wsConn) bool { return c.listening.Load() }) {
 		if c.changeQueued.CompareAndSwap(false, true) {
 			c.notify(changeNotification)
 		}

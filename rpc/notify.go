@@ -27,8 +27,10 @@ func (s *Server) startNotifier() {
 	}()
 }
 
-// handleEvent notifies on state transitions only: EventChanged also
-// reports moves and option changes, and progress is not a transition.
+// handleEvent sends aria2's notifications on state transitions only
+// (EventChanged also reports moves and option changes, and progress is
+// not a transition); listeners of haul.onChange hear of every event but
+// progress (changes.go).
 func (s *Server) handleEvent(ev downloader.Event, last map[string]downloader.State) {
 	if ev.Kind != downloader.EventProgress {
 		s.announceChange()
@@ -79,13 +81,21 @@ func (s *Server) broadcast(method, gid string) {
 	if err != nil {
 		return
 	}
-	s.mu.Lock()
-	conns := make([]*wsConn, 0, len(s.conns))
-	for c := range s.conns {
-		conns = append(conns, c)
-	}
-	s.mu.Unlock()
-	for _, c := range conns {
+	for _, c := range s.sockets(nil) {
 		c.notify(msg)
 	}
+}
+
+// sockets lists the open WebSocket connections that keep accepts (nil:
+// all), so messages are queued outside the server's lock.
+func (s *Server) sockets(keep func(*wsConn) bool) []*wsConn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	conns := make([]*wsConn, 0, len(s.conns))
+	for c := range s.conns {
+		if keep == nil || keep(c) {
+			conns = append(conns, c)
+		}
+	}
+	return conns
 }

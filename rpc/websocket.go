@@ -153,7 +153,7 @@ type wsConn struct {
 	once   sync.Once
 	authed atomic.Bool
 	seq    uint64 // age order, for admitSocketLocked
-	// listening: the client asked for haul.onChange (listen.go);
+	// listening: the client asked for haul.onChange (changes.go);
 	// changeQueued: one is queued and not yet written.
 	listening    atomic.Bool
 	changeQueued atomic.Bool

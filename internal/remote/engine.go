@@ -141,24 +141,24 @@ func (e *Engine) run() {
 	defer t.Stop()
 	var last time.Time // when the latest read began
 	owed := false      // a notice arrived inside the gap: read in full when it ends
-	for n := 1; ; n++ {
-		full := n%fullEvery == 0
+	n := 0             // reads made; every fullEvery-th is full
+	for {
+		asked := true // by a command or an announcement: read in full
 		select {
 		case <-e.ctx.Done():
 			return
 		case <-t.C:
-			full = full || owed
+			asked = owed
 		case <-e.kick:
-			full = true
 		case <-e.notice:
 			if wait := noticeGap - time.Since(last); wait > 0 {
 				owed = true
 				t.Reset(wait)
-				n--
 				continue
 			}
-			full = true
 		}
+		n++
+		full := asked || n%fullEvery == 0
 		owed = false
 		last = time.Now()
 		e.reads.Add(1)
