@@ -59,8 +59,13 @@ type bench struct {
 	// withHauld: a hauld sits beside the measured haul, so `haul get` may
 	// hand its download to it (reported in the header).
 	withHauld bool
-	start     time.Time
-	loadAvg   [2]string
+	// baseline is a second haul binary (with its hauld beside it), run
+	// as the tool haulbase in alternation with the measured one, so an
+	// engine change is judged against the build before it in one run
+	// under one load; "" = none.
+	baseline string
+	start    time.Time
+	loadAvg  [2]string
 
 	video     []videoRound // the HLS scenario (video.go)
 	videoPeer string
@@ -99,6 +104,7 @@ func mainErr() int {
 		toolsS    = flag.String("tools", envOr("BENCH_TOOLS", ""), "comma-separated tools: haul,haul16,curl,aria2c,aria2c16,axel16 (env BENCH_TOOLS)")
 		timeoutS  = flag.String("timeout", envOr("BENCH_TIMEOUT", ""), "limit per download (env BENCH_TIMEOUT; default 10m, smoke 40s)")
 		haulBin   = flag.String("haul", "bin/haul", "haul binary")
+		baseBin   = flag.String("baseline", envOr("BENCH_BASELINE", ""), "a second haul binary to compare with, side by side, as tool haulbase (env BENCH_BASELINE; its hauld beside it comes along)")
 		out       = flag.String("out", "", "write the Markdown report here")
 		showRange = flag.Bool("ranges", false, "print the Range headers each Haul run sent (diagnosis)")
 		traceDir  = flag.String("trace", envOr("BENCH_TRACE", ""), "write each run's timeline of bodies served and throughput to this folder (env BENCH_TRACE; diagnosis)")
@@ -184,6 +190,12 @@ func mainErr() int {
 		if len(wantTools) > 0 && !slices.Contains(wantTools, t.Key) {
 			continue
 		}
+		if t.Key == baselineKey && *baseBin == "" {
+			if len(wantTools) > 0 {
+				return usage("tool %s needs -baseline", baselineKey)
+			}
+			continue
+		}
 		if !t.installed() {
 			b.skipped = append(b.skipped, fmt.Sprintf("%s (%s not installed)", t.Name, t.Bin))
 			continue
@@ -202,17 +214,16 @@ func mainErr() int {
 	// copy so every round measures the same binary. The hauld beside it
 	// comes along: `haul get` runs its download there when both carry one
 	// source stamp (headless.go), as they do where make installs them.
-	src := b.haul
-	if b.haul, err = copyExecutable(b.haul, filepath.Join(b.tmp, "haul")); err != nil {
+	if b.haul, err = copyHaul(b.haul, filepath.Join(b.tmp, "measured")); err != nil {
 		fmt.Fprintln(os.Stderr, "bench: copying haul:", err)
 		return 1
 	}
-	if hauld := filepath.Join(filepath.Dir(src), "hauld"); fileExists(hauld) {
-		if _, err = copyExecutable(hauld, filepath.Join(b.tmp, "hauld")); err != nil {
-			fmt.Fprintln(os.Stderr, "bench: copying hauld:", err)
+	b.withHauld = fileExists(filepath.Join(filepath.Dir(b.haul), "hauld"))
+	if *baseBin != "" {
+		if b.baseline, err = copyHaul(*baseBin, filepath.Join(b.tmp, "baseline")); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: copying the baseline:", err)
 			return 1
 		}
-		b.withHauld = true
 	}
 	if b.self, err = copyExecutable(b.self, filepath.Join(b.tmp, "bench")); err != nil {
 		fmt.Fprintln(os.Stderr, "bench: copying bench:", err)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -71,6 +72,22 @@ func firstLine(name string, args ...string) string {
 	}
 	s, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
 	return s
+}
+
+// copyHaul copies a haul binary and the hauld beside it, if any, into
+// the folder dir (made here), and returns the copy's path.
+func copyHaul(src, dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	dst, err := copyExecutable(src, filepath.Join(dir, "haul"))
+	if err != nil {
+		return "", err
+	}
+	if hauld := filepath.Join(filepath.Dir(src), "hauld"); fileExists(hauld) {
+		_, err = copyExecutable(hauld, filepath.Join(dir, "hauld"))
+	}
+	return dst, err
 }
 
 func copyExecutable(src, dst string) (string, error) {

@@ -36,6 +36,12 @@ var allTools = []tool{
 		},
 	},
 	{
+		Name: "haul baseline (default)", Key: baselineKey, Haul: true, Multi: true,
+		Args: func(b *bench, url, dir, name, data string) []string {
+			return []string{b.baseline, "get", "-q", "-d", dir, "-o", name, "--data", data, url}
+		},
+	},
+	{
 		Name: "curl", Key: "curl", Bin: "curl",
 		Args: func(_ *bench, url, dir, name, _ string) []string {
 			return []string{"curl", "-sS", "-f", "-o", filepath.Join(dir, name), url}
@@ -60,6 +66,10 @@ var allTools = []tool{
 		},
 	},
 }
+
+// baselineKey is the tool that runs the -baseline binary; it is part of
+// a run only when one is given.
+const baselineKey = "haulbase"
 
 // sinkTool is the physical limit of scenario 1: one stream of the same
 // server read to /dev/null by this program (see sink.go).
