@@ -89,11 +89,18 @@ func (r *run) claimLocked(c *conn) *piece {
 	if newRate == 0 && n > 0 {
 		newRate = sum / float64(n)
 	}
+	if c == nil && n > 0 && r.delay.queueing() {
+		// On a full path a new connection gets a share of the narrowest
+		// link, not what a lone stream did: it adds no throughput.
+		newRate = min(newRate, sum/float64(n+1))
+	}
 	minSplit := t.m.settingsSnapshot().MinSplit
 	if !t.rec.Resumable || r.degraded {
 		minSplit = 1 << 62 // one stream only
 	}
-	pol := tailPolicy(minSplit, newRate, r.firstByte.Seconds())
+	// A new request waits for the path as it is now, queue included.
+	pol := tailPolicy(minSplit, newRate, max(r.delay.base(), r.delay.current()).Seconds())
+	pol.cold = c == nil || !c.warm
 	pol.taskRate, pol.cutBudget = sum, r.cutBudgetLocked()
 	idx, at, split, ok := pickWith(slots, pol)
 	if !ok {

@@ -31,7 +31,7 @@ func TestClaimSplitsKnownStraggler(t *testing.T) {
 		pieces = append(pieces, &piece{Segment: Segment{Start: start, End: start + 256<<10}, conn: young()})
 	}
 	tk := &task{m: m, rec: TaskRecord{Resumable: true}, pieces: pieces}
-	r := &run{t: tk, connRate: 1 * MiB, firstByte: 50 * time.Millisecond}
+	r := &run{t: tk, connRate: 1 * MiB, delay: pathDelay{min: 50 * time.Millisecond}}
 	tk.mu.Lock()
 	got := r.claimLocked(nil)
 	tk.mu.Unlock()
@@ -45,5 +45,51 @@ func TestClaimSplitsKnownStraggler(t *testing.T) {
 	// most of the range.
 	if got.End-got.Start < 2*MiB {
 		t.Errorf("newcomer took %d bytes, want most of 3 MiB", got.End-got.Start)
+	}
+}
+
+// TestClaimCountsColdStart: near the end a free connection splits a slow
+// range only when it finishes its piece sooner. One whose TCP connection
+// was closed, and a new one, must first pay a handshake and TCP's slow
+// start; on a 50 ms path that turns a gain into a loss.
+func TestClaimCountsColdStart(t *testing.T) {
+	const KiB, MiB = 1 << 10, 1 << 20
+	now := time.Now()
+	measured := func(rate float64, warm bool) *conn {
+		c := newConn()
+		c.first = now.Add(-2 * time.Second)
+		c.bytes = int64(2 * rate)
+		c.warm = warm
+		return c
+	}
+	cases := []struct {
+		name    string
+		claimer *conn // nil: a new connection
+		want    bool
+	}{
+		{"a kept-alive connection splits the slow range", measured(4*MiB, true), true},
+		{"one whose connection was closed leaves it", measured(4*MiB, false), false},
+		{"a new connection leaves it", nil, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := openTest(t, newMemStore(), t.TempDir(), nil)
+			// 350 KiB left at 1 MiB/s, its request ending at 68 KiB: a
+			// connection at 4 MiB/s takes the rest without a cut, 0.34 s
+			// of work for the slow one alone. Warm, it needs 0.12 s;
+			// cold, 0.27 s, more than a tail split may take (tailGain).
+			slow := &piece{Segment: Segment{Start: 0, End: 350 * KiB}, conn: measured(1*MiB, true), reqEnd: 68 * KiB}
+			tk := &task{m: m, rec: TaskRecord{Resumable: true}, pieces: []*piece{slow}}
+			r := &run{t: tk, connRate: 4 * MiB}
+			for range delayMinSamples {
+				r.delay.add(50 * time.Millisecond)
+			}
+			tk.mu.Lock()
+			got := r.claimLocked(c.claimer)
+			tk.mu.Unlock()
+			if (got != nil) != c.want {
+				t.Fatalf("claimed %v, want a split: %v", got != nil, c.want)
+			}
+		})
 	}
 }

@@ -59,6 +59,12 @@ func (d *pathDelay) queueing() bool {
 	return median > 0 && median-d.min > max(delayQueueAbs, time.Duration(delayQueueShare*float64(d.min)))
 }
 
+// base is the path's round trip without a queue: the shortest sample,
+// one round trip plus the server's think time; 0 until one was taken.
+// The shortest, because one lost packet delays a single answer by a
+// retransmit.
+func (d *pathDelay) base() time.Duration { return d.min }
+
 // current is the median of the recent samples: the path's round trip as
 // requests see it now, queue included; 0 until delayMinSamples were taken.
 func (d *pathDelay) current() time.Duration {

@@ -129,7 +129,7 @@ func (r *run) rampStep(now time.Time) bool {
 			}
 		}
 	}
-	if elapsed < max(rampWindow, rampRTTs*r.firstByte) || got < int64(r.allowance)*rampBytesPerConn {
+	if elapsed < max(rampWindow, rampRTTs*r.delay.base()) || got < int64(r.allowance)*rampBytesPerConn {
 		return false
 	}
 	rate := float64(got) / elapsed.Seconds()

@@ -17,7 +17,7 @@ func TestRampStep(t *testing.T) {
 		conns     int
 		received  int64 // bytes since the window opened
 		elapsed   time.Duration
-		firstByte time.Duration
+		rtt       time.Duration
 		want      bool
 		wantAllow int
 		wantSlow  bool
@@ -33,7 +33,7 @@ func TestRampStep(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			tk := &task{conns: c.conns}
-			r := &run{t: tk, allowance: c.allowance, limit: 16, ramp: c.ramp, firstByte: c.firstByte}
+			r := &run{t: tk, allowance: c.allowance, limit: 16, ramp: c.ramp, delay: pathDelay{min: c.rtt}}
 			if c.elapsed > 0 {
 				r.ramp.at = now.Add(-c.elapsed)
 			}

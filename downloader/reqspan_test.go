@@ -66,13 +66,9 @@ func TestSpanRate(t *testing.T) {
 	if got := c.spanRate(now); got != 4<<20 {
 		t.Fatalf("span rate = %v, want its lifetime 4 MiB/s", got)
 	}
-	c.reqRate = 1 << 20
-	if got := c.spanRate(now); got != 1<<20 {
-		t.Fatalf("span rate = %v, want the slower latest request's 1 MiB/s", got)
-	}
-	c.reqRate = 16 << 20
-	if got := c.spanRate(now); got != 4<<20 {
-		t.Fatalf("span rate = %v, want the slower lifetime 4 MiB/s", got)
+	c.first, c.bytes = now.Add(-100*time.Millisecond), 1<<20 // too young for conn.rate
+	if got := c.spanRate(now); got != 10<<20 {
+		t.Fatalf("a young connection's span rate = %v, want what it did so far, 10 MiB/s", got)
 	}
 }
 
@@ -170,25 +166,55 @@ func TestDrainRequest(t *testing.T) {
 	cases := []struct {
 		name     string
 		rest     int64
+		body     int64 // bytes the body still holds
+		eofLast  bool  // io.EOF comes with the last bytes, as net/http sends it
 		wantRead int64
+		wantKept bool
 	}{
-		{"nothing left", 0, 0},
-		{"a little left: read to the end", 100 << 10, 100 << 10},
-		{"exactly drainMax", drainMax, drainMax},
-		{"more than drainMax: left alone", drainMax + 1, 0},
+		{"nothing left: the body's end is read", 0, 0, false, 0, true},
+		{"a little left: read to the end", 100 << 10, 100 << 10, false, 100 << 10, true},
+		{"a little left, EOF with the last bytes", 100 << 10, 100 << 10, true, 100 << 10, true},
+		{"exactly drainMax", drainMax, drainMax, false, drainMax, true},
+		{"more than drainMax: left alone", drainMax + 1, drainMax + 1, false, 0, false},
+		{"the body ends early: not kept", 100 << 10, 50 << 10, false, 50 << 10, false},
+		{"the body runs on: not kept", 100 << 10, 200 << 10, false, 100<<10 + 1, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			body := &countingReader{r: io.LimitReader(zeroReader{}, c.rest)}
-			(&run{}).drainRequest(body, make([]byte, 32<<10), c.rest)
+			var src io.Reader = io.LimitReader(zeroReader{}, c.body)
+			if c.eofLast {
+				src = &eofWithLast{n: c.body}
+			}
+			body := &countingReader{r: src}
+			kept := (&run{}).drainRequest(body, make([]byte, 32<<10), c.rest)
 			if body.n != c.wantRead {
 				t.Fatalf("read %d bytes, want %d", body.n, c.wantRead)
 			}
-			if c.wantRead > 0 && !body.eof {
-				t.Fatal("the body's end was not read: the transport would close the connection")
+			if kept != c.wantKept {
+				t.Fatalf("kept = %v, want %v", kept, c.wantKept)
+			}
+			if kept && !body.eof {
+				t.Fatal("kept, but the body's end was not read: the transport would close the connection")
 			}
 		})
 	}
+}
+
+// eofWithLast returns io.EOF together with its last bytes, as net/http's
+// body does when its Content-Length is reached.
+type eofWithLast struct{ n int64 }
+
+func (e *eofWithLast) Read(p []byte) (int, error) {
+	if e.n == 0 {
+		return 0, io.EOF
+	}
+	k := min(int64(len(p)), e.n)
+	clear(p[:k])
+	e.n -= k
+	if e.n == 0 {
+		return int(k), io.EOF
+	}
+	return int(k), nil
 }
 
 type zeroReader struct{}

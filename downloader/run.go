@@ -62,18 +62,16 @@ type run struct {
 	workers   int
 	allowance int // slow start: connections allowed so far
 	ramp      ramp
-	// firstByte is the shortest request-to-first-byte delay seen: the
-	// round trip plus the server's think time. The shortest, because one
-	// lost SYN or request packet makes a single sample a second or more.
-	firstByte  time.Duration
-	delay      pathDelay // request-to-first-byte samples: is the path full?
-	cutSpent   int64     // bytes the cuts of this run threw away (estimated, cutCost)
-	connRate   float64   // typical bytes/s of one connection, from finished pieces
-	limit      int       // connection cap, lowered when the server refuses more
-	auto       bool      // the count is automatic: growth past rampPayFrom must pay
-	learned    bool      // limit was lowered by a refusal: later ones are transient
-	serverFail int       // consecutive HTTP failures without progress
-	netWaiting int       // workers backing off after a network error
+	// delay holds the request-to-first-byte samples: the path's round
+	// trip (delay.base) and whether it queues.
+	delay      pathDelay
+	cutSpent   int64   // bytes the cuts of this run threw away (estimated, cutCost)
+	connRate   float64 // typical bytes/s of one connection, from finished pieces
+	limit      int     // connection cap, lowered when the server refuses more
+	auto       bool    // the count is automatic: growth past rampPayFrom must pay
+	learned    bool    // limit was lowered by a refusal: later ones are transient
+	serverFail int     // consecutive HTTP failures without progress
+	netWaiting int     // workers backing off after a network error
 	lastByte   time.Time
 	// degraded: the server's range answers were unusable; one connection,
 	// no splits, and spec.plain once that one is alone.

@@ -112,6 +112,8 @@ type splitPolicy struct {
 	tailAfter float64 // seconds of work left before a tail split pays
 	tailMin   int64   // smallest tail piece
 	rtt       float64 // a new request's delay to its first byte, seconds
+	// cold: the free connection must dial afresh (coldstart.go).
+	cold bool
 	// taskRate is the whole task's rate (bytes/s, 0 = unknown) and
 	// cutBudget the bytes cuts may still throw away (cutPays).
 	taskRate  float64
@@ -122,6 +124,11 @@ type splitPolicy struct {
 // delay rtt: only ranges with several round trips of work left are cut.
 func tailPolicy(minSplit int64, newRate float64, rtt float64) splitPolicy {
 	return splitPolicy{minSplit: minSplit, newRate: newRate, tailAfter: max(tailSplitAfter, 4*rtt), tailMin: tailSplitMin, rtt: rtt}
+}
+
+// deliver is the seconds the free connection needs for piece bytes.
+func (pol splitPolicy) deliver(piece int64) float64 {
+	return deliverTime(piece, pol.newRate, pol.rtt, pol.cold)
 }
 
 // cutPays decides a split that cuts s's stream (see cutWaste): the piece
@@ -137,7 +144,7 @@ func cutPays(s slot, piece int64, pol splitPolicy) bool {
 	}
 	rem := s.remaining()
 	alone := float64(rem) / s.Rate
-	split := max(float64(rem-piece)/s.Rate, pol.rtt+float64(piece)/pol.newRate)
+	split := max(float64(rem-piece)/s.Rate, pol.deliver(piece))
 	worth := cutSaves
 	if pol.taskRate > 0 {
 		worth = max(cutMinSave*pol.rtt, cutWorth*waste/pol.taskRate)
@@ -161,7 +168,7 @@ func tailPays(rem, piece int64, oldRate float64, pol splitPolicy) bool {
 	if oldRate <= 0 || pol.newRate <= 0 {
 		return true
 	}
-	split := max(float64(rem-piece)/oldRate, pol.rtt+float64(piece)/pol.newRate)
+	split := max(float64(rem-piece)/oldRate, pol.deliver(piece))
 	return split <= tailGain*alone
 }
 

@@ -67,13 +67,10 @@ type conn struct {
 	abort func(error)
 	// span is the length of its latest bounded request (reqspan.go).
 	span int64
-	// reqAt and reqBytes are when its latest request was asked and its
-	// byte count then; reqRate is the rate of its latest request that
-	// delivered all it asked for, first-byte delay included (bytes/s, 0 =
-	// none yet). See conn.spanRate.
-	reqAt    time.Time
-	reqBytes int64
-	reqRate  float64
+	// warm: its TCP connection outlived its latest request (ended or
+	// drained cleanly), so the next one needs no handshake and no slow
+	// start (coldstart.go).
+	warm bool
 }
 
 func (c *conn) rate(now time.Time) float64 {
@@ -222,5 +219,5 @@ func (c *conn) carry() *conn {
 	if c == nil {
 		return newConn()
 	}
-	return &conn{first: c.first, bytes: c.bytes, flushed: -1, span: c.span, reqRate: c.reqRate}
+	return &conn{first: c.first, bytes: c.bytes, flushed: -1, span: c.span, warm: c.warm}
 }

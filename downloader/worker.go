@@ -238,7 +238,6 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		if reqEnd > start {
 			c.span = reqEnd - start
 		}
-		c.reqAt, c.reqBytes = now, c.bytes
 	case body != nil && p.reqEnd > start && (end < 0 || p.reqEnd < end):
 		reqEnd = p.reqEnd // the probe's ranged answer
 	}
@@ -250,7 +249,6 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		}
 		return nil
 	}
-	asked := time.Now()
 	if body == nil {
 		spec.start, spec.end = start, reqEnd
 		resp, err := openRange(withDelaySample(ctx, r.sampleDelay), r.client, rawURL, r.hdr, r.ua, spec)
@@ -277,8 +275,19 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		}
 	}
 	defer body.Close()
+	// kept: the request ended with its body read to the end, so the
+	// transport keeps the TCP connection for the next one.
+	kept := false
+	defer func() {
+		t.mu.Lock()
+		c.warm = kept
+		t.mu.Unlock()
+	}()
 
 	counted := *live
+	// at is the body's offset: what was read from it, also bytes a split
+	// moved to another connection while they were read.
+	at := start
 	limiters := [...]*rate.Limiter{t.limiter, t.m.global}
 	for {
 		n := min(len(buf), chunkFor(limiters[:]...))
@@ -290,16 +299,13 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 				// A split moved the end below the request's: take in the
 				// little that is left of it rather than lose the TCP
 				// connection and its window (reqspan.go).
-				r.drainRequest(body, buf, reqEnd-pos)
+				kept = r.drainRequest(body, buf, reqEnd-at)
 				return nil
 			}
 			if reqEnd >= 0 && pos >= reqEnd {
-				t.mu.Lock()
-				if !c.reqAt.IsZero() {
-					c.reqRate = float64(c.bytes-c.reqBytes) / time.Since(c.reqAt).Seconds()
-				}
-				t.mu.Unlock()
-				return r.endRequest(body, buf)
+				err := r.endRequest(body, buf)
+				kept = errors.Is(err, errRequestEnd)
+				return err
 			}
 			n = int(min(int64(n), end-pos, max(0, reqEnd-pos)))
 		}
@@ -314,6 +320,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 			least = 1
 		}
 		k, rerr := readAtLeast(body, buf[:n], max(1, least))
+		at += int64(k)
 		if k > 0 {
 			if !counted {
 				counted, *live = true, true
@@ -324,9 +331,6 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 					// The connection's clock runs across its bounded
 					// requests, so the gaps between them count in its rate.
 					c.first = now
-				}
-				if d := now.Sub(asked); r.firstByte == 0 || d < r.firstByte {
-					r.firstByte = d
 				}
 				r.serverFail = 0
 				t.mu.Unlock()
@@ -344,6 +348,13 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		switch {
 		case rerr == nil:
 			continue
+		case errors.Is(rerr, io.EOF) && end >= 0 && reqEnd < end && at == reqEnd:
+			// A bounded request delivered all it asked for. net/http
+			// returns io.EOF with a body's last bytes, so this, not the
+			// pos >= reqEnd check above, is how such a request usually
+			// ends; the transport has kept the TCP connection.
+			kept = true
+			return errRequestEnd
 		case errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF):
 			if end < 0 && errors.Is(rerr, io.ErrUnexpectedEOF) {
 				// A chunked body cut short (no final chunk) or a read that
@@ -365,6 +376,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 			t.mu.Unlock()
 			switch {
 			case !short:
+				kept = true
 				return nil
 			case errors.Is(rerr, io.ErrUnexpectedEOF):
 				return fmt.Errorf("range %s: body ended early: %w", formatRange(pos, end), rerr)
