@@ -1,15 +1,18 @@
 package rpc
 
 import (
+	"net"
 	"net/http"
 	"testing"
+	"time"
 
 	"haul/downloader"
 )
 
 // TestAnnounceChange: every event but progress queues one haul.onChange
-// for a listening connection, none for one that did not ask, and a burst
-// queues one until the writer has taken it.
+// for a listening connection at once, none for one that did not ask; a
+// burst queues one until the writer has taken it, and a change after that
+// is told, at once or when the window ends.
 func TestAnnounceChange(t *testing.T) {
 	for _, tc := range []struct {
 		kind downloader.EventKind
@@ -21,10 +24,10 @@ func TestAnnounceChange(t *testing.T) {
 		{downloader.EventSettings, 1},
 		{downloader.EventProgress, 0},
 	} {
-		s := &Server{conns: map[*wsConn]struct{}{}, results: newResults()}
-		listening := &wsConn{out: make(chan []byte, 8), quit: make(chan struct{})}
+		s := &Server{conns: map[*wsConn]struct{}{}, results: newResults(), changeWindow: 10 * time.Millisecond}
+		listening := newWSConn(s, nil, nil)
 		listening.listening.Store(true)
-		deaf := &wsConn{out: make(chan []byte, 8), quit: make(chan struct{})}
+		deaf := newWSConn(s, nil, nil)
 		s.conns[listening], s.conns[deaf] = struct{}{}, struct{}{}
 		ev := downloader.Event{Kind: tc.kind, Task: downloader.Snapshot{ID: "0123456789abcdef", State: downloader.StateQueued}}
 		s.handleEvent(ev, map[string]downloader.State{})
@@ -48,15 +51,62 @@ func TestAnnounceChange(t *testing.T) {
 			}
 		}
 		if tc.want == 0 {
+			listening.changes.stop()
 			continue
 		}
 		// The writer took it (writeLoop clears the flag): the next
 		// change queues another.
 		listening.changeQueued.Store(false)
 		s.handleEvent(ev, map[string]downloader.State{})
-		if n := changes(); n != 1 {
-			t.Errorf("%v: %d queued after the writer took one, want 1", tc.kind, n)
+		if !awaitChange(listening) {
+			t.Errorf("%v: nothing queued for a change after the writer took the last", tc.kind)
 		}
+		listening.changes.stop()
+	}
+}
+
+// awaitChange waits, generously, for haul.onChange in c's queue.
+func awaitChange(c *wsConn) bool {
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case msg := <-c.out:
+			if isChangeNotification(msg) {
+				return true
+			}
+		case <-timeout:
+			return false
+		}
+	}
+}
+
+// TestListenerCloseStopsChanges: closing a listening connection ends its
+// open change window, so nothing is queued for it afterwards; the window
+// is an hour, so it is open for certain when the connection closes.
+func TestListenerCloseStopsChanges(t *testing.T) {
+	s := &Server{conns: map[*wsConn]struct{}{}, results: newResults(), changeWindow: time.Hour}
+	conn, peer := net.Pipe()
+	defer peer.Close()
+	c := newWSConn(s, conn, nil)
+	c.listening.Store(true)
+	s.conns[c] = struct{}{}
+	ev := downloader.Event{Kind: downloader.EventSettings}
+	s.handleEvent(ev, nil)
+	if !awaitChange(c) {
+		t.Fatal("the first change was not told")
+	}
+	c.changeQueued.Store(false) // the writer took it
+	s.handleEvent(ev, nil)      // owed at the window's end
+	c.shutdown(-1, "")
+	c.changes.mu.Lock()
+	open := c.changes.timer != nil
+	c.changes.mu.Unlock()
+	if open {
+		t.Error("the change window is still open after the connection closed: it would queue haul.onChange then")
+	}
+	s.handleEvent(ev, nil)
+	if n := len(c.out); n != 0 {
+		t.Errorf("%d messages queued after the connection closed", n)
 	}
 }
 

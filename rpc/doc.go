@@ -24,9 +24,10 @@
 // Every WebSocket connection that passed those checks receives the
 // notifications, as in aria2 (they carry only GIDs). A connection that
 // calls haul.listen (with the secret) also receives haul.onChange, without
-// parameters, after any change but progress, one per burst (changes.go):
-// a Haul window showing this queue from another computer reads it then,
-// instead of every second. Resource limits
+// parameters, after any change but progress, at most about ten a second
+// and always after the last change of a burst (changes.go): a Haul window
+// showing this queue from another computer reads it then, instead of
+// every second. Resource limits
 // (limits.go): 1000 calls per request or message, multicalls included; an
 // 8 MB reply; 64 open connections that have not made a call with the
 // secret, the oldest closed first.

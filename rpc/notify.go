@@ -30,7 +30,7 @@ func (s *Server) startNotifier() {
 // handleEvent sends aria2's notifications on state transitions only
 // (EventChanged also reports moves and option changes, and progress is
 // not a transition); listeners of haul.onChange hear of every event but
-// progress (changes.go).
+// progress, paced per connection (changes.go).
 func (s *Server) handleEvent(ev downloader.Event, last map[string]downloader.State) {
 	if ev.Kind != downloader.EventProgress {
 		s.announceChange()

@@ -91,6 +91,9 @@ type Server struct {
 	mu     sync.Mutex
 	conns  map[*wsConn]struct{}
 	closed bool
+	// changeWindow replaces the const changeWindow when not zero (tests
+	// shorten it rather than sleep).
+	changeWindow time.Duration
 
 	stopEvents func()
 	done       chan struct{}

@@ -154,13 +154,17 @@ type wsConn struct {
 	authed atomic.Bool
 	seq    uint64 // age order, for admitSocketLocked
 	// listening: the client asked for haul.onChange (changes.go);
-	// changeQueued: one is queued and not yet written.
+	// changes paces those, and shutdown stops it; changeQueued: one is
+	// queued and not yet written.
 	listening    atomic.Bool
+	changes      *pacer
 	changeQueued atomic.Bool
 }
 
 func newWSConn(s *Server, conn net.Conn, r *bufio.Reader) *wsConn {
-	return &wsConn{s: s, conn: conn, r: r, out: make(chan []byte, wsQueue), quit: make(chan struct{}), seq: socketSeq.Add(1)}
+	c := &wsConn{s: s, conn: conn, r: r, out: make(chan []byte, wsQueue), quit: make(chan struct{}), seq: socketSeq.Add(1)}
+	c.changes = s.newChangePacer(c)
+	return c
 }
 
 func (c *wsConn) serve() {
@@ -243,8 +247,11 @@ func (c *wsConn) notify(msg []byte) {
 }
 
 // shutdown sends a close frame (code < 0: none) and closes the socket.
+// The pacer stops first: a change window still open would otherwise queue
+// haul.onChange for a closed connection when it ends.
 func (c *wsConn) shutdown(code int, reason string) {
 	c.once.Do(func() {
+		c.changes.stop()
 		if code > 0 {
 			payload := make([]byte, 2, 2+len(reason))
 			binary.BigEndian.PutUint16(payload, uint16(code))
