@@ -101,23 +101,24 @@ func RemoteUnreachable(host string, err error) string {
 	return lang.L("Could not reach {{.Host}} ({{.Error}}); showing this computer's downloads instead.", map[string]any{"Host": host, "Error": remoteReason(err)})
 }
 
-// remoteReason words why the other computer did not answer; what its RPC
-// itself answered (a wrong secret: "Unauthorized") is shown as it came.
+// remoteReason words why the other computer did not answer, by the
+// reason internal/remote classifies; what its RPC itself answered (a wrong
+// secret: "Unauthorized") and errors of no worded reason are shown as they
+// came.
 func remoteReason(err error) string {
-	for _, r := range []struct {
-		err  error
-		text string
-	}{
-		{remote.ErrRefused, lang.L("nothing listens on that port")},
-		{remote.ErrNoName, lang.L("its name does not resolve")},
-		{remote.ErrTimeout, lang.L("no answer in time")},
-		{remote.ErrNoRoute, lang.L("no route to it")},
-		{remote.ErrClosed, lang.L("it closed the connection")},
-		{remote.ErrNetwork, lang.L("network error")},
-	} {
-		if errors.Is(err, r.err) {
-			return r.text
-		}
+	switch remote.ReasonOf(err) {
+	case remote.ReasonRefused:
+		return lang.L("nothing listens on that port")
+	case remote.ReasonNoName:
+		return lang.L("its name does not resolve")
+	case remote.ReasonTimeout:
+		return lang.L("no answer in time")
+	case remote.ReasonNoRoute:
+		return lang.L("no route to it")
+	case remote.ReasonClosed:
+		return lang.L("it closed the connection")
+	case remote.ReasonNetwork:
+		return lang.L("network error")
 	}
 	return err.Error()
 }

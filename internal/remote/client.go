@@ -19,11 +19,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -151,34 +149,4 @@ func (c *client) post(ctx context.Context, body []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: HTTP %s", ErrUnreachable, resp.Status)
 	}
 	return raw, nil
-}
-
-// Why a request got no answer, wrapped under ErrUnreachable: the window
-// words each in its language (the Go error names the URL and the syscall).
-var (
-	ErrRefused = errors.New("nothing listens on that port")
-	ErrNoName  = errors.New("its name does not resolve")
-	ErrTimeout = errors.New("no answer in time")
-	ErrNoRoute = errors.New("no route to it")
-	ErrClosed  = errors.New("it closed the connection")
-	ErrNetwork = errors.New("network error")
-)
-
-// why classifies a transport error.
-func why(err error) error {
-	var dns *net.DNSError
-	var nerr net.Error
-	switch {
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return ErrRefused
-	case errors.As(err, &dns):
-		return ErrNoName
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &nerr) && nerr.Timeout():
-		return ErrTimeout
-	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
-		return ErrNoRoute
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return ErrClosed
-	}
-	return ErrNetwork
 }

@@ -202,21 +202,17 @@ func signal(ch chan struct{}) {
 	}
 }
 
-// healthReason is what the window's banner says about err: nil when
-// reads work, else the first of the reasons it words (client.go). The
-// banner is told again when the reason changes, not only when reads start
-// or stop failing (a wrong secret after a restart is not "it closed the
-// connection").
-func healthReason(err error) error {
-	if err == nil {
-		return nil
+// healthReason is what the window's banner says about err (ReasonOf).
+// The banner is told again when the reason changes, not only when reads
+// start or stop failing (a wrong secret after a restart is not "it closed
+// the connection"). An error of no known kind (an answer of the wrong
+// shape) counts as ReasonNetwork, as before ReasonOf existed
+// (TestHealthReason): the banner is not told again between the two.
+func healthReason(err error) Reason {
+	if r := ReasonOf(err); r != ReasonOther {
+		return r
 	}
-	for _, r := range []error{ErrRefused, ErrNoName, ErrTimeout, ErrNoRoute, ErrClosed, ErrNetwork, ErrRemote, ErrUnreachable} {
-		if errors.Is(err, r) {
-			return r
-		}
-	}
-	return ErrNetwork
+	return ReasonNetwork
 }
 
 // refresh asks the poller for a read now (after a command).
