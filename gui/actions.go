@@ -190,7 +190,7 @@ func (u *UI) showContextMenu(c fyne.Canvas, pos fyne.Position) {
 // never the default from the toolbar.
 type removeDialog struct {
 	dlg        *dialog.ConfirmDialog
-	deleteFile *widget.Check
+	deleteFile *escCheck
 	ids        []string
 }
 
@@ -209,7 +209,7 @@ func (u *UI) confirmRemove(deleteFile bool) {
 	} else {
 		msg = lang.N("Remove {{.Count}} downloads from the list?", len(sel), map[string]any{"Count": len(sel)})
 	}
-	rd.deleteFile = widget.NewCheck(lang.L("Also delete the downloaded files"), nil)
+	rd.deleteFile = newCheck(lang.L("Also delete the downloaded files"), nil)
 	rd.deleteFile.SetChecked(deleteFile)
 	label := widget.NewLabel(msg)
 	label.Wrapping = fyne.TextWrapWord

@@ -30,18 +30,18 @@ type addDialog struct {
 
 	urls     *escEntry
 	summary  *widget.Label
-	folder   *widget.Entry
-	name     *widget.Entry
-	conns    *widget.SelectEntry
-	limit    *widget.Entry
-	checksum *widget.Entry
-	variant  *widget.Select // video quality (addvariant.go)
-	referer  *widget.Entry
-	cookie   *widget.Entry
-	agent    *widget.Entry
-	start    *widget.Check
-	mirrors  *widget.Check // the links are mirrors of one file (addmirrors.go)
-	form     *widget.Form  // redrawn when the name field toggles, so its label dims too
+	folder   *escEntry
+	name     *escEntry
+	conns    *escSelectEntry
+	limit    *escEntry
+	checksum *escEntry
+	variant  *escSelect // video quality (addvariant.go)
+	referer  *escEntry
+	cookie   *escEntry
+	agent    *escEntry
+	start    *escCheck
+	mirrors  *escCheck    // the links are mirrors of one file (addmirrors.go)
+	form     *widget.Form // redrawn when the name field toggles, so its label dims too
 	ok       *widget.Button
 	cancel   *widget.Button
 
@@ -120,32 +120,33 @@ func (u *UI) newAddDialog(text string) *addDialog {
 	set := u.eng.Settings()
 	d := &addDialog{u: u, defaults: set}
 
-	d.urls = newEscEntry(true, d.close)
+	d.urls = newMultiLineEntry()
+	d.urls.Wrapping = fyne.TextWrapOff
 	d.urls.SetPlaceHolder(lang.L("One link per line: https://example.com/file.zip"))
 	d.urls.SetMinRowsVisible(5)
 	d.summary = widget.NewLabel("")
 	d.summary.Wrapping = fyne.TextWrapWord
 
-	d.folder = widget.NewEntry()
+	d.folder = newEntry()
 	d.folder.SetText(set.Folder)
-	d.name = widget.NewEntry()
+	d.name = newEntry()
 	d.name.SetPlaceHolder(lang.L("From the server"))
 
-	d.conns = widget.NewSelectEntry([]string{lang.L("Auto"), "1", "2", "4", "8", "16", "32", "64"})
+	d.conns = newSelectEntry([]string{lang.L("Auto"), "1", "2", "4", "8", "16", "32", "64"})
 	d.conns.SetText(connectionsText(set.Connections))
 	d.conns.Validator = validateConnections
-	d.limit = widget.NewEntry()
+	d.limit = newEntry()
 	d.limit.SetPlaceHolder(lang.L("Unlimited"))
 	d.limit.Validator = validateRate
-	d.checksum = widget.NewEntry()
+	d.checksum = newEntry()
 	d.checksum.SetPlaceHolder("sha256=…")
 	d.checksum.Validator = validateChecksum
-	d.referer = widget.NewEntry()
-	d.cookie = widget.NewEntry()
+	d.referer = newEntry()
+	d.cookie = newEntry()
 	d.cookie.SetPlaceHolder("name=value; other=value")
-	d.agent = widget.NewEntry()
+	d.agent = newEntry()
 	d.agent.SetPlaceHolder(lang.L("Haul's own"))
-	d.start = widget.NewCheck(lang.L("Start now"), nil)
+	d.start = newCheck(lang.L("Start now"), nil)
 	d.start.SetChecked(true)
 	d.variant = newVariantSelect()
 
@@ -183,9 +184,11 @@ func (u *UI) newAddDialog(text string) *addDialog {
 	d.dlg.Resize(fyne.NewSize(640, fitDialogHeight(d.dlg.MinSize().Height, natural, u.win.Canvas().Size().Height)))
 
 	// Enter in a one-line field adds, as the default button would.
-	for _, e := range []*widget.Entry{d.folder, d.name, d.limit, d.checksum, d.referer, d.cookie, d.agent, &d.conns.Entry} {
-		e.OnSubmitted = func(string) { d.submitDefault() }
+	submit := func(string) { d.submitDefault() }
+	for _, e := range []*escEntry{d.folder, d.name, d.limit, d.checksum, d.referer, d.cookie, d.agent} {
+		e.OnSubmitted = submit
 	}
+	d.conns.OnSubmitted = submit
 	d.urls.OnChanged = func(string) { d.linksChanged() }
 	d.urls.SetText(text)
 	d.linksChanged()
@@ -215,7 +218,7 @@ func (d *addDialog) submitDefault() {
 
 // folderField is entry with a button beside it that picks a folder into
 // it, as the add and settings dialogs both offer.
-func (u *UI) folderField(entry *widget.Entry) fyne.CanvasObject {
+func (u *UI) folderField(entry *escEntry) fyne.CanvasObject {
 	browse := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
 		dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
 			if err == nil && dir != nil {
@@ -304,7 +307,7 @@ func validateChecksum(s string) error {
 // requests builds one Request per valid link, or explains the first bad
 // option.
 func (d *addDialog) requests() ([]downloader.Request, error) {
-	for _, e := range []*widget.Entry{&d.conns.Entry, d.limit, d.checksum} {
+	for _, e := range []*widget.Entry{&d.conns.Entry, &d.limit.Entry, &d.checksum.Entry} {
 		if err := e.Validator(e.Text); err != nil {
 			return nil, err
 		}
@@ -320,7 +323,7 @@ func (d *addDialog) requests() ([]downloader.Request, error) {
 	o.Checksum, _ = downloader.ParseChecksum(d.checksum.Text) // validated above
 	for _, h := range []struct {
 		name string
-		e    *widget.Entry
+		e    *escEntry
 	}{{"Referer", d.referer}, {"Cookie", d.cookie}, {"User-Agent", d.agent}} {
 		if v := strings.TrimSpace(h.e.Text); v != "" {
 			if o.Headers == nil {

@@ -5,14 +5,13 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/widget"
 )
 
 // The add dialog's "these are mirrors" choice: several links of one file
 // become one download with mirrors instead of one download each.
 
 func (d *addDialog) mirrorsCheck() fyne.CanvasObject {
-	d.mirrors = widget.NewCheck(lang.L("These links are mirrors of one file"), func(bool) { d.linksChanged() })
+	d.mirrors = newCheck(lang.L("These links are mirrors of one file"), func(bool) { d.linksChanged() })
 	d.mirrors.Hide()
 	return d.mirrors
 }

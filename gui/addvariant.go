@@ -2,7 +2,6 @@ package gui
 
 import (
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/widget"
 )
 
 // The add dialog's "Video quality" choice: which variant of an HLS master
@@ -27,14 +26,14 @@ func variantTitle(v string) string {
 	return lang.L("Best available")
 }
 
-func newVariantSelect() *widget.Select {
-	sel := widget.NewSelect(choiceTitles(variantValues, variantTitle), nil)
+func newVariantSelect() *escSelect {
+	sel := newSelect(choiceTitles(variantValues, variantTitle), nil)
 	sel.SetSelectedIndex(0)
 	return sel
 }
 
 // variantOf is the Options.Variant value sel shows.
-func variantOf(sel *widget.Select) string {
+func variantOf(sel *escSelect) string {
 	if i := sel.SelectedIndex(); i > 0 && i < len(variantValues) {
 		return variantValues[i]
 	}

@@ -37,7 +37,7 @@ func (u *UI) linkChangeable(s *downloader.Snapshot) bool {
 // changeLinkDialog is the open "Change link…" dialog.
 type changeLinkDialog struct {
 	dlg    *dialog.CustomDialog
-	entry  *widget.Entry
+	entry  *escEntry
 	status *widget.Label
 	ok     *widget.Button
 	stop   context.CancelFunc
@@ -57,7 +57,7 @@ func (u *UI) showChangeLink(s downloader.Snapshot, link string, pasted bool) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	d := &changeLinkDialog{stop: stop}
-	d.entry = widget.NewEntry()
+	d.entry = newEntry()
 	d.entry.SetPlaceHolder("https://…")
 	d.entry.SetText(link)
 	current := widget.NewLabel(downloader.RedactURL(s.URL))

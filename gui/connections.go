@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/widget"
 
 	"haul/downloader"
 )
@@ -43,8 +42,8 @@ func validateConnections(s string) error {
 
 // connectionsEntry is the settings field for the default connection
 // count: "Auto" or a number.
-func connectionsEntry(n int) *widget.Entry {
-	e := widget.NewEntry()
+func connectionsEntry(n int) *escEntry {
+	e := newEntry()
 	e.SetText(connectionsText(n))
 	e.SetPlaceHolder(lang.L("Auto"))
 	e.Validator = validateConnections

@@ -56,7 +56,8 @@ func (u *UI) EditSite(i int) *SiteForm {
 	t := u.sitesTab()
 	t.edit(i)
 	f := t.form
-	return &SiteForm{f.host, f.conns, f.perHost, f.limit, f.agent, f.referer, f.user, f.password, f.headers, f.submit}
+	return &SiteForm{&f.host.Entry, &f.conns.Entry, &f.perHost.Entry, &f.limit.Entry, &f.agent.Entry, &f.referer.Entry,
+		&f.user.Entry, &f.password.Entry, &f.headers.Entry, f.submit}
 }
 
 // CategoryForm is the Categories tab.
@@ -69,7 +70,7 @@ type CategoryForm struct {
 func (u *UI) CategoryForm() *CategoryForm {
 	for _, s := range u.settingsDlg.sections {
 		if c, ok := s.(*categoryTab); ok {
-			return &CategoryForm{c.sort, c.pick, c.folder, c.exts, c.mimes}
+			return &CategoryForm{&c.sort.Check, &c.pick.Select, &c.folder.Entry, &c.exts.Entry, &c.mimes.Entry}
 		}
 	}
 	return nil
@@ -79,7 +80,7 @@ func (u *UI) CategoryForm() *CategoryForm {
 func (u *UI) ThemeSelect() *widget.Select {
 	for _, s := range u.settingsDlg.sections {
 		if c, ok := s.(*themeChoice); ok {
-			return c.sel
+			return &c.sel.Select
 		}
 	}
 	return nil

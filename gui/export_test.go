@@ -73,8 +73,8 @@ func (u *UI) AddForm() *AddForm {
 	if d == nil {
 		return nil
 	}
-	return &AddForm{&d.urls.Entry, d.folder, d.name, d.limit, d.checksum, d.referer, d.cookie, d.agent,
-		d.conns, d.start, d.summary, d.ok, d.cancel, d.variant}
+	return &AddForm{&d.urls.Entry, &d.folder.Entry, &d.name.Entry, &d.limit.Entry, &d.checksum.Entry, &d.referer.Entry,
+		&d.cookie.Entry, &d.agent.Entry, &d.conns.SelectEntry, &d.start.Check, d.summary, d.ok, d.cancel, &d.variant.Select}
 }
 
 type RemoveForm struct {
@@ -87,7 +87,7 @@ func (u *UI) RemoveForm() *RemoveForm {
 	if u.remove == nil {
 		return nil
 	}
-	return &RemoveForm{u.remove.deleteFile, u.remove.dlg.Confirm}
+	return &RemoveForm{&u.remove.deleteFile.Check, u.remove.dlg.Confirm}
 }
 
 type SettingsForm struct {
@@ -104,8 +104,8 @@ func (u *UI) SettingsForm() *SettingsForm {
 	if d == nil {
 		return nil
 	}
-	return &SettingsForm{d.folder, d.maxActive, d.conns, d.perHost, d.limit,
-		d.closeToTray, d.notify, d.clipboard, d.rpcLAN, d.lanWarning, d.language, d.problem, d.save}
+	return &SettingsForm{&d.folder.Entry, &d.maxActive.Entry, &d.conns.Entry, &d.perHost.Entry, &d.limit.Entry,
+		&d.closeToTray.Check, &d.notify.Check, &d.clipboard.Check, &d.rpcLAN.Check, d.lanWarning, &d.language.Select, d.problem, d.save}
 }
 
 // StatusBarText is the bar's speed, counts and limit, space separated.
@@ -145,7 +145,7 @@ func (u *UI) ChangeLink() *ChangeLinkForm {
 	if d == nil {
 		return nil
 	}
-	return &ChangeLinkForm{d.entry, d.status, d.ok, &d.checked}
+	return &ChangeLinkForm{&d.entry.Entry, d.status, d.ok, &d.checked}
 }
 
 // DetailsChangeLink is the details pane's "Change link…" button.
@@ -159,5 +159,5 @@ func (u *UI) AddMirrors() *widget.Check {
 	if u.add == nil {
 		return nil
 	}
-	return u.add.mirrors
+	return &u.add.mirrors.Check
 }

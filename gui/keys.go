@@ -2,7 +2,6 @@ package gui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/widget"
 )
 
 // wheelNotch is how far one mouse-wheel notch scrolls in Fyne 2.7's
@@ -13,33 +12,10 @@ const (
 	rowsPerNotch = 3
 )
 
-// escEntry is a text field that gives Esc to its dialog: Fyne 2.7's
-// Entry swallows Esc, so a dialog whose field has the focus could not be
-// closed from the keyboard.
-type escEntry struct {
-	widget.Entry
-	onEscape func()
-}
-
-func newEscEntry(multiLine bool, onEscape func()) *escEntry {
-	e := &escEntry{onEscape: onEscape}
-	e.MultiLine = multiLine
-	e.Wrapping = fyne.TextWrapOff
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && e.onEscape != nil {
-		e.onEscape()
-		return
-	}
-	e.Entry.TypedKey(k)
-}
-
-// dialogKey answers Esc and Enter for the open dialog when no text field
-// has the focus: Esc closes it as Cancel would, Enter picks its default
-// button. It reports whether a dialog took the key.
+// dialogKey answers Esc and Enter for the open dialog when no field has
+// the focus, and Esc also when one has (dialogfields.go): Esc closes it as
+// Cancel would, Enter picks its default button. It reports whether a
+// dialog took the key.
 func (u *UI) dialogKey(k fyne.KeyName) bool {
 	esc := k == fyne.KeyEscape
 	enter := k == fyne.KeyReturn || k == fyne.KeyEnter
@@ -72,6 +48,13 @@ func (u *UI) dialogKey(k fyne.KeyName) bool {
 			ok.OnTapped()
 		} else if esc {
 			u.link.dlg.Hide()
+		}
+	case u.settingsDlg != nil && u.settingsDlg.sites.form != nil:
+		// The site editor sits over Settings: the key is its own.
+		if f := u.settingsDlg.sites.form; enter {
+			f.dlg.Submit()
+		} else {
+			f.dlg.Hide()
 		}
 	case u.settingsDlg != nil:
 		if save := u.settingsDlg.save; enter && !save.Disabled() && save.OnTapped != nil {

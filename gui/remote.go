@@ -24,11 +24,11 @@ const (
 // remoteSection is the Settings tab that points the window at another
 // computer.
 type remoteSection struct {
-	address, secret *widget.Entry
+	address, secret *escEntry
 }
 
 func newRemoteSection(s downloader.Settings) *remoteSection {
-	r := &remoteSection{address: widget.NewEntry(), secret: widget.NewPasswordEntry()}
+	r := &remoteSection{address: newEntry(), secret: newPasswordEntry()}
 	r.address.SetText(s.UI[UIKeyRemoteAddress])
 	r.address.SetPlaceHolder("nas.local:6800")
 	r.secret.SetText(s.UI[UIKeyRemoteSecret])

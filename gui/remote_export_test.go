@@ -9,7 +9,7 @@ func (u *UI) RemoteForm() (address, secret *widget.Entry) {
 	if u.settingsDlg == nil {
 		return nil, nil
 	}
-	return u.settingsDlg.remote.address, u.settingsDlg.remote.secret
+	return &u.settingsDlg.remote.address.Entry, &u.settingsDlg.remote.secret.Entry
 }
 
 // Banner is the text above the toolbar saying whose queue this is, or "".

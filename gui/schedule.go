@@ -25,13 +25,13 @@ type scheduleTab struct {
 	root fyne.CanvasObject
 
 	mode              *widget.RadioGroup
-	from              *widget.Entry
+	from              *escEntry
 	runRows, limRows  []*windowRow
 	runBox, limBox    *fyne.Container
-	keepAwake         *widget.Check
-	whenDone          *widget.Select
-	whenDoneAlways    *widget.Check
-	autostart         *widget.Check
+	keepAwake         *escCheck
+	whenDone          *escSelect
+	whenDoneAlways    *escCheck
+	autostart         *escCheck
 	runPanel, frPanel fyne.CanvasObject
 }
 
@@ -59,9 +59,9 @@ var dayChoices = []dayChoice{
 
 // windowRow edits one Window, and a limit when it is a limit row.
 type windowRow struct {
-	days          *widget.Select
-	start, end    *widget.Entry
-	limit         *widget.Entry // nil on a run row
+	days          *escSelect
+	start, end    *escEntry
+	limit         *escEntry // nil on a run row
 	root          fyne.CanvasObject
 	remove        *widget.Button
 	onRemoveClick func()
@@ -91,7 +91,7 @@ func (u *UI) newScheduleTab(s downloader.Settings) *scheduleTab {
 	addLimit := widget.NewButtonWithIcon(lang.L("Add a speed limit"), theme.ContentAddIcon(), func() {
 		st.addRow(true, downloader.Window{Days: downloader.Workdays, Start: 9 * 60, End: 18 * 60}, 1<<20)
 	})
-	st.from = widget.NewEntry()
+	st.from = newEntry()
 	st.from.SetPlaceHolder(time.Now().Add(time.Hour).Format(fromLayout))
 	if !sched.From.IsZero() {
 		st.from.SetText(sched.From.Local().Format(fromLayout))
@@ -116,11 +116,11 @@ func (u *UI) newScheduleTab(s downloader.Settings) *scheduleTab {
 		st.mode.SetSelected(modes[0])
 	}
 
-	st.keepAwake = widget.NewCheck(lang.L("Keep the computer awake while downloading"), nil)
+	st.keepAwake = newCheck(lang.L("Keep the computer awake while downloading"), nil)
 	st.keepAwake.SetChecked(KeepAwake(s))
-	st.whenDone = widget.NewSelect(choiceTitles(unattended.Actions, actionTitle), nil)
-	st.whenDoneAlways = widget.NewCheck(lang.L("Every time, not only now"), nil)
-	st.autostart = widget.NewCheck(lang.L("Start Haul in the tray when I log in"), nil)
+	st.whenDone = newSelect(choiceTitles(unattended.Actions, actionTitle), nil)
+	st.whenDoneAlways = newCheck(lang.L("Every time, not only now"), nil)
+	st.autostart = newCheck(lang.L("Start Haul in the tray when I log in"), nil)
 	if un := u.opts.Unattended; un != nil {
 		st.whenDone.SetSelected(actionTitle(un.WhenDone()))
 		saved, _ := unattended.ParseAction(s.UI[UIKeyWhenDone])
@@ -190,10 +190,10 @@ func dayTitle(days downloader.Weekdays) string {
 }
 
 func (st *scheduleTab) addRow(limit bool, w downloader.Window, bps int64) {
-	r := &windowRow{days: widget.NewSelect(choiceTitles(dayChoices, dayChoice.name), nil)}
+	r := &windowRow{days: newSelect(choiceTitles(dayChoices, dayChoice.name), nil)}
 	r.days.SetSelected(dayTitle(w.Days))
-	clockEntry := func(min int) *widget.Entry {
-		e := widget.NewEntry()
+	clockEntry := func(min int) *escEntry {
+		e := newEntry()
 		e.SetText(formatClock(min))
 		e.Validator = func(v string) error {
 			if _, err := parseClock(v); err != nil {
@@ -210,7 +210,7 @@ func (st *scheduleTab) addRow(limit bool, w downloader.Window, bps int64) {
 	}
 	cells := []fyne.CanvasObject{r.days, sized(r.start, 96), widget.NewLabel("–"), sized(r.end, 96)}
 	if limit {
-		r.limit = widget.NewEntry()
+		r.limit = newEntry()
 		r.limit.SetPlaceHolder(lang.L("Unlimited"))
 		if bps > 0 {
 			r.limit.SetText(downloader.FormatRate(bps))

@@ -25,18 +25,19 @@ type settingsDialog struct {
 	u   *UI
 	dlg *dialog.CustomDialog
 
-	folder, maxActive, conns, perHost, limit *widget.Entry
-	closeToTray, notify, clipboard, rpc      *widget.Check
-	rpcLAN                                   *widget.Check
+	folder, maxActive, conns, perHost, limit *escEntry
+	closeToTray, notify, clipboard, rpc      *escCheck
+	rpcLAN                                   *escCheck
 	webUI                                    *webUIField
 	tabs                                     *container.AppTabs
 	lanWarning                               *widget.Label
-	rpcPort, rpcSecret, proxy                *widget.Entry
-	language                                 *widget.Select
+	rpcPort, rpcSecret, proxy                *escEntry
+	language                                 *escSelect
 	problem                                  *widget.Label
 	save, cancel                             *widget.Button
 	remote                                   *remoteSection
 	sched                                    *scheduleTab
+	sites                                    *sitesTab         // its site editor opens over the dialog
 	sections                                 []settingsSection // tabs from other files
 }
 
@@ -74,38 +75,38 @@ func (u *UI) showSettings() {
 func (u *UI) newSettingsDialog() *settingsDialog {
 	s := u.eng.Settings()
 	d := &settingsDialog{u: u}
-	number := func(v int, valid func(string) error) *widget.Entry {
-		e := widget.NewEntry()
+	number := func(v int, valid func(string) error) *escEntry {
+		e := newEntry()
 		e.SetText(strconv.Itoa(v))
 		e.Validator = valid
 		return e
 	}
-	d.folder = widget.NewEntry()
+	d.folder = newEntry()
 	d.folder.SetText(s.Folder)
 	d.maxActive = number(defaultInt(s.MaxActive, downloader.DefaultMaxActive), rangeValidator(1, 100))
 	d.conns = connectionsEntry(s.Connections)
 	d.perHost = number(defaultInt(s.PerHost, downloader.DefaultPerHost), rangeValidator(1, 256))
-	d.limit = widget.NewEntry()
+	d.limit = newEntry()
 	if s.GlobalLimit > 0 {
 		d.limit.SetText(downloader.FormatRate(s.GlobalLimit))
 	}
 	d.limit.SetPlaceHolder(lang.L("Unlimited"))
 	d.limit.Validator = validateRate
 
-	d.closeToTray = widget.NewCheck(lang.L("Closing the window keeps Haul in the tray"), nil)
+	d.closeToTray = newCheck(lang.L("Closing the window keeps Haul in the tray"), nil)
 	d.closeToTray.SetChecked(CloseToTray(s))
-	d.notify = widget.NewCheck(lang.L("Notify when a download finishes or fails"), nil)
+	d.notify = newCheck(lang.L("Notify when a download finishes or fails"), nil)
 	d.notify.SetChecked(NotificationsEnabled(s))
-	d.clipboard = widget.NewCheck(lang.L("Offer to download links I copy"), nil)
+	d.clipboard = newCheck(lang.L("Offer to download links I copy"), nil)
 	d.clipboard.SetChecked(ClipboardWatch(s))
-	d.rpc = widget.NewCheck(lang.L("Let browser extensions add downloads (aria2 RPC)"), nil)
+	d.rpc = newCheck(lang.L("Let browser extensions add downloads (aria2 RPC)"), nil)
 	d.rpc.SetChecked(uiFlag(s, UIKeyRPC, true))
 	port := rpc.DefaultPort
 	if p, err := strconv.Atoi(s.UI[UIKeyRPCPort]); err == nil {
 		port = p
 	}
 	d.rpcPort = number(port, rangeValidator(1024, 65535))
-	d.rpcSecret = widget.NewEntry()
+	d.rpcSecret = newEntry()
 	d.rpcSecret.SetText(s.UI[UIKeyRPCSecret])
 	// Off by default: on a LAN anyone who learns the secret can make this
 	// computer download, so the form says so in red while it is on.
@@ -119,11 +120,11 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 			d.lanWarning.Hide()
 		}
 	}
-	d.rpcLAN = widget.NewCheck(lang.L("Also listen on the local network (LAN)"), showWarning)
+	d.rpcLAN = newCheck(lang.L("Also listen on the local network (LAN)"), showWarning)
 	d.rpcLAN.Checked = uiFlag(s, UIKeyRPCLAN, false)
 	showWarning(d.rpcLAN.Checked)
 	d.webUI = newWebUIField(s)
-	d.proxy = widget.NewEntry()
+	d.proxy = newEntry()
 	d.proxy.SetText(s.Proxy)
 	d.proxy.SetPlaceHolder(lang.L("From the system (HTTP_PROXY)"))
 	d.proxy.Validator = func(v string) error {
@@ -134,7 +135,7 @@ func (u *UI) newSettingsDialog() *settingsDialog {
 	}
 	// Empty means "make one": the service never runs without a secret.
 	d.rpcSecret.SetPlaceHolder(lang.L("Made for you"))
-	d.language = widget.NewSelect(choiceTitles(languageChoices, languageChoice.name), nil)
+	d.language = newSelect(choiceTitles(languageChoices, languageChoice.name), nil)
 	d.language.SetSelected(languageTitle(s.UI[UIKeyLanguage]))
 
 	d.remote = newRemoteSection(s)
@@ -208,7 +209,7 @@ func (d *settingsDialog) settings() (downloader.Settings, error) {
 	s := d.u.eng.Settings()
 	fields := []struct {
 		name string
-		e    *widget.Entry
+		e    *escEntry
 	}{
 		{lang.L("Parallel downloads"), d.maxActive},
 		{lang.L("Connections per download"), d.conns},

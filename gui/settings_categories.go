@@ -16,9 +16,9 @@ import (
 // category's folder, extensions and media types.
 type categoryTab struct {
 	content             fyne.CanvasObject
-	sort                *widget.Check
-	pick                *widget.Select
-	folder, exts, mimes *widget.Entry
+	sort                *escCheck
+	pick                *escSelect
+	folder, exts, mimes *escEntry
 	rules               map[downloader.Category]downloader.CategoryRule
 	cur                 downloader.Category
 }
@@ -28,17 +28,17 @@ func newCategoryTab(s downloader.Settings) *categoryTab {
 	for _, k := range downloader.AllCategories {
 		c.rules[k] = s.Categories.Rule(k)
 	}
-	c.sort = widget.NewCheck(lang.L("Sort into folders by category"), nil)
+	c.sort = newCheck(lang.L("Sort into folders by category"), nil)
 	c.sort.SetChecked(s.Categories.Sort)
-	c.folder, c.exts, c.mimes = widget.NewEntry(), widget.NewMultiLineEntry(), widget.NewMultiLineEntry()
-	for _, e := range []*widget.Entry{c.exts, c.mimes} {
+	c.folder, c.exts, c.mimes = newEntry(), newMultiLineEntry(), newMultiLineEntry()
+	for _, e := range []*escEntry{c.exts, c.mimes} {
 		e.Wrapping = fyne.TextWrapWord // long lists wrap instead of scrolling sideways
 		e.SetMinRowsVisible(2)
 	}
 	c.exts.SetPlaceHolder("mp4, mkv, webm")
 	c.mimes.SetPlaceHolder("video/*, application/x-mpegurl")
 	titles := choiceTitles(downloader.AllCategories, CategoryTitle)
-	c.pick = widget.NewSelect(titles, func(title string) {
+	c.pick = newSelect(titles, func(title string) {
 		c.store()
 		if k, ok := choiceOf(downloader.AllCategories, CategoryTitle, title); ok {
 			c.load(k)

@@ -23,10 +23,10 @@ func (d *settingsDialog) addOrganizeTabs(s downloader.Settings, desktop *widget.
 	th := newThemeChoice(s)
 	desktop.AppendItem(widget.NewFormItem(lang.L("Theme"), th.sel))
 	cats := newCategoryTab(s)
-	sites := newSitesTab(d, s)
+	d.sites = newSitesTab(d, s)
 	d.tabs.Append(container.NewTabItem(lang.L("Categories"), cats.content))
-	d.tabs.Append(container.NewTabItem(lang.L("Sites"), sites.content))
-	d.sections = append(d.sections, th, cats, sites)
+	d.tabs.Append(container.NewTabItem(lang.L("Sites"), d.sites.content))
+	d.sections = append(d.sections, th, cats, d.sites)
 }
 
 func (d *settingsDialog) readSections(s *downloader.Settings) error {

@@ -24,7 +24,7 @@ import (
 type sitesTab struct {
 	d       *settingsDialog
 	content fyne.CanvasObject
-	list    *widget.List
+	list    *escList
 	sites   []downloader.Site
 	// passwords typed in this dialog, by host; "" clears a stored one.
 	passwords map[string]string
@@ -35,7 +35,7 @@ type sitesTab struct {
 
 func newSitesTab(d *settingsDialog, s downloader.Settings) *sitesTab {
 	t := &sitesTab{d: d, sites: slices.Clone(s.Sites), passwords: map[string]string{}, keyring: d.u.logins()}
-	t.list = widget.NewList(
+	t.list = newList(
 		func() int { return len(t.sites) },
 		func() fyne.CanvasObject {
 			return container.NewBorder(nil, nil, widget.NewIcon(theme.ComputerIcon()), nil, widget.NewLabel(""))
@@ -127,8 +127,8 @@ func (t *sitesTab) saved() error {
 
 // siteForm is the editor of one site.
 type siteForm struct {
-	host, conns, perHost, limit, agent, referer, user, password *widget.Entry
-	headers                                                     *widget.Entry
+	host, conns, perHost, limit, agent, referer, user, password *escEntry
+	headers                                                     *escEntry
 	dlg                                                         *dialog.FormDialog
 	submit                                                      func() error
 }
@@ -198,8 +198,8 @@ func (t *sitesTab) edit(i int) {
 }
 
 func newSiteForm(s downloader.Site) *siteForm {
-	entry := func(v string) *widget.Entry {
-		e := widget.NewEntry()
+	entry := func(v string) *escEntry {
+		e := newEntry()
 		e.SetText(v)
 		return e
 	}
@@ -212,7 +212,7 @@ func newSiteForm(s downloader.Site) *siteForm {
 	f := &siteForm{
 		host: entry(s.Host), conns: entry(num(s.Connections)), perHost: entry(num(s.PerHost)),
 		agent: entry(s.UserAgent), referer: entry(s.Referer), user: entry(s.User),
-		password: widget.NewPasswordEntry(), headers: widget.NewMultiLineEntry(),
+		password: newPasswordEntry(), headers: newMultiLineEntry(),
 	}
 	f.limit = entry("")
 	if s.SpeedLimit > 0 {
@@ -241,7 +241,7 @@ func (f *siteForm) site() (downloader.Site, error) {
 	}
 	s := downloader.Site{Host: host, UserAgent: strings.TrimSpace(f.agent.Text), Referer: strings.TrimSpace(f.referer.Text), User: strings.TrimSpace(f.user.Text)}
 	for _, n := range []struct {
-		e      *widget.Entry
+		e      *escEntry
 		dst    *int
 		lo, hi int
 	}{{f.conns, &s.Connections, 1, downloader.MaxConnections}, {f.perHost, &s.PerHost, 1, 256}} {

@@ -50,7 +50,7 @@ func checkHost(v string) error {
 // webUIField is the "Web interfaces allowed to connect" part of the
 // Browser tab: origins, host names, and a warning while any is set.
 type webUIField struct {
-	origins, hosts *widget.Entry
+	origins, hosts *escEntry
 	warning        *widget.Label
 	items          []*widget.FormItem
 }
@@ -58,8 +58,8 @@ type webUIField struct {
 func newWebUIField(s downloader.Settings) *webUIField {
 	f := &webUIField{}
 	prefs := plumbing.RPCPrefsOf(s)
-	list := func(items []string, placeholder string, check func(string) error) *widget.Entry {
-		e := widget.NewMultiLineEntry()
+	list := func(items []string, placeholder string, check func(string) error) *escEntry {
+		e := newMultiLineEntry()
 		e.SetMinRowsVisible(2)
 		e.SetText(strings.Join(items, "\n"))
 		e.SetPlaceHolder(placeholder)
@@ -117,7 +117,7 @@ func checkLines(v string, check func(string) error) error {
 func (f *webUIField) read(s *downloader.Settings) error {
 	for _, e := range []struct {
 		name  string
-		entry *widget.Entry
+		entry *escEntry
 		key   string
 		parse func(string) (string, error)
 	}{

@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"haul/downloader"
 )
@@ -96,7 +95,7 @@ func applyTheme(a fyne.App, s downloader.Settings) {
 }
 
 // themeChoice is the Theme select of the settings dialog.
-type themeChoice struct{ sel *widget.Select }
+type themeChoice struct{ sel *escSelect }
 
 var themeValues = []string{ThemeSystem, ThemeLight, ThemeDark}
 
@@ -111,7 +110,7 @@ func themeTitle(v string) string {
 }
 
 func newThemeChoice(s downloader.Settings) *themeChoice {
-	c := &themeChoice{sel: widget.NewSelect(choiceTitles(themeValues, themeTitle), nil)}
+	c := &themeChoice{sel: newSelect(choiceTitles(themeValues, themeTitle), nil)}
 	c.sel.SetSelected(themeTitle(s.UI[UIKeyTheme]))
 	return c
 }
