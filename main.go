@@ -60,7 +60,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "export":
 		return cli.Export(args[1:], stdout, stderr)
 	case "version", "--version":
-		fmt.Fprintln(stdout, "haul", downloader.Version)
+		fmt.Fprintln(stdout, "haul", downloader.Version+plumbing.SourceNote())
 		return 0
 	case "help", "-h", "--help":
 		fmt.Fprintf(stdout, usage, downloader.Version)

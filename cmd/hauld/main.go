@@ -52,7 +52,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "add":
 		return cli.Add(args[1:], stdout, stderr)
 	case "version", "--version":
-		fmt.Fprintln(stdout, "hauld", downloader.Version)
+		fmt.Fprintln(stdout, "hauld", downloader.Version+plumbing.SourceNote())
 		return plumbing.ExitOK
 	case "help", "-h", "--help":
 		fmt.Fprintf(stdout, usage, downloader.Version)
