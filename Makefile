@@ -5,7 +5,7 @@ DATA    ?=
 export CGO_ENABLED := 1
 
 .PHONY: run build test deps deps-gui deps-browser deps-docs deps-node jsclient fmt-check vet unit fuzz-smoke gui-e2e test-browser docs-shots e2e bench bench-smoke chaos clean \
-	package package-windows package-extension hauld package-headless
+	package package-check package-windows package-extension hauld package-headless
 
 run: deps build
 	./$(BIN) $(if $(DATA),--data $(DATA))
@@ -117,19 +117,26 @@ docs-shots: deps-docs build
 	HAUL_SCREENSHOT_CHANGELINK=$(CURDIR)/docs/change-link.png HAUL_SCREENSHOT_VERIFIED=$(CURDIR)/docs/verified-details.png \
 		HAUL_SCREENSHOT_WAITING=$(CURDIR)/docs/waiting-link.png $(GO) test -count=1 -run 'TestLinkScreenshots' ./gui/
 
-# Linux bundle: bin/Haul.tar.xz (usr/local/bin/haul, the .desktop entry, the icon, and a Makefile
-# to install them). fyne package reads FyneApp.toml and bumps its Build number on every run:
-# the file is put back so packaging leaves the tree as it was. The fyne tool is pinned and
-# installed into bin/, not into GOPATH. ~3.5 min cold (a release build of its own).
+# Linux bundle: bin/Haul.tar.xz (usr/local/bin/haul and hauld, the .desktop entry, the icon, and
+# a Makefile to install them). scripts/package-linux.sh runs fyne package, which builds haul
+# with $(STAMP) (taken from GOFLAGS), adds hauld built to match it, so the installed `haul get`
+# hands its downloads to hauld, and checks the pair. fyne package reads FyneApp.toml and bumps
+# its Build number on every run: the file is put back so packaging leaves the tree as it was.
+# The fyne tool is pinned and installed into bin/, not into GOPATH. ~3.5 min cold (a release
+# build of its own). `make package-check` tests the tarball's install.
 FYNE_TOOL := $(CURDIR)/bin/fyne
 package:
 	@scripts/deps.sh package
 	@[ -x $(FYNE_TOOL) ] || GOBIN=$(CURDIR)/bin $(GO) install fyne.io/tools/cmd/fyne@v1.7.4
-	@mkdir -p bin && cp FyneApp.toml bin/FyneApp.toml.orig
-	$(FYNE_TOOL) package -os linux --release; rc=$$?; cp bin/FyneApp.toml.orig FyneApp.toml; \
-		rm -f bin/FyneApp.toml.orig; [ $$rc -eq 0 ] && mv Haul.tar.xz bin/Haul.tar.xz
+	GO=$(GO) scripts/package-linux.sh $(FYNE_TOOL) $(SOURCE_ID)
 	@ls -l bin/Haul.tar.xz
 	@$(MAKE) --no-print-directory package-extension
+
+# Installs bin/Haul.tar.xz with its own Makefile into a temporary folder and runs
+# TestE2EGetRunsInHauld on the installed haul: `haul get` must run as the hauld beside it.
+# Not part of make test (make package takes minutes); run it after make package.
+package-check:
+	@GO=$(GO) scripts/package-check.sh bin/Haul.tar.xz
 
 # Haul's browser extension as one archive: unpacked for Chromium-family browsers (unzip, then
 # chrome://extensions → Developer mode → Load unpacked), and as an unsigned .xpi for Firefox
