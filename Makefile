@@ -180,8 +180,9 @@ package-headless:
 
 # Haul against curl, aria2c and axel, as ratios (bench/; writes docs/benchmarks.md).
 # BENCH_SIZE (256M), BENCH_ROUNDS (3), BENCH_SCENARIOS (1,2,3a,3b,3c,4,5,5b; "idle" alone: only the idle window), BENCH_TOOLS, BENCH_WAN_SIZE,
-# BENCH_IDLE (60s per idle mode; 0 skips it).
-BENCH_ENV = $(foreach v,BENCH_SIZE BENCH_ROUNDS BENCH_SCENARIOS BENCH_TOOLS BENCH_WAN_SIZE BENCH_IDLE,$(if $($(v)),$(v)=$($(v)) ))
+# BENCH_IDLE (60s per idle mode; 0 skips it), BENCH_BASELINE (another haul binary, run side by side
+# as tool haulbase to judge an engine change in one run), BENCH_TRACE (a folder for per-run timelines).
+BENCH_ENV = $(foreach v,BENCH_SIZE BENCH_ROUNDS BENCH_SCENARIOS BENCH_TOOLS BENCH_WAN_SIZE BENCH_IDLE BENCH_BASELINE,$(if $($(v)),$(v)=$($(v)) ))
 bench:
 	@scripts/deps.sh bench
 	$(GO) build $(STAMP) -o $(BIN) .
