@@ -23,12 +23,17 @@ const writebackEvery = 8 << 20
 // stream positioned at the piece's start (the probe's).
 func (r *run) worker(p *piece, body io.ReadCloser) {
 	t := r.t
+	// left: the worker already uncounted itself, under the lock of the
+	// claim that found no work (leave).
+	left := false
 	defer func() {
 		t.mu.Lock()
 		if p != nil {
 			p.conn = nil
 		}
-		r.workers--
+		if !left {
+			r.workers--
+		}
 		t.mu.Unlock()
 		t.m.hosts.release(r.host)
 		r.wg.Done()
@@ -79,6 +84,7 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 			prev := p.conn
 			p.conn = nil
 			p = r.claimLocked(prev)
+			left = r.leaveLocked(p)
 			t.mu.Unlock()
 			if p == nil {
 				return
@@ -142,6 +148,7 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 		t.mu.Lock()
 		if p.conn != nil || p.complete() {
 			p = r.claimLocked(prev)
+			left = r.leaveLocked(p)
 		} else {
 			p.conn = newConn()
 		}
@@ -150,6 +157,18 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 			return
 		}
 	}
+}
+
+// leaveLocked uncounts a worker whose claim found no work (p == nil) in
+// the same hold of t.mu, so no other claim sees it still counted: after
+// a shed (shedLocked) the count would look above the allowance, and a
+// second connection would leave too. It reports whether it did.
+func (r *run) leaveLocked(p *piece) bool {
+	if p != nil {
+		return false
+	}
+	r.workers--
+	return true
 }
 
 // refused handles a server turning away an extra connection while others
