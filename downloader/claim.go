@@ -53,11 +53,11 @@ func (r *run) growWith(claim func() func()) {
 // part of the busy range with the most time left. c is the connection's
 // previous tracker (for its rate), nil for a new one.
 func (r *run) claimLocked(c *conn) *piece {
-	now := time.Now()
-	if c != nil && (r.surplusLocked() || r.shedLocked(c, now)) {
+	if c != nil && r.surplusLocked() {
 		return nil
 	}
 	t := r.t
+	now := time.Now()
 	slots := make([]slot, len(t.pieces))
 	var sum float64
 	var n int

@@ -41,36 +41,3 @@ func (r *run) shedSurplusLocked() {
 // back (a doubling that did not pay): it should leave instead. The
 // caller holds t.mu.
 func (r *run) surplusLocked() bool { return r.workers > min(r.limit, r.allowance) }
-
-// shedFloor is the fewest connections shedding leaves on a full path.
-const shedFloor = 4
-
-// shedLocked tells a connection that finished its piece to leave when
-// the automatic count settled on a path that still queues (pathdelay.go)
-// and it is slower than the task's median connection: its share of the
-// narrowest link passes to the others as the queue drains, without any
-// new request. Fewer, fuller streams mean fewer request boundaries and a
-// tail of fast streams. The caller holds t.mu.
-func (r *run) shedLocked(c *conn, now time.Time) bool {
-	if !r.auto || !r.ramp.done || !r.ramp.full || r.workers <= shedFloor || !r.delay.queueing() {
-		return false
-	}
-	rate := c.rate(now)
-	var rates []float64
-	for _, p := range r.t.pieces {
-		if p.conn != nil && p.conn != c {
-			if v := p.conn.rate(now); v > 0 {
-				rates = append(rates, v)
-			}
-		}
-	}
-	if rate <= 0 || len(rates) < shedFloor {
-		return false
-	}
-	slices.Sort(rates)
-	if rate >= rates[len(rates)/2] {
-		return false
-	}
-	r.allowance = min(r.allowance, r.workers-1)
-	return true
-}

@@ -24,7 +24,7 @@ const writebackEvery = 8 << 20
 func (r *run) worker(p *piece, body io.ReadCloser) {
 	t := r.t
 	// left: the worker already uncounted itself, under the lock of the
-	// claim that found no work (leave).
+	// claim that found no work (leaveLocked).
 	left := false
 	defer func() {
 		t.mu.Lock()
@@ -161,8 +161,9 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 
 // leaveLocked uncounts a worker whose claim found no work (p == nil) in
 // the same hold of t.mu, so no other claim sees it still counted: after
-// a shed (shedLocked) the count would look above the allowance, and a
-// second connection would leave too. It reports whether it did.
+// the ramp stepped back, the count would look above the allowance for a
+// moment, one more connection than the step asked for would leave, and
+// grow() would open a cold one to refill it. It reports whether it did.
 func (r *run) leaveLocked(p *piece) bool {
 	if p != nil {
 		return false
