@@ -54,8 +54,8 @@ func TestRequestEnd(t *testing.T) {
 	}
 }
 
-// TestSpanRate: a request is sized by the slower of the connection's rate
-// since its first byte and its latest request's.
+// TestSpanRate: a request is sized by the connection's rate since its
+// first byte, or by what a young one did so far.
 func TestSpanRate(t *testing.T) {
 	now := time.Now()
 	c := newConn()

@@ -155,8 +155,9 @@ func cutPays(s slot, piece int64, pol splitPolicy) bool {
 // tailPays decides a split smaller than the minimum: it must shorten the
 // download by a good share, not just add a request. With the split, the
 // range is done when the slower of the two is: the old connection with
-// what it keeps, or the new one after its first-byte delay. With a rate
-// unknown it halves, as the ramp does.
+// what it keeps, or the new one after its first-byte delay (and, when it
+// must dial afresh, its slow start: pol.deliver). With a rate unknown it
+// halves, as the ramp does.
 func tailPays(rem, piece int64, oldRate float64, pol splitPolicy) bool {
 	if piece < pol.tailMin {
 		return false
