@@ -167,7 +167,10 @@ func (e *Engine) run() {
 			return
 		}
 		e.mu.Lock()
-		changed := healthReason(err) != healthReason(e.lastErr)
+		// The banner is told again when the reason changes, not only when
+		// reads start or stop failing: a wrong secret after a restart is
+		// not "it closed the connection".
+		changed := ReasonOf(err) != ReasonOf(e.lastErr)
 		recovered := err == nil && e.lastErr != nil
 		e.lastErr = err
 		onHealth := e.onHealth
@@ -200,19 +203,6 @@ func signal(ch chan struct{}) {
 	case ch <- struct{}{}:
 	default:
 	}
-}
-
-// healthReason is what the window's banner says about err (ReasonOf).
-// The banner is told again when the reason changes, not only when reads
-// start or stop failing (a wrong secret after a restart is not "it closed
-// the connection"). An error of no known kind (an answer of the wrong
-// shape) counts as ReasonNetwork, as before ReasonOf existed
-// (TestHealthReason): the banner is not told again between the two.
-func healthReason(err error) Reason {
-	if r := ReasonOf(err); r != ReasonOther {
-		return r
-	}
-	return ReasonNetwork
 }
 
 // refresh asks the poller for a read now (after a command).
