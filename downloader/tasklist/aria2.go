@@ -57,7 +57,10 @@ func Parse(r io.Reader) ([]downloader.Request, error) {
 			}
 			continue
 		}
+		// aria2 separates a line's links (mirrors) by TAB; blanks around
+		// the first are not part of it: a link has its spaces escaped.
 		link, _, _ := strings.Cut(trimmed, "\t")
+		link = strings.TrimSpace(link)
 		if _, err := downloader.ParseURL(link); err != nil {
 			errs = append(errs, fmt.Errorf("line %d: %w: %w", n, ErrBadList, err))
 			cur = -1
