@@ -22,6 +22,13 @@ func (u *UI) dialogKey(k fyne.KeyName) bool {
 	if !esc && !enter {
 		return u.dialogOpen()
 	}
+	if ov := u.win.Canvas().Overlays(); len(ov.List()) > u.dialogsShown() {
+		// Something stands over Haul's dialogs: a message, a folder
+		// picker, a menu. The key closes it, not the dialog under it,
+		// which keeps what was typed.
+		ov.Top().Hide()
+		return true
+	}
 	switch {
 	case u.closeAsk != nil:
 		if enter {
@@ -72,6 +79,19 @@ func (u *UI) dialogKey(k fyne.KeyName) bool {
 		top.Hide()
 	}
 	return true
+}
+
+// dialogsShown counts the overlays Haul's own dialogs take: each open
+// dialog one, the site editor one more over Settings.
+func (u *UI) dialogsShown() int {
+	n := 0
+	for _, open := range []bool{u.closeAsk != nil, u.remove != nil, u.add != nil, u.link != nil, u.settingsDlg != nil,
+		u.settingsDlg != nil && u.settingsDlg.sites.form != nil} {
+		if open {
+			n++
+		}
+	}
+	return n
 }
 
 // listKey moves the selection for Home, End, Page Up and Page Down, and

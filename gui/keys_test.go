@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/test"
 
 	"haul/downloader"
@@ -152,6 +153,42 @@ func TestEscClosesMessages(t *testing.T) {
 		typeKey(u, k)
 		if u.win.Canvas().Overlays().Top() != nil {
 			t.Errorf("%s did not close the message box", k)
+		}
+	}
+}
+
+// TestKeysOverDialogs: Esc or Enter with a message over a dialog closes
+// the message; the dialog under it stays open with what was typed.
+func TestKeysOverDialogs(t *testing.T) {
+	for _, k := range []fyne.KeyName{fyne.KeyEscape, fyne.KeyReturn} {
+		for _, c := range []struct {
+			name string
+			open func(u *UI)
+			shut func(u *UI) bool
+		}{
+			{"Settings", func(u *UI) { u.showSettings() }, func(u *UI) bool { return u.settingsDlg == nil }},
+			{"the add dialog", func(u *UI) { u.showAdd("https://example.com/a.bin") }, func(u *UI) bool { return u.add == nil }},
+		} {
+			t.Run(c.name+", "+string(k), func(t *testing.T) {
+				u := keysUI(t, 0)
+				c.open(u)
+				u.win.Canvas().Unfocus()
+				dialog.ShowInformation("Test", "a message over the dialog", u.win)
+				if n := len(u.win.Canvas().Overlays().List()); n != 2 {
+					t.Fatalf("%d overlays, want the dialog and the message", n)
+				}
+				typeKey(u, k)
+				if c.shut(u) {
+					t.Fatalf("%s closed %s under the message", k, c.name)
+				}
+				if n := len(u.win.Canvas().Overlays().List()); n != 1 {
+					t.Fatalf("%d overlays after %s, want only the dialog", n, k)
+				}
+				typeKey(u, fyne.KeyEscape)
+				if !c.shut(u) {
+					t.Fatalf("a second Esc did not close %s", c.name)
+				}
+			})
 		}
 	}
 }
