@@ -23,8 +23,9 @@ func (u *UI) dialogKey(k fyne.KeyName) bool {
 		return u.dialogOpen()
 	}
 	if ov := u.win.Canvas().Overlays(); len(ov.List()) > u.dialogsShown() {
-		// Something stands over Haul's dialogs: a message, a folder
-		// picker, a menu. The key closes it, not the dialog under it,
+		// Something stands over Haul's dialogs, or alone: a message
+		// (dialog.ShowInformation, ShowError: one button), a folder
+		// picker, a menu. The key closes it, not a dialog under it,
 		// which keeps what was typed.
 		ov.Top().Hide()
 		return true
@@ -70,13 +71,7 @@ func (u *UI) dialogKey(k fyne.KeyName) bool {
 			u.settingsDlg.dlg.Hide()
 		}
 	default:
-		// A message (dialog.ShowInformation, ShowError) has one button:
-		// Esc and Enter both close it.
-		top := u.win.Canvas().Overlays().Top()
-		if top == nil {
-			return false
-		}
-		top.Hide()
+		return false // nothing open: messages were closed above
 	}
 	return true
 }
