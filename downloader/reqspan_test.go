@@ -80,6 +80,10 @@ func TestPickSplitsAtRequestEnd(t *testing.T) {
 	busy := func(pos, end, floor int64, rate float64) slot {
 		return slot{Segment: Segment{Start: 0, End: end, Done: pos}, Busy: true, Rate: rate, Floor: floor}
 	}
+	// Both at 1 MiB/s: the halves, but the old connection also keeps
+	// half of what it delivers while the new one waits its round trip
+	// (0.05 s × 1 MiB/s / 2, 4 KiB aligned).
+	const balanced = 10*MiB + 24<<10
 	cases := []struct {
 		name   string
 		s      slot
@@ -88,9 +92,9 @@ func TestPickSplitsAtRequestEnd(t *testing.T) {
 		wantAt int64
 	}{
 		{"floor past the balanced point: split at the floor", busy(0, 20*MiB, 12*MiB, 1*MiB), 0.05, true, 12 * MiB},
-		{"floor before the balanced point: balanced, nothing cut", busy(0, 20*MiB, 4*MiB, 1*MiB), 0.05, true, 10 * MiB},
-		{"no floor known: balanced as before", busy(0, 20*MiB, 0, 1*MiB), 0.05, true, 10 * MiB},
-		{"stream runs to the end, cut worth it", busy(0, 20*MiB, 20*MiB, 1*MiB), 0.05, true, 10 * MiB},
+		{"floor before the balanced point: balanced, nothing cut", busy(0, 20*MiB, 4*MiB, 1*MiB), 0.05, true, balanced},
+		{"no floor known: balanced as before", busy(0, 20*MiB, 0, 1*MiB), 0.05, true, balanced},
+		{"stream runs to the end, cut worth it", busy(0, 20*MiB, 20*MiB, 1*MiB), 0.05, true, balanced},
 		{"stream runs to the end on a fat link: the cut wastes too much", busy(0, 20*MiB, 20*MiB, 40*MiB), 0.05, false, 0},
 	}
 	for _, c := range cases {

@@ -162,13 +162,24 @@ func tailPays(rem, piece int64, oldRate float64, pol splitPolicy) bool {
 	if piece < pol.tailMin {
 		return false
 	}
-	alone := timeLeft(rem, oldRate)
-	if alone < pol.tailAfter {
+	if timeLeft(rem, oldRate) < pol.tailAfter {
 		return false
 	}
+	return gainPays(rem, piece, oldRate, pol)
+}
+
+// gainPays reports whether splitting piece bytes off a range with rem
+// bytes left, whose connection runs at oldRate (bytes/s), finishes the
+// range in at most tailGain of the time the old connection alone would
+// take. Every split of a measured range must: near the end, a megabyte
+// handed to a connection that must dial afresh onto a full path arrives
+// after the old connection would have finished it, and the download ends
+// on that slow start. With a rate unknown it pays, as the ramp halves.
+func gainPays(rem, piece int64, oldRate float64, pol splitPolicy) bool {
 	if oldRate <= 0 || pol.newRate <= 0 {
 		return true
 	}
+	alone := float64(rem) / oldRate
 	split := max(float64(rem-piece)/oldRate, pol.deliver(piece))
 	return split <= tailGain*alone
 }
@@ -210,7 +221,7 @@ func pickWith(slots []slot, pol splitPolicy) (idx int, at int64, split bool, ok 
 // splitAt is where a free connection splits busy slot s, if anywhere.
 func splitAt(s slot, pol splitPolicy) (int64, bool) {
 	minSplit := pol.minSplit
-	cut := splitPoint(s.Segment, s.Rate, pol.newRate)
+	cut := pol.balancedCut(s)
 	cuts := s.cutsAt(cut)
 	if cuts && s.Floor < s.End && s.End-s.Floor >= max(minSplit, 1) {
 		// Split where the request in flight ends: nothing is wasted.
@@ -220,7 +231,7 @@ func splitAt(s slot, pol splitPolicy) (int64, bool) {
 	// With one byte left splitPoint cannot leave both sides a byte; an
 	// empty piece would be claimed, "finished" and split again in a loop
 	// (reachable when MinSplit is 0, which settings allow).
-	if piece <= 0 || piece < minSplit && !tailPays(s.remaining(), piece, s.Rate, pol) {
+	if piece <= 0 || piece < minSplit && !tailPays(s.remaining(), piece, s.Rate, pol) || !gainPays(s.remaining(), piece, s.Rate, pol) {
 		return 0, false
 	}
 	if cuts && !cutPays(s, piece, pol) {
@@ -236,6 +247,30 @@ func timeLeft(rem int64, rate float64) float64 {
 		return float64(rem) * 1e6
 	}
 	return float64(rem) / rate
+}
+
+// balancedCut is splitPoint with the free connection's start counted: it
+// waits a round trip for its first byte (a cold one also dials and runs
+// TCP's slow start) while the old connection streams on, so the old one
+// keeps what it delivers meanwhile, shared by the rates, and both still
+// finish together. Splitting by the rates alone, the new connection
+// finished last by that start, which at the end of a download on a long
+// path is the download's last few hundred milliseconds.
+func (pol splitPolicy) balancedCut(s slot) int64 {
+	cut := splitPoint(s.Segment, s.Rate, pol.newRate)
+	if s.Rate <= 0 || pol.newRate <= 0 {
+		return cut
+	}
+	piece := s.End - cut
+	start := pol.deliver(piece) - float64(piece)/pol.newRate
+	if start <= 0 {
+		return cut
+	}
+	moved := cut + int64(start*s.Rate*pol.newRate/(s.Rate+pol.newRate))
+	if aligned := moved - moved%splitAlign; aligned > cut {
+		moved = aligned
+	}
+	return min(moved, s.End-1)
 }
 
 // splitPoint divides the rest of s so both connections finish together:

@@ -1,6 +1,7 @@
 package downloader
 
 import (
+	"math"
 	"slices"
 	"testing"
 )
@@ -296,6 +297,92 @@ func TestTailPays(t *testing.T) {
 			if got := tailPays(c.rem, c.piece, c.oldRate, c.pol); got != c.want {
 				t.Fatalf("tailPays(rem %d, piece %d, old %.0f B/s, new %.0f B/s, rtt %.3fs) = %v, want %v",
 					c.rem, c.piece, c.oldRate, c.pol.newRate, c.pol.rtt, got, c.want)
+			}
+		})
+	}
+}
+
+// TestGainPays: every split of a measured range must finish it sooner by
+// a good share, whatever the piece's size; the first case is a split
+// logged at the end of a 50 ms download whose path was full, where the
+// newcomer's slow start made it the download's last stream.
+func TestGainPays(t *testing.T) {
+	const MiB = 1 << 20
+	pol := func(newRate, rtt float64, cold bool) splitPolicy {
+		p := tailPolicy(MiB, newRate, rtt)
+		p.cold = cold
+		return p
+	}
+	cases := []struct {
+		name    string
+		rem     int64
+		piece   int64
+		oldRate float64
+		pol     splitPolicy
+		want    bool
+		// picked: pick, which sizes the piece itself (balancedCut),
+		// agrees; the first case's piece is the rates' share, and the
+		// balanced one is smaller.
+		picked bool
+	}{
+		{"a new connection takes 1.1 MiB of a range done in 0.78 s", 2174072, 1126400, 2.78e6, pol(2.99e6, 0.079, true), false, false},
+		{"the same piece to a kept-alive fast connection", 2174072, 1126400, 2.78e6, pol(23e6, 0.079, false), true, true},
+		{"early on, a new connection takes half of 100 MiB", 100 * MiB, 50 * MiB, 3 * MiB, pol(3*MiB, 0.08, true), true, true},
+		{"a slower newcomer cannot halve the time", 8 * MiB, 4 * MiB, 4 * MiB, pol(1*MiB, 0.05, false), false, true},
+		{"rates unknown: pays, as the ramp halves", 8 * MiB, 4 * MiB, 0, pol(0, 0.05, true), true, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := gainPays(c.rem, c.piece, c.oldRate, c.pol); got != c.want {
+				t.Fatalf("gainPays(rem %d, piece %d, old %.0f B/s, new %.0f B/s, cold %v) = %v, want %v",
+					c.rem, c.piece, c.oldRate, c.pol.newRate, c.pol.cold, got, c.want)
+			}
+			if !c.picked {
+				return
+			}
+			// pick applies it to pieces above the minimum split too.
+			s := slot{Segment: Segment{Start: 0, End: c.rem}, Busy: true, Rate: c.oldRate}
+			if _, _, _, ok := pickWith([]slot{s}, c.pol); c.want && !ok {
+				t.Fatalf("pick left a range whose split pays")
+			} else if !c.want && ok {
+				t.Fatalf("pick split a range whose split does not pay")
+			}
+		})
+	}
+}
+
+// TestBalancedCut: the free connection's piece is sized so that it ends
+// with the old connection although it starts later (a round trip; when
+// cold, the handshake and slow start too). The rates' share alone leaves
+// the newcomer finishing last by that start.
+func TestBalancedCut(t *testing.T) {
+	const MiB = 1 << 20
+	cases := []struct {
+		name     string
+		rem      int64
+		old, new float64
+		rtt      float64
+		cold     bool
+	}{
+		{"kept alive, equal rates", 20 * MiB, 1 * MiB, 1 * MiB, 0.05, false},
+		{"kept alive, a fast newcomer on a long path", 4 * MiB, 1 * MiB, 8 * MiB, 0.1, false},
+		{"cold, near equal rates at the end", 2174072, 2.78e6, 2.99e6, 0.079, true},
+		{"cold and fast against a crawling one", 8 * MiB, 0.5 * MiB, 20 * MiB, 0.05, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			pol := tailPolicy(MiB, c.new, c.rtt)
+			pol.cold = c.cold
+			s := slot{Segment: Segment{Start: 0, End: c.rem}, Busy: true, Rate: c.old}
+			gap := func(cut int64) float64 {
+				return math.Abs(float64(cut)/c.old - pol.deliver(c.rem-cut))
+			}
+			cut, plain := pol.balancedCut(s), splitPoint(s.Segment, c.old, c.new)
+			if cut <= 0 || cut >= c.rem {
+				t.Fatalf("cut %d outside the range", cut)
+			}
+			if g, p := gap(cut), gap(plain); g > 0.5*p && g > 0.01 {
+				t.Fatalf("finish gap %.3f s (by the rates alone %.3f s)", g, p)
 			}
 		})
 	}
