@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http/httptrace"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -269,9 +270,18 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		}
 		return nil
 	}
+	// sock is the request's TCP connection, for its receive low-water
+	// mark (lowat.go); a stream handed in gets none.
+	var sock lowatSocket
+	defer sock.set(1)
 	if body == nil {
 		spec.start, spec.end = start, reqEnd
-		resp, err := openRange(withDelaySample(ctx, r.sampleDelay), r.client, rawURL, r.hdr, r.ua, spec)
+		// The transport calls GotConn on this goroutine, before the
+		// request is written.
+		rctx := httptrace.WithClientTrace(withDelaySample(ctx, r.sampleDelay), &httptrace.ClientTrace{
+			GotConn: func(info httptrace.GotConnInfo) { sock.raw, _ = socketOf(info.Conn) },
+		})
+		resp, err := openRange(rctx, r.client, rawURL, r.hdr, r.ua, spec)
 		if err != nil {
 			if r.sourceFailed(rawURL, causeOf(ctx, err)) {
 				return errStaleSource // a mirror dropped, or one took the link's place
@@ -305,6 +315,8 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 	}()
 
 	counted := *live
+	// began is when this request's body began arriving, for its rate.
+	began := time.Now()
 	// at is the body's offset: what was read from it, also bytes a split
 	// moved to another connection while they were read.
 	at := start
@@ -318,7 +330,9 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 			if pos >= end {
 				// A split moved the end below the request's: take in the
 				// little that is left of it rather than lose the TCP
-				// connection and its window (reqspan.go).
+				// connection and its window (reqspan.go). The drain's
+				// reads run to the body's end: no mark.
+				sock.set(1)
 				kept = r.drainRequest(body, buf, reqEnd-at)
 				return nil
 			}
@@ -338,6 +352,13 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		least := n / 2
 		if !counted {
 			least = 1
+		}
+		if sock.raw != nil {
+			left := int64(-1)
+			if reqEnd >= 0 {
+				left = reqEnd - at
+			}
+			sock.set(lowatFor(left, rateSince(at-start, began, time.Now()), least, n))
 		}
 		k, rerr := readAtLeast(body, buf[:n], max(1, least))
 		at += int64(k)
