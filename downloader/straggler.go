@@ -25,7 +25,7 @@ const (
 	// is slow for that range on every connection keeps the last one.
 	stragglerTries = 2
 	// stragglerPeers: fewer measured connections give no median to
-	// compare against.
+	// compare against; the pace of finished pieces stands in.
 	stragglerPeers = 4
 	// stragglerQueueRTT: a path's queue spares its stragglers only on a
 	// round trip at least this long.
@@ -46,7 +46,21 @@ func (r *run) replaceStragglers(now time.Time) {
 			rates = append(rates, rt)
 		}
 	}
-	if len(rates) < stragglerPeers {
+	// The pace to compare with: the median of the busy connections, or at
+	// the end of a download, when most have finished, what connections
+	// ran at when they finished their pieces (run.connRate). The last
+	// range's connection, crawling on a bad route, was otherwise never
+	// replaced: on the lossy path one ran at 50-100 KB/s for 6 s after
+	// every other range was done, and its request, to the range's end,
+	// could only be cut, which the run's cut budget no longer allowed.
+	var median float64
+	switch {
+	case len(rates) >= stragglerPeers:
+		slices.Sort(rates)
+		median = rates[len(rates)/2]
+	case r.connRate > 0:
+		median = r.connRate
+	default:
 		return
 	}
 	if r.ramp.full || r.delay.min >= stragglerQueueRTT && r.delay.queueing() {
@@ -57,8 +71,6 @@ func (r *run) replaceStragglers(now time.Time) {
 		// looks like a queue; there a fresh request costs nothing.)
 		return
 	}
-	slices.Sort(rates)
-	median := rates[len(rates)/2]
 	if median >= rampRetryPerConn {
 		// At this pace per connection the machine (CPU, disk) sets the
 		// speed, not the path: a fresh request would change nothing.

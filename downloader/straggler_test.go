@@ -24,27 +24,29 @@ func TestReplaceStragglers(t *testing.T) {
 		pieces func() []*piece
 		want   []int
 		full   bool // the path queues (pathdelay.go)
+		// finished is the pace of finished pieces (run.connRate).
+		finished float64
 	}{
 		{"one at an eighth of the others, lots left", func() []*piece {
 			ps := []*piece{healthy(), healthy(), healthy(), healthy()}
 			ps = append(ps, &piece{Segment: Segment{Start: 0, End: 16 * MiB}, conn: conn(256<<10, 3*time.Second)})
 			return ps
-		}, []int{4}, false},
+		}, []int{4}, false, 0},
 		{"too young to judge", func() []*piece {
 			ps := []*piece{healthy(), healthy(), healthy(), healthy()}
 			ps = append(ps, &piece{Segment: Segment{Start: 0, End: 16 * MiB}, conn: conn(256<<10, 500*time.Millisecond)})
 			return ps
-		}, nil, false},
+		}, nil, false, 0},
 		{"little left: tail splits take it", func() []*piece {
 			ps := []*piece{healthy(), healthy(), healthy(), healthy()}
 			ps = append(ps, &piece{Segment: Segment{Start: 0, End: 256 << 10}, conn: conn(256<<10, 3*time.Second)})
 			return ps
-		}, nil, false},
+		}, nil, false, 0},
 		{"only half as fast: not a straggler", func() []*piece {
 			ps := []*piece{healthy(), healthy(), healthy(), healthy()}
 			ps = append(ps, &piece{Segment: Segment{Start: 0, End: 16 * MiB}, conn: conn(MiB, 3*time.Second)})
 			return ps
-		}, nil, false},
+		}, nil, false, 0},
 		{"fast local link: the machine sets the pace", func() []*piece {
 			fast := func() *piece {
 				return &piece{Segment: Segment{Start: 0, End: 1 << 30}, conn: conn(400*MiB, 3*time.Second)}
@@ -52,20 +54,26 @@ func TestReplaceStragglers(t *testing.T) {
 			ps := []*piece{fast(), fast(), fast(), fast()}
 			ps = append(ps, &piece{Segment: Segment{Start: 0, End: 1 << 30}, conn: conn(50*MiB, 3*time.Second)})
 			return ps
-		}, nil, false},
+		}, nil, false, 0},
 		{"too few peers for a median", func() []*piece {
 			return []*piece{healthy(), healthy(), {Segment: Segment{Start: 0, End: 16 * MiB}, conn: conn(64<<10, 3*time.Second)}}
-		}, nil, false},
+		}, nil, false, 0},
+		{"the last range crawls: compared with what finished pieces ran at", func() []*piece {
+			return []*piece{{Segment: Segment{Start: 0, End: 16 * MiB}, conn: conn(64<<10, 3*time.Second)}}
+		}, []int{0}, false, 2 * MiB},
+		{"the last range at the finished pieces' pace", func() []*piece {
+			return []*piece{{Segment: Segment{Start: 0, End: 16 * MiB}, conn: conn(MiB, 3*time.Second)}}
+		}, nil, false, 2 * MiB},
 		{"one at an eighth of the others on a full path: sharing, not a bad route", func() []*piece {
 			ps := []*piece{healthy(), healthy(), healthy(), healthy()}
 			ps = append(ps, &piece{Segment: Segment{Start: 0, End: 16 * MiB}, conn: conn(256<<10, 3*time.Second)})
 			return ps
-		}, nil, true},
+		}, nil, true, 0},
 		{"asked again stragglerTries times already", func() []*piece {
 			ps := []*piece{healthy(), healthy(), healthy(), healthy()}
 			ps = append(ps, &piece{Segment: Segment{Start: 0, End: 16 * MiB}, conn: conn(64<<10, 3*time.Second), retries: stragglerTries})
 			return ps
-		}, nil, false},
+		}, nil, false, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -79,7 +87,7 @@ func TestReplaceStragglers(t *testing.T) {
 					got = append(got, i)
 				}
 			}
-			r := &run{t: &task{pieces: ps}}
+			r := &run{t: &task{pieces: ps}, connRate: c.finished}
 			if c.full {
 				for _, d := range []time.Duration{50, 100, 100, 100, 100} {
 					r.delay.add(d * time.Millisecond)
