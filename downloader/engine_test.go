@@ -1,10 +1,8 @@
 package downloader
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"haul/downloader/testserver"
 )
@@ -22,17 +20,7 @@ func TestDownloadMultiConnection(t *testing.T) {
 		}
 	}
 	m := openTest(t, st, dir, nil)
-	ids, err := m.Add(context.Background(), Request{URL: srv.URL("/f.bin"), Options: Options{Connections: 8}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := waitState(t, m, ids[0], 60*time.Second, StateCompleted, StateFailed)
-	if s.State != StateCompleted {
-		t.Fatalf("state %s: %s", s.State, s.Error)
-	}
-	if got := fileSHA(t, filepath.Join(dir, "f.bin")); got != f.SHA256() {
-		t.Fatalf("sha mismatch")
-	}
+	downloadWhole(t, m, Request{URL: srv.URL("/f.bin"), Options: Options{Connections: 8}}, filepath.Join(dir, "f.bin"), f)
 	if stats := srv.Stats(); stats.PeakInFlight < 2 {
 		t.Errorf("max concurrent connections %d, want several", stats.PeakInFlight)
 	}

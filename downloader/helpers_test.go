@@ -122,6 +122,23 @@ func waitState(t *testing.T, m *Manager, id string, timeout time.Duration, state
 	}
 }
 
+// downloadWhole adds req, waits up to a minute for it to finish and
+// fails the test unless it completed with want's bytes at path.
+func downloadWhole(t *testing.T, m *Manager, req Request, path string, want testserver.File) {
+	t.Helper()
+	ids, err := m.Add(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := waitState(t, m, ids[0], 60*time.Second, StateCompleted, StateFailed)
+	if s.State != StateCompleted {
+		t.Fatalf("state %s: %s", s.State, s.Error)
+	}
+	if got := fileSHA(t, path); got != want.SHA256() {
+		t.Fatal("sha mismatch")
+	}
+}
+
 func fileSHA(t *testing.T, path string) string {
 	t.Helper()
 	sum, err := testserver.FileSHA256(path)

@@ -57,17 +57,7 @@ func TestLowWaterMarkEndsRequests(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	m := openTest(t, newMemStore(), dir, nil)
-	ids, err := m.Add(context.Background(), Request{URL: srv.URL("/f.bin"), Options: Options{Connections: 4}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := waitState(t, m, ids[0], 60*time.Second, StateCompleted, StateFailed)
-	if s.State != StateCompleted {
-		t.Fatalf("state %s: %s", s.State, s.Error)
-	}
-	if got := fileSHA(t, filepath.Join(dir, "f.bin")); got != f.SHA256() {
-		t.Fatal("sha mismatch")
-	}
+	downloadWhole(t, m, Request{URL: srv.URL("/f.bin"), Options: Options{Connections: 4}}, filepath.Join(dir, "f.bin"), f)
 	mu.Lock()
 	defer mu.Unlock()
 	if raised == 0 {
