@@ -231,7 +231,16 @@ func splitAt(s slot, pol splitPolicy) (int64, bool) {
 	// With one byte left splitPoint cannot leave both sides a byte; an
 	// empty piece would be claimed, "finished" and split again in a loop
 	// (reachable when MinSplit is 0, which settings allow).
-	if piece <= 0 || piece < minSplit && !tailPays(s.remaining(), piece, s.Rate, pol) || !gainPays(s.remaining(), piece, s.Rate, pol) {
+	if piece <= 0 {
+		return 0, false
+	}
+	// Every split must save time; a small one must also pass the tail's
+	// thresholds (tailPays, which asks gainPays).
+	pays := gainPays
+	if piece < minSplit {
+		pays = tailPays
+	}
+	if !pays(s.remaining(), piece, s.Rate, pol) {
 		return 0, false
 	}
 	if cuts && !cutPays(s, piece, pol) {

@@ -271,9 +271,11 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		return nil
 	}
 	// sock is the request's TCP connection, for its receive low-water
-	// mark (lowat.go); a stream handed in gets none.
+	// mark (lowat.go); a stream handed in gets none. No mark outlives
+	// the request: lowatFor drops it before the body's last bytes, the
+	// drain below drops it, and a body left unread closes its
+	// connection.
 	var sock lowatSocket
-	defer sock.set(1)
 	if body == nil {
 		spec.start, spec.end = start, reqEnd
 		// The transport calls GotConn on this goroutine, before the
