@@ -15,7 +15,8 @@ import (
 // chunk worth reading has arrived. It is only safe while the answer still
 // owes the socket that many bytes: past the end of a body nothing more
 // comes, and a read waiting for more would wait for ever. So the mark is
-// set only while the bounded request has more left to send than
+// set only while the answer's body (its Content-Length, which a server
+// may make shorter than the range asked) has more left to send than
 // lowatSlack, the read about to be made and the mark together, and back
 // to 1 for its last bytes, before the connection returns to the pool for
 // the next request's headers.

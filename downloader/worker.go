@@ -276,6 +276,10 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 	// drain below drops it, and a body left unread closes its
 	// connection.
 	var sock lowatSocket
+	// bodyEnd is where the answer's body ends (file offset; -1 = not
+	// known): the mark follows what the body owes, which is less than the
+	// request asked when a server answers a shorter range.
+	bodyEnd := int64(-1)
 	if body == nil {
 		spec.start, spec.end = start, reqEnd
 		// The transport calls GotConn on this goroutine, before the
@@ -299,6 +303,12 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 			return causeOf(ctx, fmt.Errorf("range %s: %w", formatRange(start, end), err))
 		}
 		body = resp.Body
+		if resp.ContentLength >= 0 {
+			bodyEnd = resp.ContentLength // a plain answer starts at 0
+			if !spec.plain {
+				bodyEnd += start
+			}
+		}
 		if spec.plain && start > 0 {
 			if err := skipTo(body, start, buf, func() { watchdog.Reset(StallTimeout) }); err != nil {
 				body.Close()
@@ -357,8 +367,8 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		}
 		if sock.raw != nil {
 			left := int64(-1)
-			if reqEnd >= 0 {
-				left = reqEnd - at
+			if bodyEnd >= 0 {
+				left = bodyEnd - at
 			}
 			sock.set(lowatFor(left, rateSince(at-start, began, time.Now()), least, n))
 		}
