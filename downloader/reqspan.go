@@ -56,6 +56,13 @@ const (
 	// 0.25 s requests at the end had each connection idle a third of it.
 	reqSpanDelays     = 20
 	reqSpanTailDelays = 8
+	// reqSpanShareCap: a request is sized by at most this many times the
+	// task's rate per connection. On a lossy path a young connection runs
+	// far faster before its first loss than after: sized by that burst,
+	// requests meant for 6 s ran 11-28 s, and at the end each had to be
+	// cut (throwing away what the server had buffered for it, megabytes
+	// for a window that was once large) or crawled on alone.
+	reqSpanShareCap = 2
 )
 
 // spanInputs is what a connection's next request is sized by.
@@ -70,6 +77,9 @@ type spanInputs struct {
 	// Horizon is the task's time left at its current rate (seconds; 0 =
 	// not known).
 	Horizon float64
+	// Share is the task's rate per measured connection (bytes/s; 0 = not
+	// known): Rate counts for at most reqSpanShareCap times it.
+	Share float64
 	// Delay is the path's recent request-to-first-byte delay (seconds,
 	// pathDelay.current; 0 = not known).
 	Delay float64
@@ -81,7 +91,8 @@ var errRequestEnd = errors.New("request delivered its bounded range")
 
 // requestEnd is the exclusive end of the request a connection makes for
 // the range [start, end) (bytes). A measured connection asks for
-// reqSpanSeconds of its rate or reqSpanDelays round trips, whichever is
+// reqSpanSeconds of its rate (at most reqSpanShareCap times the task's
+// rate per connection) or reqSpanDelays round trips, whichever is
 // longer; near the end, reqSpanHorizon of the task's time left, but at
 // least reqSpanTailSeconds and reqSpanTailDelays round trips; never less
 // than reqSpanTiny. One not measured yet asks for a sixteenth of its
@@ -101,7 +112,11 @@ func requestEnd(start, end int64, in spanInputs) int64 {
 			tail := max(reqSpanTailSeconds, reqSpanTailDelays*in.Delay)
 			secs = min(secs, max(tail, reqSpanHorizon*in.Horizon))
 		}
-		span = max(int64(reqSpanTiny), int64(in.Rate*secs))
+		rate := in.Rate
+		if in.Share > 0 {
+			rate = min(rate, reqSpanShareCap*in.Share)
+		}
+		span = max(int64(reqSpanTiny), int64(rate*secs))
 	} else {
 		span = max(int64(reqSpanMin), 2*in.Prev, (end-start)/reqSpanFirstShare)
 	}
@@ -156,6 +171,23 @@ func (r *run) horizonLocked(now time.Time) float64 {
 	return float64(left) / rate
 }
 
+// shareLocked is the task's rate per measured connection (bytes/s; 0
+// when none is measured yet).
+func (r *run) shareLocked(now time.Time) float64 {
+	var sum float64
+	n := 0
+	for _, p := range r.t.pieces {
+		if rt := p.conn.rate(now); rt > 0 {
+			sum += rt
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
+}
+
 // drainMax is the most of a request a cut connection reads and discards
 // to keep its TCP connection: about what a cut throws away anyway
 // (cutBuffered), while a new connection on a long path spends many round
@@ -184,9 +216,18 @@ func (r *run) drainRequest(body io.Reader, buf []byte, rest int64) bool {
 // splitFloor is the lowest split point of a busy range that cuts no
 // stream: the end of its request in flight. reqEnd ≤ 0 (no request known,
 // an open-ended probe stream) gives the range's end: any split there cuts.
+// A request that runs past its range's end was cut already: its stream
+// ends at the range's end, and a later split moves that end without
+// throwing away more, so it gives 0 (any point is clean). Charged as a
+// new cut each time, the splits of one 24 MB request on the lossy path
+// spent the run's cut budget, and its last megabytes then crawled alone
+// for 5 s.
 func splitFloor(s Segment, reqEnd int64) int64 {
-	if reqEnd <= 0 || s.End >= 0 && reqEnd > s.End {
+	switch {
+	case reqEnd <= 0:
 		return s.End
+	case s.End >= 0 && reqEnd > s.End:
+		return 0
 	}
 	return reqEnd
 }

@@ -54,6 +54,28 @@ func TestRequestEnd(t *testing.T) {
 	}
 }
 
+// TestRequestEndShare: a connection far faster than the task's others
+// (a young one before its first loss) is sized by twice their share.
+func TestRequestEndShare(t *testing.T) {
+	const MiB = 1 << 20
+	cases := []struct {
+		name        string
+		rate, share float64
+		want        int64
+	}{
+		{"a burst: twice the share's 6 s", 4 * MiB, MiB / 2, 6 * MiB},
+		{"about the share: its own rate", MiB / 2, MiB / 2, 3 * MiB},
+		{"share not known: its own rate", 4 * MiB, 0, 24 * MiB},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := requestEnd(0, 1000*MiB, spanInputs{Rate: c.rate, Share: c.share}); got != c.want {
+				t.Fatalf("requestEnd = %d, want %d", got, c.want)
+			}
+		})
+	}
+}
+
 // TestSpanRate: a request is sized by the connection's rate since its
 // first byte, or by what a young one did so far.
 func TestSpanRate(t *testing.T) {
@@ -96,12 +118,47 @@ func TestPickSplitsAtRequestEnd(t *testing.T) {
 		{"no floor known: balanced as before", busy(0, 20*MiB, 0, 1*MiB), 0.05, true, balanced},
 		{"stream runs to the end, cut worth it", busy(0, 20*MiB, 20*MiB, 1*MiB), 0.05, true, balanced},
 		{"stream runs to the end on a fat link: the cut wastes too much", busy(0, 20*MiB, 20*MiB, 40*MiB), 0.05, false, 0},
+		// 1.5 MiB past the request cannot halve 40 s of work; the cut at
+		// the balanced point (0.5 MiB/s each: half, plus a quarter of
+		// the 0.05 s wait's 0.5 MiB/s, aligned) throws away 0.3 MiB for
+		// 10 MiB.
+		{"too little past the request to pay: cut at the balanced point", busy(0, 20*MiB, 18*MiB+MiB/2, MiB/2), 0.05, true, 10*MiB + 12<<10},
+		{"too little past the request, and the cut would not pay either", busy(0, 20*MiB, 18*MiB+MiB/2, 40*MiB), 0.05, false, 0},
+		// 4 MiB left of a range whose request (to 24 MiB) was cut at 20:
+		// splitting again throws nothing more away, so neither the
+		// cut's size rule nor the run's budget (0 here) is asked.
+		{"a request cut already: split again, no budget", busy(16*MiB, 20*MiB, splitFloor(Segment{Start: 0, End: 20 * MiB}, 24*MiB), MiB/2), 0.05, true, 18*MiB + 12<<10},
+		{"the same range with its request to the end: the cut needs a budget", busy(16*MiB, 20*MiB, 20*MiB, MiB/2), 0.05, false, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, at, split, ok := pickWith([]slot{c.s}, tailPolicy(MiB, c.s.Rate, c.rtt))
 			if ok != c.wantOK || ok && (!split || at != c.wantAt) {
 				t.Fatalf("pick = at %d split %v ok %v, want at %d ok %v", at, split, ok, c.wantAt, c.wantOK)
+			}
+		})
+	}
+}
+
+// TestSplitFloor: where a split stops cutting the stream in flight.
+func TestSplitFloor(t *testing.T) {
+	const MiB = 1 << 20
+	cases := []struct {
+		name   string
+		s      Segment
+		reqEnd int64
+		want   int64
+	}{
+		{"request inside the range: its end", Segment{Start: 0, End: 20 * MiB}, 8 * MiB, 8 * MiB},
+		{"request to the range's end: any split cuts", Segment{Start: 0, End: 20 * MiB}, 20 * MiB, 20 * MiB},
+		{"no request known: any split cuts", Segment{Start: 0, End: 20 * MiB}, 0, 20 * MiB},
+		{"request cut already: any point is clean", Segment{Start: 0, End: 20 * MiB}, 24 * MiB, 0},
+		{"length unknown: the request's end", Segment{Start: 0, End: -1}, 8 * MiB, 8 * MiB},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := splitFloor(c.s, c.reqEnd); got != c.want {
+				t.Fatalf("splitFloor = %d, want %d", got, c.want)
 			}
 		})
 	}

@@ -218,35 +218,42 @@ func pickWith(slots []slot, pol splitPolicy) (idx int, at int64, split bool, ok 
 	return -1, 0, false, false
 }
 
-// splitAt is where a free connection splits busy slot s, if anywhere.
+// splitAt is where a free connection splits busy slot s, if anywhere:
+// where the request in flight ends when that piece pays (nothing is
+// wasted), else at the balanced point, cutting the stream when the cut
+// pays too. A request that ends a little before its range must not hold
+// the range: on the lossy path a connection whose 15 MB request was sized
+// by its rate in slow start crawled alone for 11 s at the end, because
+// the megabyte past its request was too small to pay and no cut was
+// weighed.
 func splitAt(s slot, pol splitPolicy) (int64, bool) {
-	minSplit := pol.minSplit
 	cut := pol.balancedCut(s)
 	cuts := s.cutsAt(cut)
-	if cuts && s.Floor < s.End && s.End-s.Floor >= max(minSplit, 1) {
-		// Split where the request in flight ends: nothing is wasted.
-		cut, cuts = s.Floor, false
+	if cuts && s.Floor < s.End && s.End-s.Floor >= max(pol.minSplit, 1) && piecePays(s, s.Floor, pol) {
+		return s.Floor, true
 	}
+	if !piecePays(s, cut, pol) || cuts && !cutPays(s, s.End-cut, pol) {
+		return 0, false
+	}
+	return cut, true
+}
+
+// piecePays reports whether splitting s at cut saves time: every split
+// must (gainPays), and a piece below the minimum must also pass the
+// tail's thresholds (tailPays).
+func piecePays(s slot, cut int64, pol splitPolicy) bool {
 	piece := s.End - cut
 	// With one byte left splitPoint cannot leave both sides a byte; an
 	// empty piece would be claimed, "finished" and split again in a loop
 	// (reachable when MinSplit is 0, which settings allow).
 	if piece <= 0 {
-		return 0, false
+		return false
 	}
-	// Every split must save time; a small one must also pass the tail's
-	// thresholds (tailPays, which asks gainPays).
 	pays := gainPays
-	if piece < minSplit {
+	if piece < pol.minSplit {
 		pays = tailPays
 	}
-	if !pays(s.remaining(), piece, s.Rate, pol) {
-		return 0, false
-	}
-	if cuts && !cutPays(s, piece, pol) {
-		return 0, false
-	}
-	return cut, true
+	return pays(s.remaining(), piece, s.Rate, pol)
 }
 
 // timeLeft is the seconds a connection at rate needs for rem bytes; an

@@ -254,7 +254,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		// adds round trips without data, on the fastest stream most.
 		reqEnd = requestEnd(start, end, spanInputs{
 			Rate: c.spanRate(now), Prev: c.span, Shared: !r.ramp.done,
-			Horizon: r.horizonLocked(now), Delay: r.delay.current().Seconds(),
+			Horizon: r.horizonLocked(now), Share: r.shareLocked(now), Delay: r.delay.current().Seconds(),
 		})
 		if reqEnd > start {
 			c.span = reqEnd - start
