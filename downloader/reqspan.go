@@ -77,8 +77,10 @@ type spanInputs struct {
 	// Horizon is the task's time left at its current rate (seconds; 0 =
 	// not known).
 	Horizon float64
-	// Share is the task's rate per measured connection (bytes/s; 0 = not
-	// known): Rate counts for at most reqSpanShareCap times it.
+	// Share is the rate per measured connection of the task's other
+	// connections (bytes/s; 0 = not known): Rate counts for at most
+	// reqSpanShareCap times it in the seconds a request lasts, not in
+	// its round trips.
 	Share float64
 	// Delay is the path's recent request-to-first-byte delay (seconds,
 	// pathDelay.current; 0 = not known).
@@ -107,16 +109,20 @@ func requestEnd(start, end int64, in spanInputs) int64 {
 	}
 	var span int64
 	if in.Rate > 0 {
-		secs := max(reqSpanSeconds, reqSpanDelays*in.Delay)
+		// Seconds of the rate and round trips of the path, each cut to
+		// the tail's share of the time left; the round trips are the
+		// connection's own, so they are counted at its own pace.
+		secs, trips := reqSpanSeconds, reqSpanDelays*in.Delay
 		if in.Horizon > 0 {
 			tail := max(reqSpanTailSeconds, reqSpanTailDelays*in.Delay)
-			secs = min(secs, max(tail, reqSpanHorizon*in.Horizon))
+			near := max(tail, reqSpanHorizon*in.Horizon)
+			secs, trips = min(secs, near), min(trips, near)
 		}
 		rate := in.Rate
 		if in.Share > 0 {
 			rate = min(rate, reqSpanShareCap*in.Share)
 		}
-		span = max(int64(reqSpanTiny), int64(rate*secs))
+		span = max(int64(reqSpanTiny), int64(rate*secs), int64(in.Rate*trips))
 	} else {
 		span = max(int64(reqSpanMin), 2*in.Prev, (end-start)/reqSpanFirstShare)
 	}
@@ -171,12 +177,15 @@ func (r *run) horizonLocked(now time.Time) float64 {
 	return float64(left) / rate
 }
 
-// shareLocked is the task's rate per measured connection (bytes/s; 0
-// when none is measured yet).
-func (r *run) shareLocked(now time.Time) float64 {
+// shareLocked is the rate per measured connection (bytes/s) of the
+// task's connections other than self; 0 when none is measured yet.
+func (r *run) shareLocked(now time.Time, self *conn) float64 {
 	var sum float64
 	n := 0
 	for _, p := range r.t.pieces {
+		if p.conn == self {
+			continue
+		}
 		if rt := p.conn.rate(now); rt > 0 {
 			sum += rt
 			n++
@@ -216,18 +225,12 @@ func (r *run) drainRequest(body io.Reader, buf []byte, rest int64) bool {
 // splitFloor is the lowest split point of a busy range that cuts no
 // stream: the end of its request in flight. reqEnd ≤ 0 (no request known,
 // an open-ended probe stream) gives the range's end: any split there cuts.
-// A request that runs past its range's end was cut already: its stream
-// ends at the range's end, and a later split moves that end without
-// throwing away more, so it gives 0 (any point is clean). Charged as a
-// new cut each time, the splits of one 24 MB request on the lossy path
-// spent the run's cut budget, and its last megabytes then crawled alone
-// for 5 s.
+// A request that runs past its range's end was cut already and its
+// floor lies past the range: every split cuts, but only what it throws
+// away beyond that earlier cut counts (cutWasteOf).
 func splitFloor(s Segment, reqEnd int64) int64 {
-	switch {
-	case reqEnd <= 0:
+	if reqEnd <= 0 {
 		return s.End
-	case s.End >= 0 && reqEnd > s.End:
-		return 0
 	}
 	return reqEnd
 }

@@ -55,24 +55,48 @@ func TestRequestEnd(t *testing.T) {
 }
 
 // TestRequestEndShare: a connection far faster than the task's others
-// (a young one before its first loss) is sized by twice their share.
+// (a young one before its first loss) is sized by twice their share in
+// seconds, but its round trips count at its own pace.
 func TestRequestEndShare(t *testing.T) {
 	const MiB = 1 << 20
 	cases := []struct {
 		name        string
 		rate, share float64
+		delay       float64 // seconds
 		want        int64
 	}{
-		{"a burst: twice the share's 6 s", 4 * MiB, MiB / 2, 6 * MiB},
-		{"about the share: its own rate", MiB / 2, MiB / 2, 3 * MiB},
-		{"share not known: its own rate", 4 * MiB, 0, 24 * MiB},
+		{"a burst: twice the share's 6 s", 4 * MiB, MiB / 2, 0, 6 * MiB},
+		{"about the share: its own rate", MiB / 2, MiB / 2, 0, 3 * MiB},
+		{"share not known: its own rate", 4 * MiB, 0, 0, 24 * MiB},
+		{"a long path: 20 round trips at its own pace", 4 * MiB, MiB / 2, 0.5, 40 * MiB},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := requestEnd(0, 1000*MiB, spanInputs{Rate: c.rate, Share: c.share}); got != c.want {
+			if got := requestEnd(0, 1000*MiB, spanInputs{Rate: c.rate, Share: c.share, Delay: c.delay}); got != c.want {
 				t.Fatalf("requestEnd = %d, want %d", got, c.want)
 			}
 		})
+	}
+}
+
+// TestShareLeavesSelfOut: the share a connection is capped by is the
+// other connections' rate, so a burst does not raise its own cap.
+func TestShareLeavesSelfOut(t *testing.T) {
+	const MiB = 1 << 20
+	now := time.Now()
+	conn := func(rate float64) *conn {
+		c := newConn()
+		c.first, c.bytes = now.Add(-time.Second), int64(rate)
+		return c
+	}
+	self := conn(4 * MiB)
+	r := &run{t: &task{pieces: []*piece{{conn: self}, {conn: conn(MiB / 2)}, {conn: conn(MiB / 2)}, {}}}}
+	if got := r.shareLocked(now, self); got != MiB/2 {
+		t.Fatalf("share = %v, want the others' 0.5 MiB/s", got)
+	}
+	alone := &run{t: &task{pieces: []*piece{{conn: self}}}}
+	if got := alone.shareLocked(now, self); got != 0 {
+		t.Fatalf("share of a lone connection = %v, want 0 (not known)", got)
 	}
 }
 
@@ -127,8 +151,13 @@ func TestPickSplitsAtRequestEnd(t *testing.T) {
 		// 4 MiB left of a range whose request (to 24 MiB) was cut at 20:
 		// splitting again throws nothing more away, so neither the
 		// cut's size rule nor the run's budget (0 here) is asked.
-		{"a request cut already: split again, no budget", busy(16*MiB, 20*MiB, splitFloor(Segment{Start: 0, End: 20 * MiB}, 24*MiB), MiB/2), 0.05, true, 18*MiB + 12<<10},
+		{"a request cut already: split again, no budget", busy(16*MiB, 20*MiB, 24*MiB, MiB/2), 0.05, true, 18*MiB + 12<<10},
 		{"the same range with its request to the end: the cut needs a budget", busy(16*MiB, 20*MiB, 20*MiB, MiB/2), 0.05, false, 0},
+		// The earlier cut threw away 64 KiB; cutting again 9 MiB lower
+		// throws away a fast stream's buffers.
+		{"a fast stream cut a little already: the next cut still wastes too much", busy(0, 20*MiB, 20*MiB+64<<10, 40*MiB), 0.05, false, 0},
+		// 600 KiB past the request, below MinSplit, pays at 100 KiB/s.
+		{"a small piece past the request that pays: split at the floor", busy(0, 2*MiB, 2*MiB-600<<10, 100<<10), 0.05, true, 2*MiB - 600<<10},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -152,7 +181,7 @@ func TestSplitFloor(t *testing.T) {
 		{"request inside the range: its end", Segment{Start: 0, End: 20 * MiB}, 8 * MiB, 8 * MiB},
 		{"request to the range's end: any split cuts", Segment{Start: 0, End: 20 * MiB}, 20 * MiB, 20 * MiB},
 		{"no request known: any split cuts", Segment{Start: 0, End: 20 * MiB}, 0, 20 * MiB},
-		{"request cut already: any point is clean", Segment{Start: 0, End: 20 * MiB}, 24 * MiB, 0},
+		{"request cut already: past the range", Segment{Start: 0, End: 20 * MiB}, 24 * MiB, 24 * MiB},
 		{"length unknown: the request's end", Segment{Start: 0, End: -1}, 8 * MiB, 8 * MiB},
 	}
 	for _, c := range cases {

@@ -28,8 +28,10 @@ type slot struct {
 	Busy bool
 	// Rate is the bytes/s of the connection on it; 0 when unknown.
 	Rate float64
-	// Floor is the lowest split point that cuts no stream (splitFloor);
-	// 0 when not known, and then any point is taken as clean.
+	// Floor is the lowest split point that cuts no stream (splitFloor):
+	// where its request in flight ends, past End when that request was
+	// cut already; 0 when not known, and then any point is taken as
+	// clean.
 	Floor int64
 }
 
@@ -62,18 +64,25 @@ const (
 func (s slot) cutsAt(at int64) bool { return s.Floor > 0 && at < s.Floor }
 
 // cutWasteOf is what a cut of s at cut throws away, in bytes: cutCost,
-// but never more than its request in flight still asks for past the cut.
-// A stream whose rate is not known yet may be a fast one with megabytes
-// in its buffers: all its request has left counts.
+// but never more than its request in flight still asks for past the cut,
+// less what an earlier cut (its request runs past End) throws away
+// already: the stream ends once, at the lower end. A stream whose rate
+// is not known yet may be a fast one with megabytes in its buffers: all
+// its request has left counts.
 func cutWasteOf(s slot, cut int64, rtt float64) float64 {
 	if s.Floor <= 0 {
 		return cutCost(s.Rate, rtt)
 	}
 	left := float64(max(0, s.Floor-cut))
-	if s.Rate <= 0 {
-		return left
+	var gone float64
+	if s.End >= 0 {
+		gone = float64(max(0, s.Floor-s.End))
 	}
-	return min(cutCost(s.Rate, rtt), left)
+	if s.Rate <= 0 {
+		return left - gone
+	}
+	c := cutCost(s.Rate, rtt)
+	return min(c, left) - min(c, gone)
 }
 
 // cutCost is the bytes a cut of a stream at rate (bytes/s) throws away on
@@ -229,7 +238,7 @@ func pickWith(slots []slot, pol splitPolicy) (idx int, at int64, split bool, ok 
 func splitAt(s slot, pol splitPolicy) (int64, bool) {
 	cut := pol.balancedCut(s)
 	cuts := s.cutsAt(cut)
-	if cuts && s.Floor < s.End && s.End-s.Floor >= max(pol.minSplit, 1) && piecePays(s, s.Floor, pol) {
+	if cuts && s.Floor < s.End && piecePays(s, s.Floor, pol) {
 		return s.Floor, true
 	}
 	if !piecePays(s, cut, pol) || cuts && !cutPays(s, s.End-cut, pol) {

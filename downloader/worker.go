@@ -254,7 +254,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		// adds round trips without data, on the fastest stream most.
 		reqEnd = requestEnd(start, end, spanInputs{
 			Rate: c.spanRate(now), Prev: c.span, Shared: !r.ramp.done,
-			Horizon: r.horizonLocked(now), Share: r.shareLocked(now), Delay: r.delay.current().Seconds(),
+			Horizon: r.horizonLocked(now), Share: r.shareLocked(now, c), Delay: r.delay.current().Seconds(),
 		})
 		if reqEnd > start {
 			c.span = reqEnd - start
@@ -338,6 +338,12 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		t.mu.Lock()
 		pos, end := p.pos(), p.End
 		t.mu.Unlock()
+		if pos != at && (end < 0 || pos < end) {
+			// The range grew back (joinPreviousLocked) after a read was
+			// trimmed at its old end: the stream's next bytes belong past
+			// pos, so writing them at pos would corrupt the file.
+			return fmt.Errorf("range %s: it grew after its stream ran past it: %w", formatRange(pos, end), errShortAnswer)
+		}
 		if end >= 0 {
 			if pos >= end {
 				// A split moved the end below the request's: take in the
