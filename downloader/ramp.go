@@ -153,6 +153,25 @@ func (r *run) rampStep(now time.Time) bool {
 	return false
 }
 
+// rampUntaken settles a doubling that no connection could take up, right
+// after grow tried: no work paid a newcomer (or no host slot was free).
+// Left open, the ramp never measured a window (too few deliver) and never
+// settled, and while it is open every request leaves half its range to
+// the connections it expects (spanInputs.Shared): on the bandwidth-bound
+// path a re-probe at 2.7 s turned the rest of the download into 1 MB
+// requests. The count returns to the one that was running.
+func (r *run) rampUntaken(now time.Time) {
+	t := r.t
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	rp := &r.ramp
+	if rp.done || r.workers >= min(r.allowance, r.limit) {
+		return
+	}
+	r.allowance = max(rp.prevAllow, r.workers, 1)
+	r.settleLocked(now)
+}
+
 // pathFullLocked settles an automatic count when the path queues
 // (pathdelay.go): the connections already fill its narrowest link, and
 // more would only add delay and lost packets; a doubling on trial is

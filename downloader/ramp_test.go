@@ -47,3 +47,28 @@ func TestRampStep(t *testing.T) {
 		})
 	}
 }
+
+// TestRampUntaken: a doubling no connection took up is settled back to
+// the count running; one that was taken up stays on trial.
+func TestRampUntaken(t *testing.T) {
+	cases := []struct {
+		name      string
+		workers   int
+		wantAllow int
+		wantDone  bool
+	}{
+		{"no newcomer found paying work", 16, 16, true},
+		{"some took it up: the count running", 20, 20, true},
+		{"all took it up: on trial", 32, 32, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := &run{t: &task{}, allowance: 16, limit: AutoConnections, auto: true, workers: c.workers}
+			r.doubleLocked(40 << 20)
+			r.rampUntaken(time.Now())
+			if r.allowance != c.wantAllow || r.ramp.done != c.wantDone {
+				t.Fatalf("allowance %d done %v, want %d %v", r.allowance, r.ramp.done, c.wantAllow, c.wantDone)
+			}
+		})
+	}
+}

@@ -283,6 +283,7 @@ func (r *run) loop(first io.ReadCloser) error {
 		case now := <-rampC:
 			if r.rampStep(now) {
 				r.grow()
+				r.rampUntaken(now)
 			}
 			if r.rampSettled() {
 				rampTicker.Stop()
@@ -301,6 +302,8 @@ func (r *run) loop(first io.ReadCloser) error {
 			if r.rampRetry(now) {
 				rampTicker.Reset(rampTick)
 				rampC = rampTicker.C
+				r.grow()
+				r.rampUntaken(now)
 			}
 			r.grow()
 		case <-r.signal:
