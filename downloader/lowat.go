@@ -97,6 +97,21 @@ func (s *lowatSocket) set(mark int) {
 	s.mark = mark
 }
 
+// forRead sets the mark for the next read of a request's body, which
+// ends at bodyEnd (file offset; -1 = not known) and was read from start
+// to at since began, by a read that wants least to most bytes
+// (lowatFor). Without a socket it costs nothing, not even the clock.
+func (s *lowatSocket) forRead(bodyEnd, start, at int64, began time.Time, least, most int) {
+	if s.raw == nil {
+		return
+	}
+	left := int64(-1)
+	if bodyEnd >= 0 {
+		left = bodyEnd - at
+	}
+	s.set(lowatFor(left, rateSince(at-start, began, time.Now()), least, most))
+}
+
 // rateSince is the bytes/s of n bytes since from; 0 when too short to say.
 func rateSince(n int64, from, now time.Time) float64 {
 	dt := now.Sub(from).Seconds()

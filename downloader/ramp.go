@@ -285,7 +285,8 @@ func (r *run) rampRetry(now time.Time) bool {
 	// (young streams in slow start, a stall on the way): on a lossy path
 	// taking it for a full one held the download at 16 connections, half
 	// its speed, in one run of three.
-	if rate/float64(t.conns) >= rampRetryPerConn || rp.full && r.delay.queueing() || r.horizonLocked(now) < rampRetryHorizon {
+	horizon, _ := r.paceLocked(now, nil)
+	if rate/float64(t.conns) >= rampRetryPerConn || rp.full && r.delay.queueing() || horizon < rampRetryHorizon {
 		return false
 	}
 	if rp.backedOff {

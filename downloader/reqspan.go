@@ -156,45 +156,35 @@ func (c *conn) spanRate(now time.Time) float64 {
 	return float64(c.bytes) / now.Sub(c.first).Seconds()
 }
 
-// horizonLocked is the task's time left (seconds) at the rate its
-// connections run now; 0 when no connection is measured yet.
-func (r *run) horizonLocked(now time.Time) float64 {
+// paceLocked reads the task's connections once: horizon is its time
+// left (seconds) at the rate they run now, 0 when none is measured yet
+// or a range's length is unknown; share is the rate per measured
+// connection (bytes/s) of those other than self, 0 when none is.
+func (r *run) paceLocked(now time.Time, self *conn) (horizon, share float64) {
 	var left int64
-	var rate float64
+	var rate, others float64
+	n := 0
+	known := true
 	for _, p := range r.t.pieces {
 		if rem := p.remaining(); rem > 0 {
 			left += rem
 		} else if rem < 0 {
-			return 0
+			known = false
 		}
-		if p.conn != nil {
-			rate += p.conn.rate(now)
-		}
-	}
-	if rate <= 0 {
-		return 0
-	}
-	return float64(left) / rate
-}
-
-// shareLocked is the rate per measured connection (bytes/s) of the
-// task's connections other than self; 0 when none is measured yet.
-func (r *run) shareLocked(now time.Time, self *conn) float64 {
-	var sum float64
-	n := 0
-	for _, p := range r.t.pieces {
-		if p.conn == self {
-			continue
-		}
-		if rt := p.conn.rate(now); rt > 0 {
-			sum += rt
+		rt := p.conn.rate(now)
+		rate += rt
+		if rt > 0 && p.conn != self {
+			others += rt
 			n++
 		}
 	}
-	if n == 0 {
-		return 0
+	if known && rate > 0 {
+		horizon = float64(left) / rate
 	}
-	return sum / float64(n)
+	if n > 0 {
+		share = others / float64(n)
+	}
+	return horizon, share
 }
 
 // drainMax is the most of a request a cut connection reads and discards

@@ -91,11 +91,11 @@ func TestShareLeavesSelfOut(t *testing.T) {
 	}
 	self := conn(4 * MiB)
 	r := &run{t: &task{pieces: []*piece{{conn: self}, {conn: conn(MiB / 2)}, {conn: conn(MiB / 2)}, {}}}}
-	if got := r.shareLocked(now, self); got != MiB/2 {
+	if _, got := r.paceLocked(now, self); got != MiB/2 {
 		t.Fatalf("share = %v, want the others' 0.5 MiB/s", got)
 	}
 	alone := &run{t: &task{pieces: []*piece{{conn: self}}}}
-	if got := alone.shareLocked(now, self); got != 0 {
+	if _, got := alone.paceLocked(now, self); got != 0 {
 		t.Fatalf("share of a lone connection = %v, want 0 (not known)", got)
 	}
 }

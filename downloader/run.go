@@ -299,13 +299,15 @@ func (r *run) loop(first io.ReadCloser) error {
 				break
 			}
 			r.replaceStragglers(now)
-			if r.rampRetry(now) {
+			retried := r.rampRetry(now)
+			if retried {
 				rampTicker.Reset(rampTick)
 				rampC = rampTicker.C
-				r.grow()
-				r.rampUntaken(now)
 			}
 			r.grow()
+			if retried {
+				r.rampUntaken(now)
+			}
 		case <-r.signal:
 			if r.complete() {
 				end = errDone

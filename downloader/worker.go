@@ -248,13 +248,14 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 	switch {
 	case body == nil && !r.degraded:
 		now := time.Now()
+		horizon, share := r.paceLocked(now, c)
 		// Shared while the ramp may add connections: the next one then
 		// splits where this request ends instead of cutting it. Once the
 		// count settled, halving each request toward the range's end only
 		// adds round trips without data, on the fastest stream most.
 		reqEnd = requestEnd(start, end, spanInputs{
 			Rate: c.spanRate(now), Prev: c.span, Shared: !r.ramp.done,
-			Horizon: r.horizonLocked(now), Share: r.shareLocked(now, c), Delay: r.delay.current().Seconds(),
+			Horizon: horizon, Share: share, Delay: r.delay.current().Seconds(),
 		})
 		if reqEnd > start {
 			c.span = reqEnd - start
@@ -371,13 +372,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		if !counted {
 			least = 1
 		}
-		if sock.raw != nil {
-			left := int64(-1)
-			if bodyEnd >= 0 {
-				left = bodyEnd - at
-			}
-			sock.set(lowatFor(left, rateSince(at-start, began, time.Now()), least, n))
-		}
+		sock.forRead(bodyEnd, start, at, began, least, n)
 		k, rerr := readAtLeast(body, buf[:n], max(1, least))
 		at += int64(k)
 		if k > 0 {
