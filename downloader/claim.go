@@ -109,13 +109,16 @@ func (r *run) claimLocked(c *conn) *piece {
 	if split && slots[idx].cutsAt(at) {
 		r.cutSpent += int64(cutWasteOf(slots[idx], at, pol.rtt))
 	}
+	// Until its connection asks, a split of the range cuts nothing: the
+	// connections a jump starts at once (jumpLocked) are claimed in one
+	// pass, before any of them asked, and must share the work evenly.
 	if !split {
 		p := t.pieces[idx]
-		p.conn = c.carry()
+		p.conn, p.reqEnd = c.carry(), reqNotAsked
 		return p
 	}
 	old := t.pieces[idx]
-	np := &piece{Segment: Segment{Start: at, End: old.End}, conn: c.carry()}
+	np := &piece{Segment: Segment{Start: at, End: old.End}, conn: c.carry(), reqEnd: reqNotAsked}
 	old.End = at
 	t.pieces = append(t.pieces, nil)
 	copy(t.pieces[idx+2:], t.pieces[idx+1:])

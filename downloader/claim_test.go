@@ -95,3 +95,35 @@ func TestClaimCountsColdStart(t *testing.T) {
 		})
 	}
 }
+
+// TestClaimsInOnePassShareEvenly: the connections a jump starts are all
+// claimed in one pass, before any of them asked for its range. Each must
+// split the largest range still unasked, not only the first connection's:
+// taken as streams in flight, the unasked ranges could not be split, the
+// first connection's range was halved again and again (128, 64, 32 …
+// MiB) and half the connections found no work.
+func TestClaimsInOnePassShareEvenly(t *testing.T) {
+	const MiB = 1 << 20
+	m := openTest(t, newMemStore(), t.TempDir(), nil)
+	first := newConn()
+	first.first = time.Now().Add(-50 * time.Millisecond)
+	first.bytes = 256 << 10
+	probe := &piece{Segment: Segment{Start: 0, End: 256 * MiB}, conn: first, reqEnd: 2 * MiB}
+	tk := &task{m: m, rec: TaskRecord{Resumable: true, Size: 256 * MiB}, pieces: []*piece{probe}}
+	r := &run{t: tk, delay: pathDelay{min: 50 * time.Millisecond}}
+	tk.mu.Lock()
+	defer tk.mu.Unlock()
+	for i := range 15 {
+		if r.claimLocked(nil) == nil {
+			t.Fatalf("claim %d found no work", i+1)
+		}
+	}
+	if len(tk.pieces) != 16 {
+		t.Fatalf("%d ranges, want 16", len(tk.pieces))
+	}
+	for _, p := range tk.pieces {
+		if n := p.End - p.Start; n < 8*MiB || n > 32*MiB {
+			t.Errorf("range %d-%d holds %d MiB, want about 16", p.Start, p.End, n/MiB)
+		}
+	}
+}

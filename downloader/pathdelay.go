@@ -31,11 +31,26 @@ const (
 	delayQueueAbs   = 8 * time.Millisecond
 )
 
-// pathDelay keeps the request-to-first-byte samples of one run. Under t.mu.
+// pathDelay keeps the request-to-first-byte samples of one run, and the
+// receive-side round trips of its connections in flight (flightrtt.go).
+// Under t.mu.
 type pathDelay struct {
 	min    time.Duration // shortest sample seen; 0 = none
 	recent [delaySamples]time.Duration
 	n      int // samples taken (recent is a ring over the last ones)
+	// flight is the median receive-side round trip of the latest pass
+	// over the connections in flight (0 = none reported), flightMin the
+	// shortest any connection reported in this run (0 = none yet).
+	flight, flightMin time.Duration
+}
+
+// addFlight records one pass over the connections in flight: the median
+// and shortest of their receive-side round trips (0 = none reported).
+func (d *pathDelay) addFlight(median, shortest time.Duration) {
+	d.flight = median
+	if shortest > 0 && (d.flightMin == 0 || shortest < d.flightMin) {
+		d.flightMin = shortest
+	}
 }
 
 // add records one sample.
@@ -50,13 +65,28 @@ func (d *pathDelay) add(s time.Duration) {
 	d.n++
 }
 
-// queueing reports whether the recent samples show the path's buffer
-// filling: their median exceeds the shortest sample by
-// max(delayQueueAbs, delayQueueShare × shortest). The median, because a
-// lost packet delays one answer by a retransmit without any queue.
+// queueing reports whether the path's buffer fills: the median round
+// trip the connections in flight reported in the latest pass exceeds the
+// shortest they reported (queued); without such a pass, the median of the
+// recent first-byte samples against the shortest of those. The median,
+// because a lost packet delays one answer by a retransmit without any
+// queue. The round trips in flight come first: sixteen connections
+// started at once (jumpLocked) on a lossy path with no queue had their
+// first bytes 8 ms late (the server and the link emulator starting
+// sixteen answers at once), while the kernel's estimates stayed within
+// 3 ms of the shortest.
 func (d *pathDelay) queueing() bool {
-	median := d.current()
-	return median > 0 && median-d.min > max(delayQueueAbs, time.Duration(delayQueueShare*float64(d.min)))
+	if d.flight > 0 && d.flightMin > 0 {
+		return queued(d.flight, d.flightMin)
+	}
+	return queued(d.current(), d.min)
+}
+
+// queued reports whether a round trip now exceeds the path's shortest by
+// max(delayQueueAbs, delayQueueShare × shortest); false when either is
+// not known (0).
+func queued(now, shortest time.Duration) bool {
+	return now > 0 && shortest > 0 && now-shortest > max(delayQueueAbs, time.Duration(delayQueueShare*float64(shortest)))
 }
 
 // base is the path's round trip without a queue: the shortest sample,

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"sync/atomic"
+	"time"
 )
 
 // Before the first byte: asking the server, choosing the name, creating
@@ -19,8 +21,13 @@ func (r *run) probe() (*probed, error) {
 	t.mu.Unlock()
 	plain := false
 	for attempt := 0; ; attempt++ {
-		p, err := probe(r.ctx, r.client, raw, r.hdr, r.ua, plain, t.m.legacyCharset())
+		// The path's first delay sample: the final answer's, as a
+		// redirect's answers come from other hosts (last one wins).
+		var firstByte atomic.Int64
+		ctx := withDelaySample(r.ctx, func(d time.Duration) { firstByte.Store(int64(d)) })
+		p, err := probe(ctx, r.client, raw, r.hdr, r.ua, plain, t.m.legacyCharset())
 		if err == nil {
+			r.sampleDelay(time.Duration(firstByte.Load()))
 			return p, nil
 		}
 		if !plain && (errors.Is(err, errBare416) || errors.Is(err, errProtocol)) {

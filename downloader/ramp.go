@@ -6,7 +6,9 @@ import (
 )
 
 // ramp is slow start with a brake: connections double (1, 2, 4, …) only
-// while doubling pays. A server that throttles each connection rewards
+// while doubling pays; slow ones (a far or throttled server) jump to
+// rampFreeTo at once (jumpLocked) and double from there. A server that
+// throttles each connection rewards
 // every doubling and the task climbs to its cap; a fast local link, where
 // one stream already takes all the CPU or disk can give, stops at a few
 // connections instead of burning cycles on sixteen.
@@ -29,6 +31,12 @@ type ramp struct {
 	// full: the path queued (pathFullLocked); while it still queues the
 	// re-probe does not try more connections on it.
 	full bool
+	// jumped: when the count jumped (jumpLocked); zero = it did not.
+	// young: the rate at the jumped count may still be TCP slow start's
+	// (youngLocked); steadyRate is its latest window's rate meanwhile.
+	jumped     time.Time
+	young      bool
+	steadyRate float64
 	// settledAt and lastBytes drive the re-probe: a ramp that settled on a
 	// slow link tries another doubling now and then.
 	settledAt time.Time
@@ -65,9 +73,10 @@ const (
 	// brief sample decides it.
 	rampQuickWindow = 15 * time.Millisecond
 	rampQuickBytes  = 16 << 10
-	// rampFreeTo: on slow connections, an automatic count doubles
-	// without measuring up to this count (slow start paced by first
-	// bytes); from here each doubling must pay (judgeStep), so a
+	// rampFreeTo: on slow connections, an automatic count goes to this
+	// count without measuring (jumpLocked; after a re-probe, doublings
+	// paced by first bytes); from here each doubling must pay
+	// (judgeStep), so a
 	// loss-bound path keeps doubling up to the ceiling (AutoConnections)
 	// and a bandwidth-bound one stops where added connections stop adding
 	// throughput. Measuring from fewer connections cost a second of ramp
@@ -80,6 +89,22 @@ const (
 	rampRTTs = 3
 	// rampPayFrom is where slow start ends for an automatic count.
 	rampPayFrom = 16
+	// rampJumpRTTs: after a jump (jumpLocked) no window is judged for
+	// this many path delays. Sixteen connections in TCP slow start fill
+	// a bandwidth-delay product of a few megabytes in about four round
+	// trips; the queue then needs one or two more to show.
+	rampJumpRTTs = 8
+	// rampJumpHoldMax bounds that hold when the first delay includes a
+	// slow first answer (a cache that had to fetch the file).
+	rampJumpHoldMax = 2 * time.Second
+	// rampSteady and rampSteadyMax: the rate at a jumped count is a
+	// baseline once a window's rate is within this share of the one
+	// before, or this long after the jump (youngLocked).
+	rampSteady    = 0.15
+	rampSteadyMax = 3 * time.Second
+	// rampSteadyRTTs: a young window spans this many path delays, so a
+	// burst that lasts a few round trips is not taken as steady.
+	rampSteadyRTTs = 10
 )
 
 // step advances the ramp; it returns true when more connections are
@@ -113,9 +138,9 @@ func (r *run) rampStep(now time.Time) bool {
 	if r.pathFullLocked(now) {
 		return false
 	}
-	// Measure only once (nearly) every allowed connection delivers; until
-	// then the window keeps restarting.
-	if t.conns < delivering(r.allowance) || rp.at.IsZero() {
+	// Measure only once (nearly) every allowed connection delivers, and
+	// not while a jump is held; until then the window keeps restarting.
+	if t.conns < delivering(r.allowance) || rp.at.IsZero() || r.jumpHeldLocked(now) {
 		rp.at, rp.bytes = now, received
 		return false
 	}
@@ -125,14 +150,22 @@ func (r *run) rampStep(now time.Time) bool {
 		if perConn := float64(got) / elapsed.Seconds() / float64(r.allowance); perConn < rampRetryPerConn {
 			rp.slow = true
 			if r.allowance < r.freeToLocked() {
-				return r.doubleLocked(0)
+				return r.jumpLocked(now)
 			}
 		}
 	}
-	if elapsed < max(rampWindow, rampRTTs*r.delay.base()) || got < int64(r.allowance)*rampBytesPerConn {
+	window := rampRTTs * r.delay.base()
+	if rp.young {
+		window = rampSteadyRTTs * r.delay.base()
+	}
+	if elapsed < max(rampWindow, window) || got < int64(r.allowance)*rampBytesPerConn {
 		return false
 	}
 	rate := float64(got) / elapsed.Seconds()
+	if rp.young && r.youngLocked(now, rate) {
+		rp.at = time.Time{}
+		return false
+	}
 	switch judgeStep(rp.rate, rate, rp.weak, r.allowance >= r.limit) {
 	case stepGrow:
 		rp.weak = false
@@ -179,7 +212,10 @@ func (r *run) rampUntaken(now time.Time) {
 // slow start the bursts of young streams queue for a moment on any path.
 // A count the user pinned is taken as asked.
 func (r *run) pathFullLocked(now time.Time) bool {
-	if !r.auto || !r.delay.queueing() {
+	if !r.auto {
+		return false
+	}
+	if r.sampleFlightLocked(); !r.delay.queueing() {
 		return false
 	}
 	rp := &r.ramp
@@ -253,6 +289,52 @@ func (r *run) doubleLocked(rate float64) bool {
 	r.allowance = min(2*r.allowance, r.limit)
 	r.ramp.at = time.Time{}
 	return true
+}
+
+// jumpLocked takes the unmeasured part of slow start in one step: slow
+// connections (a far or throttled server) go straight to the count from
+// which doublings must pay (freeToLocked). Doubling there paced by first
+// bytes spent a round trip per doubling, and the first connection, alone
+// in TCP slow start for those round trips, took the bottleneck's buffer
+// on a bandwidth-bound path: the later ones then ran at a fraction of
+// its rate, and each of its request ends left a hole in the link.
+// Started together, the connections share it. The first window at the
+// new count is held for rampJumpRTTs path delays, so a bandwidth-bound
+// path's queue forms and shows (flightrtt.go) before a doubling is
+// judged (jumpHeldLocked).
+func (r *run) jumpLocked(now time.Time) bool {
+	r.ramp.rate, r.ramp.prevAllow = 0, r.allowance
+	r.allowance = min(r.freeToLocked(), r.limit)
+	r.ramp.at = time.Time{}
+	r.ramp.jumped, r.ramp.young, r.ramp.steadyRate = now, true, 0
+	return true
+}
+
+// youngLocked reports whether the window just measured at a jumped count
+// (rate, bytes/s) is still too young to judge a doubling by: the
+// connections all started together, and their rate only becomes the
+// baseline once two windows in a row agree within rampSteady (or
+// rampSteadyMax after the jump). On the lossy path sixteen connections
+// ran at 52 MiB/s in their first half second, five times what they hold
+// after their first losses: the doubling judged against that burst did
+// not pay and stepped back to sixteen, half the speed, for eight seconds.
+func (r *run) youngLocked(now time.Time, rate float64) bool {
+	rp := &r.ramp
+	prev := rp.steadyRate
+	rp.steadyRate = rate
+	if now.Sub(rp.jumped) < rampSteadyMax && (prev == 0 || rate < (1-rampSteady)*prev || rate > (1+rampSteady)*prev) {
+		return true
+	}
+	rp.young = false
+	return false
+}
+
+// jumpHeldLocked reports whether the window after a jump is still held:
+// rampJumpRTTs path delays (at most rampJumpHoldMax) since it. The delay
+// is read now, as the jump may come before the first sample.
+func (r *run) jumpHeldLocked(now time.Time) bool {
+	rp := &r.ramp
+	return !rp.jumped.IsZero() && now.Sub(rp.jumped) < min(rampJumpRTTs*r.delay.base(), rampJumpHoldMax)
 }
 
 // rampRetry runs once a second on the control loop. It measures the

@@ -212,13 +212,22 @@ func (r *run) drainRequest(body io.Reader, buf []byte, rest int64) bool {
 	return errors.Is(r.endRequest(body, buf), errRequestEnd)
 }
 
+// reqNotAsked is a piece's reqEnd from its claim until its connection
+// asks for it: nothing is in flight, so any split is clean.
+const reqNotAsked = -1
+
 // splitFloor is the lowest split point of a busy range that cuts no
-// stream: the end of its request in flight. reqEnd ≤ 0 (no request known,
-// an open-ended probe stream) gives the range's end: any split there cuts.
+// stream: the end of its request in flight. A range not asked for yet
+// (reqNotAsked) gives 0: no split cuts. Otherwise reqEnd ≤ 0 (no request
+// known, an open-ended probe stream) gives the range's end: any split
+// there cuts.
 // A request that runs past its range's end was cut already and its
 // floor lies past the range: every split cuts, but only what it throws
 // away beyond that earlier cut counts (cutWasteOf).
 func splitFloor(s Segment, reqEnd int64) int64 {
+	if reqEnd == reqNotAsked {
+		return 0
+	}
 	if reqEnd <= 0 {
 		return s.End
 	}

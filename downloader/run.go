@@ -65,13 +65,14 @@ type run struct {
 	// delay holds the request-to-first-byte samples: the path's round
 	// trip (delay.base) and whether it queues.
 	delay      pathDelay
-	cutSpent   int64   // bytes the cuts of this run threw away (estimated, cutCost)
-	connRate   float64 // typical bytes/s of one connection, from finished pieces
-	limit      int     // connection cap, lowered when the server refuses more
-	auto       bool    // the count is automatic: growth past rampPayFrom must pay
-	learned    bool    // limit was lowered by a refusal: later ones are transient
-	serverFail int     // consecutive HTTP failures without progress
-	netWaiting int     // workers backing off after a network error
+	flightBuf  []time.Duration // sampleFlightLocked's pass, reused
+	cutSpent   int64           // bytes the cuts of this run threw away (estimated, cutCost)
+	connRate   float64         // typical bytes/s of one connection, from finished pieces
+	limit      int             // connection cap, lowered when the server refuses more
+	auto       bool            // the count is automatic: growth past rampPayFrom must pay
+	learned    bool            // limit was lowered by a refusal: later ones are transient
+	serverFail int             // consecutive HTTP failures without progress
+	netWaiting int             // workers backing off after a network error
 	lastByte   time.Time
 	// degraded: the server's range answers were unusable; one connection,
 	// no splits, and spec.plain once that one is alone.
@@ -290,6 +291,7 @@ func (r *run) loop(first io.ReadCloser) error {
 				rampC = nil
 			}
 		case now := <-tick.C:
+			r.sampleFlight()
 			if err := r.checkpoint(); err != nil {
 				end = err
 				break

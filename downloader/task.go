@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -52,7 +53,8 @@ type piece struct {
 	// retries counts fresh requests after its connection straggled.
 	retries int
 	// reqEnd is the exclusive end of the request in flight on it
-	// (reqspan.go); 0 when none.
+	// (reqspan.go); 0 when none, reqNotAsked from its claim until its
+	// connection asks.
 	reqEnd int64
 }
 
@@ -71,6 +73,9 @@ type conn struct {
 	// drained cleanly), so the next one needs no handshake and no slow
 	// start (coldstart.go).
 	warm bool
+	// sock is the TCP connection of the request in flight, for its
+	// receive-side round trip (flightrtt.go); nil between requests.
+	sock syscall.RawConn
 }
 
 func (c *conn) rate(now time.Time) float64 {

@@ -304,6 +304,11 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 			return causeOf(ctx, fmt.Errorf("range %s: %w", formatRange(start, end), err))
 		}
 		body = resp.Body
+		if sock.raw != nil {
+			t.mu.Lock()
+			c.sock = sock.raw
+			t.mu.Unlock()
+		}
 		if resp.ContentLength >= 0 {
 			bodyEnd = resp.ContentLength // a plain answer starts at 0
 			if !spec.plain {
@@ -323,7 +328,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 	kept := false
 	defer func() {
 		t.mu.Lock()
-		c.warm = kept
+		c.warm, c.sock = kept, nil
 		t.mu.Unlock()
 	}()
 

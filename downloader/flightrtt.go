@@ -1,0 +1,57 @@
+package downloader
+
+import (
+	"slices"
+	"time"
+)
+
+// The request-to-first-byte delay (pathdelay.go) is sampled only when a
+// request begins. When the connections jump to their count at once
+// (rampStep), they all sample the path before its queue forms, and no
+// new sample comes until their requests end seconds later: the ramp saw
+// no queue and doubled on into the full path in half the runs. The
+// kernel keeps a receive-side round-trip estimate for every TCP
+// connection while its answer streams in (Linux: TCP_INFO tcpi_rcv_rtt,
+// measured from the timestamps the sender echoes, RFC 7323 section 4),
+// so the connections in flight report the queue as it forms.
+
+// flightSample is one pass over the connections in flight: the median
+// of their receive-side round trips and the shortest; 0 = none reported
+// (no socket known, another system, or timestamps off).
+func flightSample(rtts []time.Duration) (median, shortest time.Duration) {
+	rtts = slices.DeleteFunc(rtts, func(d time.Duration) bool { return d <= 0 })
+	if len(rtts) == 0 {
+		return 0, 0
+	}
+	slices.Sort(rtts)
+	return rtts[len(rtts)/2], rtts[0]
+}
+
+// readRcvRTT reads a socket's estimate; a variable so tests can feed it.
+var readRcvRTT = receiverRTT
+
+// sampleFlight is sampleFlightLocked for the control loop's checkpoint
+// tick: the straggler check, the ramp's re-probe and the split policy
+// read whether the path queues after the ramp settled too.
+func (r *run) sampleFlight() {
+	r.t.mu.Lock()
+	r.sampleFlightLocked()
+	r.t.mu.Unlock()
+}
+
+// sampleFlightLocked reads the receive-side round trip of every
+// connection with a request in flight into the path's delay. Under t.mu;
+// one system call per connection.
+func (r *run) sampleFlightLocked() {
+	rtts := r.flightBuf[:0]
+	for _, p := range r.t.pieces {
+		if p.conn == nil || p.conn.sock == nil {
+			continue
+		}
+		if d, ok := readRcvRTT(p.conn.sock); ok {
+			rtts = append(rtts, d)
+		}
+	}
+	r.flightBuf = rtts
+	r.delay.addFlight(flightSample(rtts))
+}
