@@ -5,15 +5,13 @@ import (
 	"time"
 )
 
-// The request-to-first-byte delay (pathdelay.go) is sampled only when a
-// request begins. When the connections jump to their count at once
-// (rampStep), they all sample the path before its queue forms, and no
-// new sample comes until their requests end seconds later: the ramp saw
-// no queue and doubled on into the full path in half the runs. The
-// kernel keeps a receive-side round-trip estimate for every TCP
-// connection while its answer streams in (Linux: TCP_INFO tcpi_rcv_rtt,
-// measured from the timestamps the sender echoes, RFC 7323 section 4),
-// so the connections in flight report the queue as it forms.
+// The request-to-first-byte delay (pathdelay.go) also holds the server's
+// time to start an answer, and sixteen answers started at once (a jump,
+// jumpLocked) come late on any path. The kernel keeps a receive-side
+// round-trip estimate for every TCP connection while its answer streams
+// in (Linux: TCP_INFO tcpi_rcv_rtt, measured from the timestamps the
+// sender echoes, RFC 7323 section 4), which a busy server does not
+// delay; it may overrule the first bytes' queue (pathDelay.queueing).
 
 // flightSample is one pass over the connections in flight: the median
 // of their receive-side round trips and the shortest; 0 = none reported

@@ -30,10 +30,12 @@ func feedRcvRTT(t *testing.T, r *run, rtts ...time.Duration) {
 	}
 }
 
-// TestQueueingInFlight: the round trips the connections in flight report
-// decide whether the path queues; without them, the first-byte samples.
+// TestQueueingInFlight: the first-byte samples show the queue; the
+// round trips the connections in flight report, when known, may
+// overrule them but never show one alone.
 func TestQueueingInFlight(t *testing.T) {
 	const ms = time.Millisecond
+	queuedFirst := []time.Duration{50 * ms, 70 * ms, 70 * ms, 70 * ms, 70 * ms}
 	cases := []struct {
 		name       string
 		firstBytes []time.Duration // request-to-first-byte samples
@@ -41,13 +43,13 @@ func TestQueueingInFlight(t *testing.T) {
 		want       bool
 	}{
 		{"no samples: no queue", nil, nil, false},
-		{"first bytes alone show a queue", []time.Duration{50 * ms, 70 * ms, 70 * ms, 70 * ms, 70 * ms}, nil, true},
-		{"in flight the round trip grew by a queue", nil, [][]time.Duration{{50 * ms, 51 * ms}, {62 * ms, 63 * ms, 64 * ms}}, true},
-		{"in flight it grew by less than the threshold", nil, [][]time.Duration{{50 * ms}, {55 * ms, 57 * ms, 58 * ms}}, false},
-		{"late first bytes, but no queue in flight", []time.Duration{51 * ms, 60 * ms, 60 * ms, 60 * ms, 60 * ms}, [][]time.Duration{{50 * ms}, {52 * ms, 53 * ms}}, false},
-		{"a queue in flight, first bytes from before it", []time.Duration{50 * ms, 51 * ms, 51 * ms, 51 * ms}, [][]time.Duration{{50 * ms}, {70 * ms, 75 * ms, 80 * ms}}, true},
-		{"none in flight now: the first bytes decide", []time.Duration{50 * ms, 70 * ms, 70 * ms, 70 * ms, 70 * ms}, [][]time.Duration{{50 * ms}, {0, 0}}, true},
-		{"the median, not one connection's retransmit", nil, [][]time.Duration{{50 * ms}, {50 * ms, 51 * ms, 250 * ms}}, false},
+		{"first bytes alone show a queue", queuedFirst, nil, true},
+		{"first bytes and the connections in flight agree", queuedFirst, [][]time.Duration{{50 * ms, 51 * ms}, {62 * ms, 63 * ms, 64 * ms}}, true},
+		{"answers started at once came late, the path does not queue", queuedFirst, [][]time.Duration{{50 * ms}, {52 * ms, 53 * ms}}, false},
+		{"in flight it grew by less than the threshold", queuedFirst, [][]time.Duration{{50 * ms}, {55 * ms, 57 * ms, 58 * ms}}, false},
+		{"a sender's pauses between bursts count as round trip: first bytes prompt", []time.Duration{50 * ms, 51 * ms, 51 * ms, 51 * ms}, [][]time.Duration{{50 * ms}, {90 * ms, 95 * ms, 100 * ms}}, false},
+		{"none in flight now: the first bytes decide", queuedFirst, [][]time.Duration{{50 * ms}, {0, 0}}, true},
+		{"the median, not one connection's retransmit", queuedFirst, [][]time.Duration{{50 * ms}, {50 * ms, 51 * ms, 250 * ms}}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

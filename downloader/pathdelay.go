@@ -65,21 +65,23 @@ func (d *pathDelay) add(s time.Duration) {
 	d.n++
 }
 
-// queueing reports whether the path's buffer fills: the median round
-// trip the connections in flight reported in the latest pass exceeds the
-// shortest they reported (queued); without such a pass, the median of the
-// recent first-byte samples against the shortest of those. The median,
-// because a lost packet delays one answer by a retransmit without any
-// queue. The round trips in flight come first: sixteen connections
-// started at once (jumpLocked) on a lossy path with no queue had their
-// first bytes 8 ms late (the server and the link emulator starting
-// sixteen answers at once), while the kernel's estimates stayed within
-// 3 ms of the shortest.
+// queueing reports whether the path's buffer fills: the median of the
+// recent first-byte samples exceeds the shortest (queued), and the
+// connections in flight, when they report round trips, agree. The
+// median, because a lost packet delays one answer by a retransmit
+// without any queue. The connections in flight may only overrule: the
+// first bytes of sixteen answers started at once (jumpLocked) came 8 ms
+// late on a lossy path with no queue, the server and the link emulator
+// starting them all together, while the kernel's estimates stayed within
+// 3 ms of their shortest. Alone they would mislead the other way: a
+// server that sends each connection its share in bursts (a limit per
+// connection) has every burst echo a timestamp from before its pause, so
+// the pause counts as round trip.
 func (d *pathDelay) queueing() bool {
-	if d.flight > 0 && d.flightMin > 0 {
-		return queued(d.flight, d.flightMin)
+	if !queued(d.current(), d.min) {
+		return false
 	}
-	return queued(d.current(), d.min)
+	return d.flight == 0 || d.flightMin == 0 || queued(d.flight, d.flightMin)
 }
 
 // queued reports whether a round trip now exceeds the path's shortest by

@@ -89,14 +89,6 @@ const (
 	rampRTTs = 3
 	// rampPayFrom is where slow start ends for an automatic count.
 	rampPayFrom = 16
-	// rampJumpRTTs: after a jump (jumpLocked) no window is judged for
-	// this many path delays. Sixteen connections in TCP slow start fill
-	// a bandwidth-delay product of a few megabytes in about four round
-	// trips; the queue then needs one or two more to show.
-	rampJumpRTTs = 8
-	// rampJumpHoldMax bounds that hold when the first delay includes a
-	// slow first answer (a cache that had to fetch the file).
-	rampJumpHoldMax = 2 * time.Second
 	// rampSteady and rampSteadyMax: the rate at a jumped count is a
 	// baseline once a window's rate is within this share of the one
 	// before, or this long after the jump (youngLocked).
@@ -138,9 +130,9 @@ func (r *run) rampStep(now time.Time) bool {
 	if r.pathFullLocked(now) {
 		return false
 	}
-	// Measure only once (nearly) every allowed connection delivers, and
-	// not while a jump is held; until then the window keeps restarting.
-	if t.conns < delivering(r.allowance) || rp.at.IsZero() || r.jumpHeldLocked(now) {
+	// Measure only once (nearly) every allowed connection delivers; until
+	// then the window keeps restarting.
+	if t.conns < delivering(r.allowance) || rp.at.IsZero() {
 		rp.at, rp.bytes = now, received
 		return false
 	}
@@ -285,7 +277,7 @@ func judgeStep(before, now float64, weak, ceiling bool) stepVerdict {
 // rate is the task's measured rate at the count it leaves (0 = not
 // measured: slow start below rampFreeTo).
 func (r *run) doubleLocked(rate float64) bool {
-	r.ramp.rate, r.ramp.prevAllow = rate, r.allowance
+	r.ramp.rate, r.ramp.prevAllow, r.ramp.young = rate, r.allowance, false
 	r.allowance = min(2*r.allowance, r.limit)
 	r.ramp.at = time.Time{}
 	return true
@@ -298,10 +290,8 @@ func (r *run) doubleLocked(rate float64) bool {
 // in TCP slow start for those round trips, took the bottleneck's buffer
 // on a bandwidth-bound path: the later ones then ran at a fraction of
 // its rate, and each of its request ends left a hole in the link.
-// Started together, the connections share it. The first window at the
-// new count is held for rampJumpRTTs path delays, so a bandwidth-bound
-// path's queue forms and shows (flightrtt.go) before a doubling is
-// judged (jumpHeldLocked).
+// Started together, the connections share it. The doubling beyond waits
+// until their rate holds steady (youngLocked).
 func (r *run) jumpLocked(now time.Time) bool {
 	r.ramp.rate, r.ramp.prevAllow = 0, r.allowance
 	r.allowance = min(r.freeToLocked(), r.limit)
@@ -313,8 +303,9 @@ func (r *run) jumpLocked(now time.Time) bool {
 // youngLocked reports whether the window just measured at a jumped count
 // (rate, bytes/s) is still too young to judge a doubling by: the
 // connections all started together, and their rate only becomes the
-// baseline once two windows in a row agree within rampSteady (or
-// rampSteadyMax after the jump). On the lossy path sixteen connections
+// baseline once two windows of rampSteadyRTTs path delays in a row agree
+// within rampSteady, or at the first window that ends rampSteadyMax
+// after the jump. On the lossy path sixteen connections
 // ran at 52 MiB/s in their first half second, five times what they hold
 // after their first losses: the doubling judged against that burst did
 // not pay and stepped back to sixteen, half the speed, for eight seconds.
@@ -327,14 +318,6 @@ func (r *run) youngLocked(now time.Time, rate float64) bool {
 	}
 	rp.young = false
 	return false
-}
-
-// jumpHeldLocked reports whether the window after a jump is still held:
-// rampJumpRTTs path delays (at most rampJumpHoldMax) since it. The delay
-// is read now, as the jump may come before the first sample.
-func (r *run) jumpHeldLocked(now time.Time) bool {
-	rp := &r.ramp
-	return !rp.jumped.IsZero() && now.Sub(rp.jumped) < min(rampJumpRTTs*r.delay.base(), rampJumpHoldMax)
 }
 
 // rampRetry runs once a second on the control loop. It measures the

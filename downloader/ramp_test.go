@@ -73,11 +73,11 @@ func TestRampUntaken(t *testing.T) {
 	}
 }
 
-// TestRampAfterJump: after slow connections jump to rampPayFrom, no
-// window is judged for rampJumpRTTs path delays, and the doubling beyond
-// waits until the rate at that count holds steady (their TCP slow
-// start is over), or rampSteadyMax; the steady rate is its baseline. A
-// queue seen meanwhile keeps the count, and never undoes the jump.
+// TestRampAfterJump: after slow connections jump to rampPayFrom, the
+// doubling beyond waits until the rate at that count holds steady over
+// windows of rampSteadyRTTs path delays (their TCP slow start is over),
+// or rampSteadyMax; the steady rate is its baseline. A queue seen
+// meanwhile keeps the count, and never undoes the jump.
 func TestRampAfterJump(t *testing.T) {
 	const MiB = 1 << 20
 	const rtt = 50 * time.Millisecond
@@ -92,9 +92,8 @@ func TestRampAfterJump(t *testing.T) {
 		wantBase  float64 // the baseline the doubling keeps (ramp.rate)
 		rtts      int     // the window's length in path delays
 	}{
-		{"held: no window judged", rampJumpRTTs*rtt - rampTick, 0, 8 * MiB, false, false, rampPayFrom, 0, rampSteadyRTTs},
 		{"a young window shorter than rampSteadyRTTs: not judged", 2 * time.Second, 10 * MiB, 10 * MiB, false, false, rampPayFrom, 0, rampRTTs},
-		{"the first window after the hold: measured again", rampJumpRTTs*rtt + 200*time.Millisecond, 0, 52 * MiB, false, false, rampPayFrom, 0, rampSteadyRTTs},
+		{"the first window after the jump: measured again", rampSteadyRTTs * rtt, 0, 52 * MiB, false, false, rampPayFrom, 0, rampSteadyRTTs},
 		{"slow start's burst fading: measured again", time.Second, 52 * MiB, 30 * MiB, false, false, rampPayFrom, 0, rampSteadyRTTs},
 		{"still climbing: measured again", time.Second, 20 * MiB, 30 * MiB, false, false, rampPayFrom, 0, rampSteadyRTTs},
 		{"steady: doubles, with this rate as its baseline", 1500 * time.Millisecond, 11 * MiB, 10 * MiB, false, true, 2 * rampPayFrom, 10 * MiB, rampSteadyRTTs},
@@ -113,7 +112,10 @@ func TestRampAfterJump(t *testing.T) {
 			r.ramp.at = now.Add(-window)
 			tk.received.Store(int64(c.window * window.Seconds()))
 			if c.queue {
-				feedRcvRTT(t, r, 70*time.Millisecond, rtt)
+				for range delaySamples {
+					r.delay.add(110 * time.Millisecond)
+				}
+				feedRcvRTT(t, r, 90*time.Millisecond, 100*time.Millisecond, rtt)
 			}
 			if got := r.rampStep(now); got != c.want {
 				t.Fatalf("rampStep = %v, want %v", got, c.want)
