@@ -28,20 +28,3 @@ func TestDownloadMultiConnection(t *testing.T) {
 		t.Errorf("a record claimed more bytes than the file has")
 	}
 }
-
-// TestAutoGrowsOnBurstyPerConnectionLimit: a server that sends each
-// connection its share in bursts (a limit per connection) makes every
-// burst echo a TCP timestamp from before its pause, so the kernel's
-// receive-side round trip grows by the pause. That is no queue on the
-// path: the automatic count must still grow past sixteen.
-func TestAutoGrowsOnBurstyPerConnectionLimit(t *testing.T) {
-	f := testserver.File{Size: 96 << 20, Seed: 11}
-	srv := testserver.New(testserver.WithFile("/f.bin", f), testserver.WithPerConnRate(5<<19))
-	defer srv.Close()
-	dir := t.TempDir()
-	m := openTest(t, newMemStore(), dir, nil)
-	downloadWhole(t, m, Request{URL: srv.URL("/f.bin")}, filepath.Join(dir, "f.bin"), f)
-	if peak := srv.Stats().PeakInFlight; peak <= rampPayFrom {
-		t.Errorf("at most %d connections at once, want more than %d", peak, rampPayFrom)
-	}
-}
