@@ -38,8 +38,9 @@ const (
 // down and the request is retried. When nobody is served and bytes had
 // flowed, every connection is now refused: the link expired. A redirect
 // target is first given up for the original link once. A refusal
-// before any byte keeps its ordinary meaning.
-func (r *run) onRefusal(err error) (refusalAction, error) {
+// before any byte keeps its ordinary meaning. fresh: the refused
+// connection has not delivered a byte in this run (refused).
+func (r *run) onRefusal(err error, fresh bool) (refusalAction, error) {
 	t := r.t
 	t.mu.Lock()
 	// Others are served when bytes flow now or did a moment ago, or
@@ -55,7 +56,7 @@ func (r *run) onRefusal(err error) (refusalAction, error) {
 		// limit refuses there too.
 		return refusalFallBack, nil
 	case served:
-		if r.refused() {
+		if r.refused(fresh) {
 			return refusalLeave, nil
 		}
 		return refusalRetry, fmt.Errorf("%w: %w", errConnLimit, err)
@@ -115,4 +116,17 @@ func (r *run) hostRefused(err error) {
 	if idle {
 		t.setPhaseKind(PhaseRetrying, Sentence(err), KindRefused)
 	}
+}
+
+// noteLimitLocked logs the count a server's refusals settled on, once no
+// connection's latest answer is a refusal any more: sixteen requests sent
+// at once meet up to fifteen refusals, each lowering the count by one,
+// and the log should say where it ended, not every step. Called on the
+// control loop's tick and when the run ends.
+func (r *run) noteLimitLocked() {
+	if !r.learned || r.limit == r.limitLogged || r.refusedNow > 0 {
+		return
+	}
+	r.limitLogged = r.limit
+	r.t.logLocked(fmt.Sprintf("The server refused more connections; using %d.", r.limit))
 }

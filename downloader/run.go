@@ -64,16 +64,19 @@ type run struct {
 	ramp      ramp
 	// delay holds the request-to-first-byte samples: the path's round
 	// trip (delay.base) and whether it queues.
-	delay      pathDelay
-	flightBuf  []time.Duration // sampleFlightLocked's pass, reused
-	cutSpent   int64           // bytes the cuts of this run threw away (estimated, cutCost)
-	connRate   float64         // typical bytes/s of one connection, from finished pieces
-	limit      int             // connection cap, lowered when the server refuses more
-	auto       bool            // the count is automatic: growth past rampPayFrom must pay
-	learned    bool            // limit was lowered by a refusal: later ones are transient
-	serverFail int             // consecutive HTTP failures without progress
-	netWaiting int             // workers backing off after a network error
-	lastByte   time.Time
+	delay     pathDelay
+	flightBuf []time.Duration // sampleFlightLocked's pass, reused
+	cutSpent  int64           // bytes the cuts of this run threw away (estimated, cutCost)
+	connRate  float64         // typical bytes/s of one connection, from finished pieces
+	limit     int             // connection cap, lowered when the server refuses more
+	auto      bool            // the count is automatic: growth past rampPayFrom must pay
+	learned   bool            // limit was lowered by a refusal: later ones are transient
+	// limitLogged is the learned limit the task log last showed
+	// (noteLimitLocked); 0 = none.
+	limitLogged int
+	serverFail  int // consecutive HTTP failures without progress
+	netWaiting  int // workers backing off after a network error
+	lastByte    time.Time
 	// degraded: the server's range answers were unusable; one connection,
 	// no splits, and spec.plain once that one is alone.
 	degraded      bool
@@ -292,6 +295,9 @@ func (r *run) loop(first io.ReadCloser) error {
 			}
 		case now := <-tick.C:
 			r.sampleFlight()
+			t.mu.Lock()
+			r.noteLimitLocked()
+			t.mu.Unlock()
 			if err := r.checkpoint(); err != nil {
 				end = err
 				break
@@ -325,6 +331,7 @@ func (r *run) loop(first io.ReadCloser) error {
 	r.cancel(end)
 	r.wg.Wait()
 	t.mu.Lock()
+	r.noteLimitLocked()
 	t.conns = 0
 	t.mu.Unlock()
 	cerr := r.checkpoint()

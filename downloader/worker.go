@@ -54,7 +54,8 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 		}
 	}()
 	attempt := 0
-	refused := false // this connection's latest answer was a refusal
+	refused := false   // this connection's latest answer was a refusal
+	delivered := false // this connection delivered a byte in this run
 	defer r.markRefused(&refused, false)
 	for {
 		t.mu.Lock()
@@ -73,6 +74,7 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 		progressed := p.pos() > from
 		t.mu.Unlock()
 		if progressed {
+			delivered = true
 			r.markRefused(&refused, false)
 			// A connection that delivered before it broke is not a server
 			// in trouble: retry it soon, or links that drop every few
@@ -118,7 +120,7 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 		if refusal(err) || expiredLink(err) {
 			r.markRefused(&refused, true)
 			var act refusalAction
-			switch act, err = r.onRefusal(err); act {
+			switch act, err = r.onRefusal(err, !delivered); act {
 			case refusalLeave:
 				return
 			case refusalFallBack:
@@ -175,23 +177,32 @@ func (r *run) leaveLocked(p *piece) bool {
 
 // refused handles a server turning away an extra connection while others
 // work: the task (and the host) settle at the count that works, and this
-// connection bows out. It reports false when this is the only connection,
-// so the refusal is an ordinary error.
-func (r *run) refused() bool {
+// connection bows out. fresh: this connection has not delivered a byte
+// in this run (a newcomer). It reports false when this is the only
+// connection, so the refusal is an ordinary error.
+func (r *run) refused(fresh bool) bool {
 	t := r.t
 	t.mu.Lock()
-	working := t.conns
-	// Once the count that works is known, a refusal within it is the
-	// server's hiccup (a closed connection it still counts, say): retry,
-	// do not keep lowering the count.
-	if working < 1 || r.learned && r.workers <= r.limit {
+	// The count that works: the connections transferring, and those whose
+	// answers are still out. Sixteen requests go out at once (jumpLocked),
+	// and the first refusal may come before the accepted ones' bodies
+	// begin: counting only those transferring settled a server that
+	// allows four at one to three, and the download ran a fifth slower.
+	// Each later refusal of a newcomer lowers the count further, to what
+	// was served.
+	working := max(t.conns, r.workers-r.refusedNow)
+	// Once the count that works is known, a refusal of a connection that
+	// delivered is the server's hiccup (a closed connection it still
+	// counts, say): retry, do not keep lowering the count.
+	if working < 1 || r.learned && r.workers <= r.limit && !fresh {
 		t.mu.Unlock()
 		return false
 	}
 	if working < r.limit {
+		// Logged once the refusals of a burst are over (noteLimitLocked):
+		// each one lowers the count by one.
 		r.limit = working
 		r.learned = true
-		t.logLocked(fmt.Sprintf("The server refused more connections; using %d.", working))
 	}
 	t.mu.Unlock()
 	t.m.hosts.learn(r.host, working)
