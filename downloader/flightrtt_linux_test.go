@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -12,33 +13,9 @@ import (
 // TestReceiverRTTLoopback: a loopback connection that received a few
 // megabytes with timestamps on reports a round trip, and a short one.
 func TestReceiverRTTLoopback(t *testing.T) {
-	if b, err := os.ReadFile("/proc/sys/net/ipv4/tcp_timestamps"); err != nil || bytes.TrimSpace(b)[0] == '0' {
-		t.Skip("TCP timestamps are off on this system")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		s, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer s.Close()
-		_, _ = s.Write(make([]byte, 8<<20))
-	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c, raw := timestampedLoopback(t, func(s net.Conn) { _, _ = s.Write(make([]byte, 8<<20)) })
 	if _, err := io.Copy(io.Discard, c); err != nil {
 		t.Fatal(err)
-	}
-	raw, ok := socketOf(c)
-	if !ok {
-		t.Fatal("no socket under a TCP connection")
 	}
 	d, ok := receiverRTT(raw)
 	if !ok || d <= 0 || d > time.Second {
@@ -52,25 +29,16 @@ func TestReceiverRTTLoopback(t *testing.T) {
 // With the first bytes prompt, that is no queue: the count must not stop
 // there.
 func TestBurstySenderIsNoQueue(t *testing.T) {
-	if b, err := os.ReadFile("/proc/sys/net/ipv4/tcp_timestamps"); err != nil || bytes.TrimSpace(b)[0] == '0' {
-		t.Skip("TCP timestamps are off on this system")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
 	first := make(chan struct{})
-	go func() {
-		s, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer s.Close()
+	c, raw := timestampedLoopback(t, func(s net.Conn) {
 		if _, err := s.Write(make([]byte, 1<<20)); err != nil {
 			return
 		}
-		<-first
+		select {
+		case <-first:
+		case <-time.After(10 * time.Second): // the test ended early
+			return
+		}
 		tick := time.NewTicker(40 * time.Millisecond)
 		defer tick.Stop()
 		for range 12 {
@@ -79,16 +47,7 @@ func TestBurstySenderIsNoQueue(t *testing.T) {
 				return
 			}
 		}
-	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	raw, ok := socketOf(c)
-	if !ok {
-		t.Fatal("no socket under a TCP connection")
-	}
+	})
 	if _, err := io.ReadFull(c, make([]byte, 1<<20)); err != nil {
 		t.Fatal(err)
 	}
@@ -113,4 +72,38 @@ func TestBurstySenderIsNoQueue(t *testing.T) {
 	if d.queueing() {
 		t.Fatalf("a bursty sender (round trip %v, %v before) taken for a queue", paused, base)
 	}
+}
+
+// timestampedLoopback skips the test where TCP timestamps are off (the
+// kernel then keeps no receive-side estimate worth reading) and returns
+// a client connection to a loopback server that runs send on its side,
+// with the client's socket.
+func timestampedLoopback(t *testing.T, send func(net.Conn)) (net.Conn, syscall.RawConn) {
+	t.Helper()
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/tcp_timestamps"); err != nil || bytes.TrimSpace(b)[0] == '0' {
+		t.Skip("TCP timestamps are off on this system")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		s, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer s.Close()
+		send(s)
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	raw, ok := socketOf(c)
+	if !ok {
+		t.Fatal("no socket under a TCP connection")
+	}
+	return c, raw
 }
