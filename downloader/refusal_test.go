@@ -16,8 +16,9 @@ import (
 // the link expired, and the task says so instead of retrying forever.
 func TestLinkExpiredAfterBytesFlowed(t *testing.T) {
 	f := testserver.File{Size: 8 << 20, Seed: 1210}
-	for _, status := range []int{401, 403, 410} {
-		t.Run(fmt.Sprint(status), func(t *testing.T) {
+	for _, c := range []struct{ status, conns int }{{401, 4}, {403, 4}, {410, 4}, {403, 16}} {
+		status := c.status
+		t.Run(fmt.Sprint(status, " ", c.conns), func(t *testing.T) {
 			ftShortStall(t, 300*time.Millisecond)
 			srv := testserver.New(testserver.WithFile("/f.bin", f), testserver.WithPerConnRate(1<<20))
 			defer srv.Close()
@@ -25,7 +26,7 @@ func TestLinkExpiredAfterBytesFlowed(t *testing.T) {
 			// With a password in the link: a link without a redirect
 			// has no original to fall back to, userinfo or not.
 			raw := strings.Replace(srv.URL("/f.bin"), "http://", "http://u:p@", 1)
-			id := ftAdd(t, m, Request{URL: raw, Options: Options{Connections: 4}})
+			id := ftAdd(t, m, Request{URL: raw, Options: Options{Connections: c.conns}})
 			waitProgress(t, m, id, 1<<20)
 			// From now on every request is refused; running bodies
 			// crawl until the stall watchdog ends them.
@@ -41,6 +42,14 @@ func TestLinkExpiredAfterBytesFlowed(t *testing.T) {
 			}
 			if ftLogHas(s, "original link") {
 				t.Errorf("fell back from a link that was not redirected: %q", ftLog(s))
+			}
+			// The refusals of an expired link are no connection limit:
+			// none is learned for the run or the host.
+			m.hosts.mu.Lock()
+			caps := len(m.hosts.capFor)
+			m.hosts.mu.Unlock()
+			if caps > 0 || ftLogHas(s, "refused more connections") {
+				t.Errorf("an expired link taught a connection limit (%d hosts); log %q", caps, ftLog(s))
 			}
 		})
 	}

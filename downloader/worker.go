@@ -189,8 +189,13 @@ func (r *run) refused(fresh bool) bool {
 	// begin: counting only those transferring settled a server that
 	// allows four at one to three, and the download ran a fifth slower.
 	// Each later refusal of a newcomer lowers the count further, to what
-	// was served.
-	working := max(t.conns, r.workers-r.refusedNow)
+	// was served. A connection that was served before is refused for
+	// other reasons too (an expired link refuses everyone): for it the
+	// count that works stays the connections transferring.
+	working := t.conns
+	if fresh {
+		working = max(working, r.workers-r.refusedNow)
+	}
 	// Once the count that works is known, a refusal of a connection that
 	// delivered is the server's hiccup (a closed connection it still
 	// counts, say): retry, do not keep lowering the count.
