@@ -28,18 +28,11 @@ func flightSample(rtts []time.Duration) (median, shortest time.Duration) {
 // readRcvRTT reads a socket's estimate; a variable so tests can feed it.
 var readRcvRTT = receiverRTT
 
-// sampleFlight is sampleFlightLocked for the control loop's checkpoint
-// tick: the straggler check, the ramp's re-probe and the split policy
-// read whether the path queues after the ramp settled too.
-func (r *run) sampleFlight() {
-	r.t.mu.Lock()
-	r.sampleFlightLocked()
-	r.t.mu.Unlock()
-}
-
 // sampleFlightLocked reads the receive-side round trip of every
-// connection with a request in flight into the path's delay. Under t.mu;
-// one system call per connection.
+// connection with a request in flight into the path's delay: on each
+// ramp tick (pathFullLocked), and on the checkpoint tick, so the straggler
+// check, the ramp's re-probe and the split policy read a current answer
+// after the ramp settled too. Under t.mu; one system call per connection.
 func (r *run) sampleFlightLocked() {
 	rtts := r.flightBuf[:0]
 	for _, p := range r.t.pieces {

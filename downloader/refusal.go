@@ -130,3 +130,60 @@ func (r *run) noteLimitLocked() {
 	r.limitLogged = r.limit
 	r.t.logLocked(fmt.Sprintf("The server refused more connections; using %d.", r.limit))
 }
+
+// refused handles a server turning away an extra connection while others
+// work: the task (and the host) settle at the count that works, and this
+// connection bows out. fresh: this connection has not delivered a byte
+// in this run (a newcomer). It reports false when this is the only
+// connection, so the refusal is an ordinary error.
+func (r *run) refused(fresh bool) bool {
+	t := r.t
+	t.mu.Lock()
+	// The count that works: the connections transferring, and those whose
+	// answers are still out. Sixteen requests go out at once (jumpLocked),
+	// and the first refusal may come before the accepted ones' bodies
+	// begin: counting only those transferring settled a server that
+	// allows four at one to three, and the download ran a fifth slower.
+	// Each later refusal of a newcomer lowers the count further, to what
+	// was served. A connection that was served before is refused for
+	// other reasons too (an expired link refuses everyone): for it the
+	// count that works stays the connections transferring.
+	working := t.conns
+	if fresh {
+		working = max(working, r.workers-r.refusedNow)
+	}
+	// Once the count that works is known, a refusal of a connection that
+	// delivered is the server's hiccup (a closed connection it still
+	// counts, say): retry, do not keep lowering the count.
+	if working < 1 || r.learned && r.workers <= r.limit && !fresh {
+		t.mu.Unlock()
+		return false
+	}
+	if working < r.limit {
+		// Logged once the refusals of a burst are over (noteLimitLocked):
+		// each one lowers the count by one.
+		r.limit = working
+		r.learned = true
+	}
+	t.mu.Unlock()
+	t.m.hosts.learn(r.host, working)
+	return true
+}
+
+// fallBack switches to the original URL once, for redirect targets that
+// expire (signed CDN links).
+func (r *run) fallBack() bool {
+	t := r.t
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if r.fellBack || withoutUserinfo(r.url) == withoutUserinfo(t.rec.URL) {
+		return false
+	}
+	r.fellBack = true
+	r.url = t.rec.URL
+	// A new source: its validators are its own, so it is admitted by the
+	// size check alone (the link-refresh issue adds a same-file check).
+	r.spec.src.etag, r.spec.src.lastModified, r.spec.ifRange = "", "", ""
+	t.logLocked("The redirected link stopped working; asking the original link again.")
+	return true
+}

@@ -294,8 +294,8 @@ func (r *run) loop(first io.ReadCloser) error {
 				rampC = nil
 			}
 		case now := <-tick.C:
-			r.sampleFlight()
 			t.mu.Lock()
+			r.sampleFlightLocked()
 			r.noteLimitLocked()
 			t.mu.Unlock()
 			if err := r.checkpoint(); err != nil {
