@@ -87,5 +87,28 @@ func writeTrace(dir string, sc *scenario, t tool, round int, bodies []testserver
 	for i := range rate {
 		fmt.Fprintf(w, "%5.1f %8.2f %4d %8.2f\n", float64(i)*bucket.Seconds(), rate[i]/bucket.Seconds()/(1<<20), active[i], float64(delivered[i])/bucket.Seconds()/(1<<20))
 	}
+	writeLinkTail(w, link, t0)
 	return w.Flush()
+}
+
+// linkTailSecs is how much of the link's end writeLinkTail shows.
+const linkTailSecs = 0.4
+
+// writeLinkTail writes the last linkTailSecs of the link's deliveries in
+// its own bins (deliveryBin): the 100 ms buckets above hide whether the
+// last bytes trickled in or the link stayed full to the end.
+func writeLinkTail(w *bufio.Writer, link linkTrace, t0 time.Time) {
+	last := len(link.bins) - 1
+	for last >= 0 && link.bins[last] == 0 {
+		last--
+	}
+	if last < 0 {
+		return
+	}
+	first := max(0, last-int(linkTailSecs/deliveryBin.Seconds())+1)
+	fmt.Fprintf(w, "# link's last %.1f s: second link-MiB/s\n", linkTailSecs)
+	for i := first; i <= last; i++ {
+		at := link.t0.Add(time.Duration(i) * deliveryBin).Sub(t0)
+		fmt.Fprintf(w, "%6.2f %8.2f\n", at.Seconds(), float64(link.bins[i])/deliveryBin.Seconds()/(1<<20))
+	}
 }
