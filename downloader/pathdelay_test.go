@@ -9,13 +9,7 @@ import (
 // samples against the shortest tells a full path from one whose answers
 // come at its round trip.
 func TestPathDelayQueueing(t *testing.T) {
-	ms := func(v ...float64) []time.Duration {
-		out := make([]time.Duration, len(v))
-		for i, x := range v {
-			out[i] = time.Duration(x * float64(time.Millisecond))
-		}
-		return out
-	}
+	ms := millis
 	cases := []struct {
 		name    string
 		samples []time.Duration
