@@ -62,7 +62,7 @@ func (r *run) claimLocked(c *conn) *piece {
 	var sum float64
 	var n int
 	for i, p := range t.pieces {
-		slots[i] = slot{Segment: p.Segment, Busy: p.conn != nil, Rate: p.conn.rate(now)}
+		slots[i] = slot{Segment: p.Segment, Busy: p.conn != nil, Rate: p.conn.pace(now)}
 		if slots[i].Busy {
 			slots[i].Floor = splitFloor(p.Segment, p.reqEnd)
 		}
@@ -80,7 +80,7 @@ func (r *run) claimLocked(c *conn) *piece {
 	// The claiming connection's own rate is the best guess for what it
 	// will do next; a new one is expected to do what finished pieces did.
 	// Only then the busy ones: at the tail they may be just the straggler.
-	newRate := c.rate(now)
+	newRate := c.pace(now)
 	if newRate > 0 {
 		r.connRate = ewma(r.connRate, newRate)
 	} else {
@@ -101,7 +101,16 @@ func (r *run) claimLocked(c *conn) *piece {
 	// A new request waits for the path as it is now, queue included.
 	pol := tailPolicy(minSplit, newRate, max(r.delay.base(), r.delay.current()).Seconds())
 	pol.cold = c == nil || !c.warm
+	// On a full path a cut's bytes cost time where they displace others'
+	// on its narrowest link: at the fastest the task ran, not its rate
+	// now. Near the end that is one straggler's, and by it no cut of the
+	// straggler paid. Elsewhere the task's rate now prices them, which
+	// keeps the lossy path's cuts (and the bytes served) as they were.
+	r.peakRate = max(r.peakRate, sum)
 	pol.taskRate, pol.cutBudget = sum, r.cutBudgetLocked()
+	if r.ramp.full {
+		pol.taskRate = r.peakRate
+	}
 	idx, at, split, ok := pickWith(slots, pol)
 	if !ok {
 		return nil

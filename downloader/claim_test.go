@@ -127,3 +127,57 @@ func TestClaimsInOnePassShareEvenly(t *testing.T) {
 		}
 	}
 }
+
+// TestClaimSplitsConnectionThatLostItsPace: near the end a connection
+// that once ran alone in slow start (16 MiB/s since its first byte) lost
+// its window and delivers 2 MiB/s. A free connection must split its
+// range, cutting its stream: by the lifetime rate it had a fraction of a
+// second left, and with the cut's bytes priced at the task's rate now
+// (the straggler's alone) no cut paid; it ran alone for 1.3 s. The
+// fastest rate prices them only on a full path, where they displace
+// others' bytes on its narrowest link.
+func TestClaimSplitsConnectionThatLostItsPace(t *testing.T) {
+	const MiB = 1 << 20
+	cases := []struct {
+		name   string
+		window float64 // bytes/s of the straggler's latest window; 0 = none
+		peak   float64 // the task's fastest rate so far
+		full   bool    // the path queued (ramp.full)
+		want   bool
+	}{
+		{"its latest window shows the pace, the link's rate prices the cut", 2 * MiB, 46 * MiB, true, true},
+		{"by its lifetime rate it is about to finish", 0, 46 * MiB, true, false},
+		{"priced at the straggler's own rate the cut does not pay", 2 * MiB, 0, true, false},
+		{"a path that is not full: priced at the rate now", 2 * MiB, 46 * MiB, false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := openTest(t, newMemStore(), t.TempDir(), nil)
+			now := time.Now()
+			slow := newConn()
+			slow.first, slow.bytes = now.Add(-4*time.Second), 64*MiB
+			if c.window > 0 {
+				slow.win = paceWin{at: now, bytes: slow.bytes, rate: c.window, ended: now.Add(-100 * time.Millisecond)}
+			}
+			// 2.4 MB left, its request to the range's end: any split cuts.
+			p := &piece{Segment: Segment{Start: 0, End: 64*MiB + 2400<<10, Done: 64 * MiB}, conn: slow, reqEnd: 64*MiB + 2400<<10}
+			claimer := newConn()
+			claimer.first, claimer.bytes, claimer.warm = now.Add(-4*time.Second), 12*MiB, true
+			tk := &task{m: m, rec: TaskRecord{Resumable: true, Size: 256 * MiB}, pieces: []*piece{p}}
+			r := &run{t: tk, peakRate: c.peak}
+			r.ramp.full = c.full
+			for range delayMinSamples {
+				r.delay.add(64 * time.Millisecond)
+			}
+			tk.mu.Lock()
+			got := r.claimLocked(claimer)
+			tk.mu.Unlock()
+			if (got != nil) != c.want {
+				t.Fatalf("claimed %v, want a split: %v", got != nil, c.want)
+			}
+			if got != nil && (got.Start <= p.pos() || got.End != 64*MiB+2400<<10) {
+				t.Fatalf("claimed %d-%d of %d-%d", got.Start, got.End, p.pos(), p.End)
+			}
+		})
+	}
+}

@@ -68,6 +68,7 @@ type run struct {
 	flightBuf []time.Duration // sampleFlightLocked's pass, reused
 	cutSpent  int64           // bytes the cuts of this run threw away (estimated, cutCost)
 	connRate  float64         // typical bytes/s of one connection, from finished pieces
+	peakRate  float64         // fastest sum of the connections' rates seen by a claim (bytes/s)
 	limit     int             // connection cap, lowered when the server refuses more
 	auto      bool            // the count is automatic: growth past rampPayFrom must pay
 	learned   bool            // limit was lowered by a refusal: later ones are transient

@@ -76,6 +76,8 @@ type conn struct {
 	// sock is the TCP connection of the request in flight, for its
 	// receive-side round trip (flightrtt.go); nil between requests.
 	sock syscall.RawConn
+	// win is its latest measured window (connpace.go).
+	win paceWin
 }
 
 func (c *conn) rate(now time.Time) float64 {
@@ -224,5 +226,5 @@ func (c *conn) carry() *conn {
 	if c == nil {
 		return newConn()
 	}
-	return &conn{first: c.first, bytes: c.bytes, flushed: -1, span: c.span, warm: c.warm}
+	return &conn{first: c.first, bytes: c.bytes, flushed: -1, span: c.span, warm: c.warm, win: c.win}
 }

@@ -436,6 +436,7 @@ func (r *run) write(p *piece, b []byte, off int64) error {
 	c := p.conn
 	c.bytes += int64(len(b))
 	r.lastByte = time.Now()
+	c.notePace(r.lastByte)
 	var kickFrom, kickTo int64
 	if c.flushed < 0 {
 		c.flushed = off

@@ -1,0 +1,51 @@
+package downloader
+
+import "time"
+
+// A connection's rate since its first byte (conn.rate) is steady, which
+// request sizing wants, but slow to show a connection that lost its pace.
+// A connection that had been alone in TCP slow start held most of the
+// bottleneck's buffer and ran at 16 MB/s, took a 4.6 MB piece near the
+// end of the download by that rate, then lost its window and delivered
+// it at 2 MB/s: by its lifetime rate it had a fraction of a second left,
+// so no free connection split it, and it ran alone for 1.3 s after all
+// others had finished. Splits are decided by the pace of its latest
+// window when that is slower.
+
+// paceWindow is how long a connection's recent rate is measured over.
+const paceWindow = time.Second
+
+// paceWin is one connection's latest measured window.
+type paceWin struct {
+	at    time.Time // start of the window in progress; zero before the first byte
+	bytes int64     // conn.bytes at at
+	rate  float64   // bytes/s of the last full window; 0 = none yet
+	ended time.Time // when that window ended
+}
+
+// notePace advances c's window at now, after its bytes grew. Under t.mu.
+func (c *conn) notePace(now time.Time) {
+	w := &c.win
+	if w.at.IsZero() {
+		w.at, w.bytes = now, c.bytes
+		return
+	}
+	if d := now.Sub(w.at); d >= paceWindow {
+		w.rate = float64(c.bytes-w.bytes) / d.Seconds()
+		w.at, w.bytes, w.ended = now, c.bytes, now
+	}
+}
+
+// pace is the rate (bytes/s) the scheduler expects of c: its rate since
+// its first byte, or its latest window's when slower and recent (ended
+// within two windows); 0 when not known.
+func (c *conn) pace(now time.Time) float64 {
+	rt := c.rate(now)
+	if c == nil {
+		return rt
+	}
+	if w := c.win; w.rate > 0 && w.rate < rt && now.Sub(w.ended) < 2*paceWindow {
+		return w.rate
+	}
+	return rt
+}

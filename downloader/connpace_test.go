@@ -1,0 +1,59 @@
+package downloader
+
+import (
+	"testing"
+	"time"
+)
+
+// TestConnPace: the scheduler expects a connection's lifetime rate, or
+// its latest window's when that is slower and recent.
+func TestConnPace(t *testing.T) {
+	const MiB = 1 << 20
+	now := time.Now()
+	cases := []struct {
+		name string
+		win  paceWin
+		want float64
+	}{
+		{"no window yet: the lifetime rate", paceWin{}, 16 * MiB},
+		{"a slower recent window", paceWin{rate: 2 * MiB, ended: now.Add(-time.Second)}, 2 * MiB},
+		{"a faster window does not raise it", paceWin{rate: 30 * MiB, ended: now}, 16 * MiB},
+		{"a stale window no longer counts", paceWin{rate: 2 * MiB, ended: now.Add(-3 * paceWindow)}, 16 * MiB},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			conn := newConn()
+			conn.first, conn.bytes, conn.win = now.Add(-4*time.Second), 64*MiB, c.win
+			if got := conn.pace(now); got != c.want {
+				t.Fatalf("pace = %.0f, want %.0f", got, c.want)
+			}
+		})
+	}
+	var nilConn *conn
+	if got := nilConn.pace(now); got != 0 {
+		t.Fatalf("a nil connection's pace = %v, want 0", got)
+	}
+}
+
+// TestNotePace: a window closes once paceWindow has passed, with the
+// bytes that arrived in it.
+func TestNotePace(t *testing.T) {
+	const MiB = 1 << 20
+	t0 := time.Now()
+	c := newConn()
+	c.bytes = 1 * MiB
+	c.notePace(t0)
+	c.bytes += 1 * MiB
+	c.notePace(t0.Add(paceWindow / 2))
+	if c.win.rate != 0 {
+		t.Fatalf("a window closed after half its length: %v", c.win.rate)
+	}
+	c.bytes += 3 * MiB
+	c.notePace(t0.Add(2 * paceWindow))
+	if want := float64(4*MiB) / (2 * paceWindow).Seconds(); c.win.rate != want {
+		t.Fatalf("window rate = %.0f, want %.0f", c.win.rate, want)
+	}
+	if !c.win.ended.Equal(t0.Add(2*paceWindow)) || c.win.bytes != c.bytes {
+		t.Fatalf("the next window starts at %v with %d bytes; want its end with %d", c.win.at, c.win.bytes, c.bytes)
+	}
+}
