@@ -30,18 +30,9 @@ func feedRcvRTT(t *testing.T, r *run, rtts ...time.Duration) {
 	}
 }
 
-// millis is samples given in milliseconds.
-func millis(v ...float64) []time.Duration {
-	out := make([]time.Duration, len(v))
-	for i, x := range v {
-		out[i] = time.Duration(x * float64(time.Millisecond))
-	}
-	return out
-}
-
 // TestQueueingInFlight: the first-byte samples show the queue; the
-// round trips the connections in flight report, when known, must agree
-// but never show one alone.
+// round trips the connections in flight report, when known, may
+// overrule them but never show one alone.
 func TestQueueingInFlight(t *testing.T) {
 	const ms = time.Millisecond
 	queuedFirst := []time.Duration{50 * ms, 70 * ms, 70 * ms, 70 * ms, 70 * ms}
@@ -55,14 +46,7 @@ func TestQueueingInFlight(t *testing.T) {
 		{"first bytes alone show a queue", queuedFirst, nil, true},
 		{"first bytes and the connections in flight agree", queuedFirst, [][]time.Duration{{50 * ms, 51 * ms}, {62 * ms, 63 * ms, 64 * ms}}, true},
 		{"answers started at once came late, the path does not queue", queuedFirst, [][]time.Duration{{50 * ms}, {52 * ms, 53 * ms}}, false},
-		{"in flight it grew by less than the threshold", queuedFirst, [][]time.Duration{{50 * ms}, {52 * ms, 53 * ms, 58 * ms}}, false},
-		// Logged on the bandwidth-bound path when the count doubled onto
-		// it: half the first bytes prompt, the rest queued; in flight 7 ms
-		// above the shortest.
-		{"a full path's queue comes and goes", millis(51.7, 52.9, 53.4, 53.9, 55.7, 57.5, 74.3, 96.7), [][]time.Duration{{50 * ms}, {56 * ms, 57 * ms, 58 * ms}}, true},
-		// Logged on the lossy path when the doubling paid.
-		{"a lossy path: in flight at its shortest", millis(51.0, 51.8, 51.8, 52.1, 52.8, 52.8, 53.4, 59.2), [][]time.Duration{{50 * ms}, {50 * ms, 51 * ms, 51 * ms}}, false},
-		{"first bytes' outliers without the connections in flight: the median decides", millis(51, 51, 52, 52, 52, 53, 90, 95), nil, false},
+		{"in flight it grew by less than the threshold", queuedFirst, [][]time.Duration{{50 * ms}, {55 * ms, 57 * ms, 58 * ms}}, false},
 		{"a sender's pauses between bursts count as round trip: first bytes prompt", []time.Duration{50 * ms, 51 * ms, 51 * ms, 51 * ms}, [][]time.Duration{{50 * ms}, {90 * ms, 95 * ms, 100 * ms}}, false},
 		{"none in flight now: the first bytes decide", queuedFirst, [][]time.Duration{{50 * ms}, {0, 0}}, true},
 		{"the median, not one connection's retransmit", queuedFirst, [][]time.Duration{{50 * ms}, {50 * ms, 51 * ms, 250 * ms}}, false},

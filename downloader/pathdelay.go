@@ -29,13 +29,6 @@ const (
 	// much at least (scheduling noise on a loopback of microseconds).
 	delayQueueShare = 0.15
 	delayQueueAbs   = 8 * time.Millisecond
-	// delayFlightShare and delayFlightAbs: the connections in flight
-	// confirm a queue when their median round trip exceeds the shortest
-	// any of them reported by this share and this much at least. On the
-	// bandwidth-bound path sixteen connections ran 7-19 ms above it
-	// (queue included), on the lossy path within 1 ms.
-	delayFlightShare = 0.08
-	delayFlightAbs   = 4 * time.Millisecond
 )
 
 // pathDelay keeps the request-to-first-byte samples of one run, and the
@@ -72,18 +65,11 @@ func (d *pathDelay) add(s time.Duration) {
 	d.n++
 }
 
-// queueing reports whether the path's buffer fills. Where the
-// connections in flight report round trips, both signals must show the
-// queue: their median (flightQueued), and the upper quartile of the
-// recent first-byte samples (queued). Otherwise the first bytes' median
-// decides, because a lost packet delays one answer by a retransmit
-// without any queue. A full path's queue comes and goes: on the
-// bandwidth-bound path with sixteen connections half the first bytes
-// came within 5 ms of the shortest while the rest waited 20-45 ms, and
-// the median alone, below the threshold at that moment, let the count
-// double onto the full path; the newcomers' slow start then cost the
-// link half its rate for seconds (one run in twenty). The connections
-// in flight may only overrule: the
+// queueing reports whether the path's buffer fills: the median of the
+// recent first-byte samples exceeds the shortest (queued), and the
+// connections in flight, when they report round trips, agree. The
+// median, because a lost packet delays one answer by a retransmit
+// without any queue. The connections in flight may only overrule: the
 // first bytes of sixteen answers started at once (jumpLocked) came 8 ms
 // late on a lossy path with no queue, the server and the link emulator
 // starting them all together, while the kernel's estimates stayed within
@@ -92,17 +78,10 @@ func (d *pathDelay) add(s time.Duration) {
 // connection) has every burst echo a timestamp from before its pause, so
 // the pause counts as round trip.
 func (d *pathDelay) queueing() bool {
-	if d.flight > 0 && d.flightMin > 0 {
-		return queued(d.upper(), d.min) && flightQueued(d.flight, d.flightMin)
+	if !queued(d.current(), d.min) {
+		return false
 	}
-	return queued(d.current(), d.min)
-}
-
-// flightQueued reports whether the median round trip of the connections
-// in flight exceeds the shortest by max(delayFlightAbs, delayFlightShare
-// × shortest).
-func flightQueued(now, shortest time.Duration) bool {
-	return now-shortest > max(delayFlightAbs, time.Duration(delayFlightShare*float64(shortest)))
+	return d.flight == 0 || d.flightMin == 0 || queued(d.flight, d.flightMin)
 }
 
 // queued reports whether a round trip now exceeds the path's shortest by
@@ -120,22 +99,14 @@ func (d *pathDelay) base() time.Duration { return d.min }
 
 // current is the median of the recent samples: the path's round trip as
 // requests see it now, queue included; 0 until delayMinSamples were taken.
-func (d *pathDelay) current() time.Duration { return d.quantile(1, 2) }
-
-// upper is the upper quartile of the recent samples (0 until
-// delayMinSamples were taken): of eight, one retransmit does not reach it.
-func (d *pathDelay) upper() time.Duration { return d.quantile(3, 4) }
-
-// quantile is the recent sample at num/den of their sorted order; 0 until
-// delayMinSamples were taken.
-func (d *pathDelay) quantile(num, den int) time.Duration {
+func (d *pathDelay) current() time.Duration {
 	k := min(d.n, delaySamples)
 	if k < delayMinSamples {
 		return 0
 	}
 	s := slices.Clone(d.recent[:k])
 	slices.Sort(s)
-	return s[k*num/den]
+	return s[k/2]
 }
 
 // withDelaySample returns ctx carrying a trace that reports the request's

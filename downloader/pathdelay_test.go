@@ -9,7 +9,13 @@ import (
 // samples against the shortest tells a full path from one whose answers
 // come at its round trip.
 func TestPathDelayQueueing(t *testing.T) {
-	ms := millis
+	ms := func(v ...float64) []time.Duration {
+		out := make([]time.Duration, len(v))
+		for i, x := range v {
+			out[i] = time.Duration(x * float64(time.Millisecond))
+		}
+		return out
+	}
 	cases := []struct {
 		name    string
 		samples []time.Duration
