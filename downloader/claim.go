@@ -82,7 +82,8 @@ func (r *run) claimLocked(c *conn) *piece {
 	// Only then the busy ones: at the tail they may be just the straggler.
 	newRate := c.pace(now)
 	if newRate > 0 {
-		r.connRate = ewma(r.connRate, newRate)
+		// The typical connection stands for young ones: its lifetime rate.
+		r.connRate = ewma(r.connRate, c.rate(now))
 	} else {
 		newRate = r.connRate
 	}

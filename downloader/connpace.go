@@ -38,14 +38,20 @@ func (c *conn) notePace(now time.Time) {
 
 // pace is the rate (bytes/s) the scheduler expects of c: its rate since
 // its first byte, or its latest window's when slower and recent (ended
-// within two windows); 0 when not known.
+// within two windows), or the window in progress when that has run a
+// full window's length and is slower still (a connection that stopped
+// delivering closes no window); 0 when not known.
 func (c *conn) pace(now time.Time) float64 {
 	rt := c.rate(now)
-	if c == nil {
+	if c == nil || rt <= 0 {
 		return rt
 	}
-	if w := c.win; w.rate > 0 && w.rate < rt && now.Sub(w.ended) < 2*paceWindow {
-		return w.rate
+	w := c.win
+	if w.rate > 0 && now.Sub(w.ended) < 2*paceWindow {
+		rt = min(rt, w.rate)
+	}
+	if d := now.Sub(w.at); !w.at.IsZero() && d >= paceWindow {
+		rt = min(rt, float64(c.bytes-w.bytes)/d.Seconds())
 	}
 	return rt
 }

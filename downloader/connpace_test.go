@@ -19,6 +19,9 @@ func TestConnPace(t *testing.T) {
 		{"a slower recent window", paceWin{rate: 2 * MiB, ended: now.Add(-time.Second)}, 2 * MiB},
 		{"a faster window does not raise it", paceWin{rate: 30 * MiB, ended: now}, 16 * MiB},
 		{"a stale window no longer counts", paceWin{rate: 2 * MiB, ended: now.Add(-3 * paceWindow)}, 16 * MiB},
+		// Stalled for two windows: no window closed, its bytes did not grow.
+		{"the window in progress shows a stall", paceWin{at: now.Add(-2 * paceWindow), bytes: 64 * MiB, rate: 8 * MiB, ended: now.Add(-3 * paceWindow)}, 0},
+		{"a window in progress shorter than a window does not count", paceWin{at: now.Add(-paceWindow / 2), bytes: 64 * MiB}, 16 * MiB},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
