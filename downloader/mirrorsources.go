@@ -127,6 +127,7 @@ func (r *run) sourceFailed(rawURL string, err error) bool {
 	t.logLocked("The link " + RedactURL(t.rec.URL) + " stopped working (" + Sentence(err) + "); the download goes on from the mirror " + RedactURL(next.url) + ".")
 	// r.host stays: the connections hold their slots there.
 	r.url, r.spec = next.url, next.spec
+	r.urlGen++
 	t.rec.URL, t.rec.FinalURL = next.url, next.url
 	t.rec.ETag, t.rec.LastModified = next.spec.src.etag, next.spec.src.lastModified
 	t.rec.Mirrors = removeMirror(t.rec.Mirrors, next.url)

@@ -26,10 +26,10 @@ const linkExpiryWindow = 2 * time.Second
 type refusalAction int
 
 const (
-	refusalRetry    refusalAction = iota // back off and ask again
-	refusalLeave                         // the task has enough connections: this one bows out
-	refusalFallBack                      // ask the original link at once
-	refusalFail                          // end the run with the error returned
+	refusalRetry refusalAction = iota // back off and ask again
+	refusalLeave                      // the task has enough connections: this one bows out
+	refusalAgain                      // ask again at once: the run asks elsewhere now
+	refusalFail                       // end the run with the error returned
 )
 
 // onRefusal applies one rule to a refused request (err is a refusal or
@@ -39,10 +39,16 @@ const (
 // flowed, every connection is now refused: the link expired. A redirect
 // target is first given up for the original link once. A refusal
 // before any byte keeps its ordinary meaning. fresh: the refused
-// connection has not delivered a byte in this run (refused).
-func (r *run) onRefusal(err error, fresh bool) (refusalAction, error) {
+// connection has not delivered a byte in this run (refused); gen is
+// r.urlGen when its request was asked. A refusal of a link the run has
+// left since is asked again at once and counts against nothing: with
+// four connections refused by an expired link together, the first
+// fell back to the original link and the other three, handled after
+// it, were taken for a connection limit.
+func (r *run) onRefusal(err error, fresh bool, gen int) (refusalAction, error) {
 	t := r.t
 	t.mu.Lock()
+	stale := gen != r.urlGen
 	// Others are served when bytes flow now or did a moment ago, or
 	// when some connection's request is still out (not refused yet).
 	served := t.conns > 0 || r.refusedNow < r.workers ||
@@ -50,13 +56,15 @@ func (r *run) onRefusal(err error, fresh bool) (refusalAction, error) {
 	flowed := !r.lastByte.IsZero() || doneBytes(t.rec.Segments) > 0
 	t.mu.Unlock()
 	switch {
-	case expiredLink(err) && r.fallBack():
+	case stale:
+		return refusalAgain, nil
+	case expiredLink(err) && r.fallBack(gen):
 		// A redirect target (a signed CDN link) is tried once more
 		// through the original link first: cheap, and a connection
 		// limit refuses there too.
-		return refusalFallBack, nil
+		return refusalAgain, nil
 	case served:
-		if r.refused(fresh) {
+		if r.refused(fresh, gen) {
 			return refusalLeave, nil
 		}
 		return refusalRetry, fmt.Errorf("%w: %w", errConnLimit, err)
@@ -134,11 +142,16 @@ func (r *run) noteLimitLocked() {
 // refused handles a server turning away an extra connection while others
 // work: the task (and the host) settle at the count that works, and this
 // connection bows out. fresh: this connection has not delivered a byte
-// in this run (a newcomer). It reports false when this is the only
-// connection, so the refusal is an ordinary error.
-func (r *run) refused(fresh bool) bool {
+// in this run (a newcomer); gen as for onRefusal. It reports false when
+// this is the only connection, or the run has left the refused link
+// meanwhile, so the refusal is an ordinary error.
+func (r *run) refused(fresh bool, gen int) bool {
 	t := r.t
 	t.mu.Lock()
+	if gen != r.urlGen {
+		t.mu.Unlock()
+		return false
+	}
 	// The count that works: the connections transferring, and those whose
 	// answers are still out. Sixteen requests go out at once (jumpLocked),
 	// and the first refusal may come before the accepted ones' bodies
@@ -171,16 +184,22 @@ func (r *run) refused(fresh bool) bool {
 }
 
 // fallBack switches to the original URL once, for redirect targets that
-// expire (signed CDN links).
-func (r *run) fallBack() bool {
+// expire (signed CDN links). It reports whether the request asked under
+// gen should be asked again at once: the run switched now, or another
+// connection's refusal switched it while this one was handled.
+func (r *run) fallBack(gen int) bool {
 	t := r.t
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if gen != r.urlGen {
+		return true
+	}
 	if r.fellBack || withoutUserinfo(r.url) == withoutUserinfo(t.rec.URL) {
 		return false
 	}
 	r.fellBack = true
 	r.url = t.rec.URL
+	r.urlGen++
 	// A new source: its validators are its own, so it is admitted by the
 	// size check alone (the link-refresh issue adds a same-file check).
 	r.spec.src.etag, r.spec.src.lastModified, r.spec.ifRange = "", "", ""

@@ -136,3 +136,32 @@ func TestConnCap403OnResume(t *testing.T) {
 		t.Fatal("the server never refused: the test proves nothing")
 	}
 }
+
+// TestRefusalOfLeftLink: four connections are refused by an expired
+// redirect target together; the first one handled falls back to the
+// original link, and the others, handled after it though asked before,
+// are asked again at once: no connection limit is learned from them.
+func TestRefusalOfLeftLink(t *testing.T) {
+	m := openTest(t, newMemStore(), t.TempDir(), nil)
+	tk := &task{m: m, rec: TaskRecord{URL: "http://example.test/f", FinalURL: "http://cdn.example.test/once/1/f", Resumable: true}}
+	r := &run{t: tk, url: tk.rec.FinalURL, limit: 4, workers: 4, refusedNow: 4}
+	tk.conns = 1 // one stream still flows
+	expired := &StatusError{Code: 403}
+	gen := r.urlGen // all four asked the redirect target
+	if act, _ := r.onRefusal(expired, true, gen); act != refusalAgain || r.url != tk.rec.URL {
+		t.Fatalf("first refusal: action %v, url %q; want a fall back to the original", act, r.url)
+	}
+	for i := range 3 {
+		act, err := r.onRefusal(expired, true, gen)
+		if act != refusalAgain || err != nil {
+			t.Fatalf("refusal %d of the left link: action %v (%v), want asked again at once", i+2, act, err)
+		}
+	}
+	if r.learned || r.limit != 4 {
+		t.Fatalf("a connection limit was learned from the left link: %d", r.limit)
+	}
+	// A refusal of the link the run asks now keeps its meaning.
+	if act, _ := r.onRefusal(&StatusError{Code: 503}, true, r.urlGen); act == refusalAgain {
+		t.Fatal("a refusal of the current link was taken as stale")
+	}
+}

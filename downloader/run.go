@@ -56,7 +56,11 @@ type run struct {
 	failed chan error    // the first error that ends the run
 
 	// Under t.mu.
-	url       string // where ranges are requested: final URL, or the original after fallback
+	url string // where ranges are requested: final URL, or the original after fallback
+	// urlGen counts the changes of url (fallBack, a mirror taking the
+	// link's place): a refusal of a request asked under an older one is
+	// stale, whenever it is handled.
+	urlGen    int
 	fellBack  bool
 	spec      rangeSpec
 	workers   int

@@ -78,6 +78,8 @@ type conn struct {
 	sock syscall.RawConn
 	// win is its latest measured window (connpace.go).
 	win paceWin
+	// urlGen is run.urlGen when its latest request picked its URL.
+	urlGen int
 }
 
 func (c *conn) rate(now time.Time) float64 {

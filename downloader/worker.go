@@ -120,10 +120,10 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 		if refusal(err) || expiredLink(err) {
 			r.markRefused(&refused, true)
 			var act refusalAction
-			switch act, err = r.onRefusal(err, !delivered); act {
+			switch act, err = r.onRefusal(err, !delivered, p.conn.urlGen); act {
 			case refusalLeave:
 				return
-			case refusalFallBack:
+			case refusalAgain:
 				continue
 			case refusalFail:
 				r.fail(err)
@@ -200,6 +200,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 	rawURL, spec, release := r.pickSourceLocked()
 	defer release()
 	c := p.conn
+	c.urlGen = r.urlGen
 	c.abort = abort
 	// A stream handed in runs to the range's end; a new request is
 	// bounded (reqspan.go) so later splits need not cut it.
