@@ -157,7 +157,7 @@ func TestClaimSplitsConnectionThatLostItsPace(t *testing.T) {
 			slow := newConn()
 			slow.first, slow.bytes = now.Add(-4*time.Second), 64*MiB
 			if c.window > 0 {
-				slow.win = paceWin{at: now, bytes: slow.bytes, rate: c.window, ended: now.Add(-100 * time.Millisecond)}
+				slow.win = paceWin{at: now.Add(-100 * time.Millisecond), bytes: slow.bytes, rate: c.window}
 			}
 			// 2.4 MB left, its request to the range's end: any split cuts.
 			p := &piece{Segment: Segment{Start: 0, End: 64*MiB + 2400<<10, Done: 64 * MiB}, conn: slow, reqEnd: 64*MiB + 2400<<10}

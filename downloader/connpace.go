@@ -15,12 +15,12 @@ import "time"
 // paceWindow is how long a connection's recent rate is measured over.
 const paceWindow = time.Second
 
-// paceWin is one connection's latest measured window.
+// paceWin is one connection's latest measured window: the last full
+// one ended where the one in progress starts.
 type paceWin struct {
 	at    time.Time // start of the window in progress; zero before the first byte
 	bytes int64     // conn.bytes at at
 	rate  float64   // bytes/s of the last full window; 0 = none yet
-	ended time.Time // when that window ended
 }
 
 // notePace advances c's window at now, after its bytes grew. Under t.mu.
@@ -32,7 +32,7 @@ func (c *conn) notePace(now time.Time) {
 	}
 	if d := now.Sub(w.at); d >= paceWindow {
 		w.rate = float64(c.bytes-w.bytes) / d.Seconds()
-		w.at, w.bytes, w.ended = now, c.bytes, now
+		w.at, w.bytes = now, c.bytes
 	}
 }
 
@@ -47,10 +47,14 @@ func (c *conn) pace(now time.Time) float64 {
 		return rt
 	}
 	w := c.win
-	if w.rate > 0 && now.Sub(w.ended) < 2*paceWindow {
+	if w.at.IsZero() {
+		return rt
+	}
+	d := now.Sub(w.at)
+	if w.rate > 0 && d < 2*paceWindow {
 		rt = min(rt, w.rate)
 	}
-	if d := now.Sub(w.at); !w.at.IsZero() && d >= paceWindow {
+	if d >= paceWindow {
 		rt = min(rt, float64(c.bytes-w.bytes)/d.Seconds())
 	}
 	return rt

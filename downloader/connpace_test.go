@@ -16,11 +16,13 @@ func TestConnPace(t *testing.T) {
 		want float64
 	}{
 		{"no window yet: the lifetime rate", paceWin{}, 16 * MiB},
-		{"a slower recent window", paceWin{rate: 2 * MiB, ended: now.Add(-time.Second)}, 2 * MiB},
-		{"a faster window does not raise it", paceWin{rate: 30 * MiB, ended: now}, 16 * MiB},
-		{"a stale window no longer counts", paceWin{rate: 2 * MiB, ended: now.Add(-3 * paceWindow)}, 16 * MiB},
+		{"a slower recent window", paceWin{at: now.Add(-paceWindow / 2), bytes: 63 * MiB, rate: 2 * MiB}, 2 * MiB},
+		{"a faster window does not raise it", paceWin{at: now, bytes: 64 * MiB, rate: 30 * MiB}, 16 * MiB},
+		// Its last window ended three windows ago; it delivered at its
+		// lifetime rate since.
+		{"a stale window no longer counts", paceWin{at: now.Add(-3 * paceWindow), bytes: 16 * MiB, rate: 2 * MiB}, 16 * MiB},
 		// Stalled for two windows: no window closed, its bytes did not grow.
-		{"the window in progress shows a stall", paceWin{at: now.Add(-2 * paceWindow), bytes: 64 * MiB, rate: 8 * MiB, ended: now.Add(-3 * paceWindow)}, 0},
+		{"the window in progress shows a stall", paceWin{at: now.Add(-2 * paceWindow), bytes: 64 * MiB, rate: 8 * MiB}, 0},
 		{"a window in progress shorter than a window does not count", paceWin{at: now.Add(-paceWindow / 2), bytes: 64 * MiB}, 16 * MiB},
 	}
 	for _, c := range cases {
@@ -56,7 +58,7 @@ func TestNotePace(t *testing.T) {
 	if want := float64(4*MiB) / (2 * paceWindow).Seconds(); c.win.rate != want {
 		t.Fatalf("window rate = %.0f, want %.0f", c.win.rate, want)
 	}
-	if !c.win.ended.Equal(t0.Add(2*paceWindow)) || c.win.bytes != c.bytes {
+	if !c.win.at.Equal(t0.Add(2*paceWindow)) || c.win.bytes != c.bytes {
 		t.Fatalf("the next window starts at %v with %d bytes; want its end with %d", c.win.at, c.win.bytes, c.bytes)
 	}
 }

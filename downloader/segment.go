@@ -41,8 +41,9 @@ type slot struct {
 // and never more than its request in flight asks for. A cut is made
 // when the piece split off is at least cutWaste times that (cuts waste a
 // few percent at most), or when it saves more time than the bytes thrown
-// away cost: cutWorth times what they take at the task's fastest rate, and at
-// least cutMinSave round trips. Cuts of the second kind spend a budget
+// away cost: cutWorth times what they take at the task's rate (its
+// fastest on a full path, claimLocked), and at least cutMinSave round
+// trips. Cuts of the second kind spend a budget
 // per run (cutBudgetShare of the file), so a path where every stream
 // crawls cannot turn the whole download into waste. Every cut is charged
 // to the budget.
@@ -123,8 +124,9 @@ type splitPolicy struct {
 	rtt       float64 // a new request's delay to its first byte, seconds
 	// cold: the free connection must dial afresh (coldstart.go).
 	cold bool
-	// taskRate is the fastest the whole task ran (bytes/s, 0 = unknown)
-	// and cutBudget the bytes cuts may still throw away (cutPays).
+	// taskRate is the whole task's rate that prices a cut's bytes
+	// (bytes/s, 0 = unknown; its fastest on a full path) and cutBudget
+	// the bytes cuts may still throw away (cutPays).
 	taskRate  float64
 	cutBudget int64
 }

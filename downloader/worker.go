@@ -254,7 +254,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 				return errStaleSource // a mirror dropped, or one took the link's place
 			}
 			t.mu.Lock()
-			stale := r.url != rawURL
+			stale := c.urlGen != r.urlGen
 			t.mu.Unlock()
 			if stale && (refusal(err) || expiredLink(err)) {
 				// Refused by the link the run has just left: ask the
