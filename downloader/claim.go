@@ -90,7 +90,7 @@ func (r *run) claimLocked(c *conn) *piece {
 	if newRate == 0 && n > 0 {
 		newRate = sum / float64(n)
 	}
-	if c == nil && n > 0 && r.delay.queueing() {
+	if c == nil && n > 0 && r.delay.queueing(now) {
 		// On a full path a new connection gets a share of the narrowest
 		// link, not what a lone stream did: it adds no throughput.
 		newRate = min(newRate, sum/float64(n+1))

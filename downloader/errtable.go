@@ -157,7 +157,7 @@ var errorTable = []errorRow{
 	// A broken exchange, not a verdict on the file: the network's fault.
 	// The run's own signals (errDone …) are handled before they get here.
 	{sentinels: []error{io.EOF, io.ErrUnexpectedEOF, ErrTooLarge, syscall.ECONNRESET, syscall.ECONNREFUSED, syscall.EPIPE, net.ErrClosed,
-		errDone, errRequeue, errShortAnswer, errRequestEnd, errStraggler, errSurplus, errStaleSource, errRangeIgnored, errContentRange},
+		errDone, errRequeue, errShortAnswer, errRequestEnd, errStraggler, errSurplus, errStaleSource, errRangeIgnored, errContentRange, errProbeRefused},
 		class: classNetwork, kind: KindNetwork},
 	{shape: func(error) bool { return true }, class: classNetwork, kind: KindNetwork},
 }

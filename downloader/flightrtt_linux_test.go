@@ -69,7 +69,7 @@ func TestBurstySenderIsNoQueue(t *testing.T) {
 		t.Fatalf("round trip %v after the bursts, %v before; want the pauses in it", paused, base)
 	}
 	d.addFlight(paused, paused)
-	if d.queueing() {
+	if d.queueing(time.Time{}) {
 		t.Fatalf("a bursty sender (round trip %v, %v before) taken for a queue", paused, base)
 	}
 }

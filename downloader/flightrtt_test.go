@@ -60,7 +60,7 @@ func TestQueueingInFlight(t *testing.T) {
 			for _, pass := range c.passes {
 				d.addFlight(flightSample(append([]time.Duration(nil), pass...)))
 			}
-			if got := d.queueing(); got != c.want {
+			if got := d.queueing(time.Time{}); got != c.want {
 				t.Fatalf("queueing() = %v, want %v (flight %v, shortest %v)", got, c.want, d.flight, d.flightMin)
 			}
 		})

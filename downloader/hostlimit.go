@@ -36,6 +36,13 @@ func (h *hostSlots) limit(host string) int {
 	return c
 }
 
+// limitFor is the host's cap now.
+func (h *hostSlots) limitFor(host string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.limit(host)
+}
+
 // acquire takes a slot. force is for a task's first connection: a task
 // that runs always gets one, or tasks from one busy host would sit
 // "active" doing nothing.

@@ -71,19 +71,22 @@ type Stats struct {
 
 // Manager is the download queue. All methods are safe for concurrent use.
 type Manager struct {
-	store     Store
-	fs        FileSystem
-	client    *http.Client
-	userAgent string
-	logins    Logins
-	hosts     *hostSlots
-	global    *rate.Limiter
-	settings  atomic.Pointer[Settings] // the effective settings: saved + session (session.go)
-	session   sessionLayer
-	clock     Clock
-	sched     scheduler
-	flow      flowWatch
-	sampler   samplerState // under mu (sampler.go)
+	store  Store
+	fs     FileSystem
+	client *http.Client
+	// baseTransport is what client's transport wraps; the queue probe
+	// copies it (queueprobe.go).
+	baseTransport http.RoundTripper
+	userAgent     string
+	logins        Logins
+	hosts         *hostSlots
+	global        *rate.Limiter
+	settings      atomic.Pointer[Settings] // the effective settings: saved + session (session.go)
+	session       sessionLayer
+	clock         Clock
+	sched         scheduler
+	flow          flowWatch
+	sampler       samplerState // under mu (sampler.go)
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -137,6 +140,7 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 	if m.logins == nil {
 		m.logins = logins.Default()
 	}
+	m.baseTransport = rt
 	m.client = newClient(siteLoginTransport{base: rt, m: m})
 	// Unreadable settings fall back to the defaults: they are preferences,
 	// and the next save replaces them.

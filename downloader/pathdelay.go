@@ -42,6 +42,43 @@ type pathDelay struct {
 	// over the connections in flight (0 = none reported), flightMin the
 	// shortest any connection reported in this run (0 = none yet).
 	flight, flightMin time.Duration
+	// probes are the queue probe's latest samples (queueprobe.go), a
+	// ring restarted with each burst; probeMin is the shortest of the
+	// run, probeAt when the newest was taken.
+	probes   [probeSamples]time.Duration
+	probeN   int
+	probeMin time.Duration
+	probeAt  time.Time
+}
+
+// addProbe records one queue probe sample taken at now.
+func (d *pathDelay) addProbe(s time.Duration, now time.Time) {
+	if s <= 0 {
+		return
+	}
+	if d.probeMin == 0 || s < d.probeMin {
+		d.probeMin = s
+	}
+	d.probes[d.probeN%probeSamples] = s
+	d.probeN++
+	d.probeAt = now
+}
+
+// restartProbes forgets the samples of an earlier burst of probes: the
+// path may have changed since.
+func (d *pathDelay) restartProbes() { d.probeN = 0 }
+
+// probed is the median of the queue probe's recent samples, when a
+// burst delivered at least probeMinSamples and its newest is at most
+// probeFresh old at now; 0 otherwise.
+func (d *pathDelay) probed(now time.Time) time.Duration {
+	k := min(d.probeN, probeSamples)
+	if k < probeMinSamples || now.Sub(d.probeAt) > probeFresh {
+		return 0
+	}
+	s := slices.Clone(d.probes[:k])
+	slices.Sort(s)
+	return s[k/2]
 }
 
 // addFlight records one pass over the connections in flight: the median
@@ -65,7 +102,11 @@ func (d *pathDelay) add(s time.Duration) {
 	d.n++
 }
 
-// queueing reports whether the path's buffer fills: the median of the
+// queueing reports whether the path's buffer fills at now. A fresh
+// verdict of the queue probe (queueprobe.go) decides alone: its answers
+// carry no server pacing and no burst of answers started together, only
+// the path's round trip and its queue, measured against the shortest
+// round trip of the run. Without one: the median of the
 // recent first-byte samples exceeds the shortest (queued), and the
 // connections in flight, when they report round trips, agree. The
 // median, because a lost packet delays one answer by a retransmit
@@ -77,7 +118,10 @@ func (d *pathDelay) add(s time.Duration) {
 // server that sends each connection its share in bursts (a limit per
 // connection) has every burst echo a timestamp from before its pause, so
 // the pause counts as round trip.
-func (d *pathDelay) queueing() bool {
+func (d *pathDelay) queueing(now time.Time) bool {
+	if p := d.probed(now); p > 0 {
+		return queued(p, d.shortest())
+	}
 	if !queued(d.current(), d.min) {
 		return false
 	}
@@ -89,6 +133,15 @@ func (d *pathDelay) queueing() bool {
 // not known (0).
 func queued(now, shortest time.Duration) bool {
 	return now > 0 && shortest > 0 && now-shortest > max(delayQueueAbs, time.Duration(delayQueueShare*float64(shortest)))
+}
+
+// shortest is the least round trip any request or probe of the run saw;
+// 0 = none yet.
+func (d *pathDelay) shortest() time.Duration {
+	if d.min == 0 || d.probeMin > 0 && d.probeMin < d.min {
+		return d.probeMin
+	}
+	return d.min
 }
 
 // base is the path's round trip without a queue: the shortest sample,

@@ -35,7 +35,7 @@ func TestPathDelayQueueing(t *testing.T) {
 			for _, s := range c.samples {
 				d.add(s)
 			}
-			if got := d.queueing(); got != c.want {
+			if got := d.queueing(time.Time{}); got != c.want {
 				t.Fatalf("queueing = %v, want %v (min %v, recent %v)", got, c.want, d.min, d.recent)
 			}
 		})

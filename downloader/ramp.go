@@ -160,6 +160,12 @@ func (r *run) rampStep(now time.Time) bool {
 	}
 	switch judgeStep(rp.rate, rate, rp.weak, r.allowance >= r.limit) {
 	case stepGrow:
+		if r.probing && r.delay.probed(now) == 0 {
+			// The queue probe has not answered yet: on a short path the
+			// rate holds steady within a few round trips, before it
+			// could. The window goes on.
+			return false
+		}
 		rp.weak = false
 		return r.doubleLocked(rate)
 	case stepMeasureAgain:
@@ -207,7 +213,13 @@ func (r *run) pathFullLocked(now time.Time) bool {
 	if !r.auto {
 		return false
 	}
-	if r.sampleFlightLocked(); !r.delay.queueing() {
+	r.sampleFlightLocked()
+	if r.probing && r.delay.probed(now) == 0 {
+		// The queue probe runs and has not answered yet: its answer,
+		// not the first bytes', decides (queueprobe.go).
+		return false
+	}
+	if !r.delay.queueing(now) {
 		return false
 	}
 	rp := &r.ramp
@@ -346,13 +358,31 @@ func (r *run) rampRetry(now time.Time) bool {
 		return false
 	}
 	rate := float64(received-prevBytes) / now.Sub(prevAt).Seconds()
-	// A full path's queue stands. One that cleared was a moment's burst
-	// (young streams in slow start, a stall on the way): on a lossy path
-	// taking it for a full one held the download at 16 connections, half
-	// its speed, in one run of three.
 	horizon, _ := r.paceLocked(now, nil)
-	if rate/float64(t.conns) >= rampRetryPerConn || rp.full && r.delay.queueing() || horizon < rampRetryHorizon {
+	if rate/float64(t.conns) >= rampRetryPerConn || horizon < rampRetryHorizon {
 		return false
+	}
+	if rp.full {
+		// A full path's queue stands. One that cleared was a moment's
+		// burst (young streams in slow start, a stall on the way): on a
+		// lossy path taking it for a full one held the download at 16
+		// connections, half its speed, in one run of three. The queue
+		// probe is asked first (queueprobe.go): it answers within a
+		// second, and a doubling onto a full path costs the newcomers'
+		// slow start, seconds of the whole link's rate.
+		probed := r.delay.probed(now) > 0
+		if !probed && r.probeUsableLocked() {
+			r.probeBeforeLocked(now)
+			return false
+		}
+		if r.delay.queueing(now) {
+			if probed {
+				// Measured to stand: ask again later each time.
+				rp.backedOff, rp.settledAt = true, now
+				rp.retries++
+			}
+			return false
+		}
 	}
 	if rp.backedOff {
 		rp.retries++

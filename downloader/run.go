@@ -88,6 +88,15 @@ type run struct {
 	refusedLogged bool // a refused TCP connection was logged this run
 	refusedNow    int  // connections whose latest answer was a refusal
 
+	// probing: the queue probe runs (queueprobe.go); probeOff: one
+	// failed, so this run asks no more; probeUntil: a re-probe wants a
+	// verdict until then (probeBeforeLocked); probeOK: the manager's
+	// transport can be copied for it (Manager.canProbe).
+	probeOK    bool
+	probing    bool
+	probeOff   bool
+	probeUntil time.Time
+
 	// firstEnd is where the probe's stream ends (exclusive), 0 = with the file.
 	firstEnd int64
 
@@ -141,16 +150,17 @@ func (t *task) attempt(parent context.Context) (err error) {
 	hdr := t.rec.Options.Headers.Clone()
 	ctx = withCredentials(ctx, newCredentials(t.rec.URL, hdr))
 	r := &run{
-		t:      t,
-		ctx:    ctx,
-		cancel: cancel,
-		client: t.clientLocked(),
-		hdr:    hdr,
-		ua:     m.effectiveUserAgent(),
-		signal: make(chan struct{}, 1),
-		failed: make(chan error, 1),
-		url:    t.rec.FinalURL,
-		spec:   t.rec.rangeSpec(),
+		t:       t,
+		ctx:     ctx,
+		cancel:  cancel,
+		client:  t.clientLocked(),
+		hdr:     hdr,
+		ua:      m.effectiveUserAgent(),
+		signal:  make(chan struct{}, 1),
+		failed:  make(chan error, 1),
+		url:     t.rec.FinalURL,
+		spec:    t.rec.rangeSpec(),
+		probeOK: m.canProbe(),
 	}
 	if r.url == "" {
 		r.url = t.rec.URL
@@ -294,6 +304,7 @@ func (r *run) loop(first io.ReadCloser) error {
 				r.grow()
 				r.rampUntaken(now)
 			}
+			r.startProbe(now)
 			if r.rampSettled() {
 				rampTicker.Stop()
 				rampC = nil
@@ -321,6 +332,7 @@ func (r *run) loop(first io.ReadCloser) error {
 			if retried {
 				r.rampUntaken(now)
 			}
+			r.startProbe(now)
 		case <-r.signal:
 			if r.complete() {
 				end = errDone

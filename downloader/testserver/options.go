@@ -84,6 +84,8 @@ type settings struct {
 	busyStatus     int
 	busyRetryAfter string
 
+	answerDelay func(r *http.Request, inFlight int) time.Duration
+
 	reset      Reset
 	resetCount int
 	resetRand  *rand.Rand
@@ -169,6 +171,14 @@ func WithMaxConns(n, status int, retryAfter string) Option {
 		}
 		st.maxInFlight, st.busyStatus, st.busyRetryAfter = n, status, retryAfter
 	}
+}
+
+// WithAnswerDelay holds each answer back by what delay returns for the
+// request and the number of requests in flight (itself included), before
+// any byte of it is sent: a path's queue in front of the answers, or a
+// server slow to start them. nil = none.
+func WithAnswerDelay(delay func(r *http.Request, inFlight int) time.Duration) Option {
+	return func(st *settings) { st.answerDelay = delay }
 }
 
 // WithReset sets the reset fault and restarts its Every count.

@@ -187,6 +187,20 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.release()
+	s.mu.Lock()
+	delay, inFlight := s.set.answerDelay, s.stats.InFlight
+	s.mu.Unlock()
+	if delay != nil {
+		if d := delay(r, inFlight); d > 0 {
+			t := time.NewTimer(d)
+			select {
+			case <-t.C:
+			case <-s.done:
+				t.Stop()
+				return
+			}
+		}
+	}
 
 	p := r.URL.Path
 	switch {
