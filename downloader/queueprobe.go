@@ -26,9 +26,13 @@ import (
 // It runs only where its answer decides something: while an automatic
 // count past rampPayFrom may still double (ramp.go), and for a moment
 // before the re-probe of a count that settled on a full path
-// (probeBefore). So it is one connection more than the task's count for
-// the seconds a ramp takes, and never on a server whose refusals already
-// set the count.
+// (probeBeforeLocked). So it is one connection more than the task's
+// count for the seconds a ramp takes, only while the count is below the
+// task's cap and the host's, and never on a server whose refusals
+// already set the count. It takes no host slot (hostSlots): a doubling
+// must find every slot it needs free, and a slot the probe held when one
+// began cost that doubling a connection for the rest of the download
+// (rampUntaken).
 const (
 	// probeSamples is how many recent samples the verdict looks at, and
 	// probeMinSamples how many a burst needs before it says anything.
@@ -82,7 +86,7 @@ func (r *run) startProbe(now time.Time) {
 		return
 	}
 	rt := t.m.probeTransport()
-	if rt == nil || !t.m.hosts.acquire(r.host, false) {
+	if rt == nil {
 		t.mu.Unlock()
 		return
 	}
@@ -100,7 +104,6 @@ func (r *run) probeQueue(rt http.RoundTripper) {
 	t := r.t
 	client := newProbeClient(rt, r.client.Jar)
 	defer client.CloseIdleConnections()
-	defer t.m.hosts.release(r.host)
 	wait := time.NewTimer(0)
 	defer wait.Stop()
 	for {

@@ -161,8 +161,8 @@ func probeRun(t *testing.T, srv *testserver.Server) *run {
 	}
 }
 
-// TestQueueProbeRuns: the probe runs while the ramp is open, stops when
-// it settles and gives its host slot back; a probe the server refuses
+// TestQueueProbeRuns: the probe runs while the ramp is open, without a
+// host slot, and stops when it settles; a probe the server refuses
 // turns probing off for the run and is no refusal of a connection.
 func TestQueueProbeRuns(t *testing.T) {
 	t.Run("until the ramp settles", func(t *testing.T) {
@@ -183,6 +183,14 @@ func TestQueueProbeRuns(t *testing.T) {
 		for range probeSamples + 1 {
 			<-probes
 		}
+		r.t.m.hosts.mu.Lock()
+		slots := r.t.m.hosts.inUse[r.host]
+		r.t.m.hosts.mu.Unlock()
+		if slots != 0 {
+			// A doubling must find every slot free: one held by the
+			// probe cost it a connection for good (rampUntaken).
+			t.Fatalf("the probe holds %d host slots", slots)
+		}
 		r.t.mu.Lock()
 		r.settleLocked(time.Now())
 		r.t.mu.Unlock()
@@ -194,9 +202,6 @@ func TestQueueProbeRuns(t *testing.T) {
 		}
 		if r.delay.probed(time.Now()) <= 0 {
 			t.Fatal("no verdict from the probes")
-		}
-		if n := r.t.m.hosts.inUse[r.host]; n != 0 {
-			t.Fatalf("%d host slots still taken", n)
 		}
 	})
 	t.Run("refused", func(t *testing.T) {
