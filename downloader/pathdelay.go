@@ -45,6 +45,9 @@ type pathDelay struct {
 	// probes are the queue probe's latest samples (queueprobe.go), a
 	// ring restarted with each burst; probeMin is the shortest of the
 	// run, probeAt when the newest was taken.
+	// dial is the shortest TCP handshake of the run (0 = none timed):
+	// the network's round trip alone, no server in it.
+	dial     time.Duration
 	probes   [probeSamples]time.Duration
 	probeN   int
 	probeMin time.Duration
@@ -162,13 +165,37 @@ func (d *pathDelay) current() time.Duration {
 	return s[k/2]
 }
 
+// addDial records one TCP handshake's duration.
+func (d *pathDelay) addDial(s time.Duration) {
+	if s > 0 && (d.dial == 0 || s < d.dial) {
+		d.dial = s
+	}
+}
+
+// far reports whether the path's round trip, by its shortest TCP
+// handshake, is at least farDial: a wide-area path, where one
+// connection spends many round trips in TCP slow start.
+func (d *pathDelay) far() bool { return d.dial >= farDial }
+
+// farDial is the round trip from which a path counts as far: a LAN's
+// is a millisecond or less, a continent's tens of milliseconds.
+const farDial = 10 * time.Millisecond
+
 // withDelaySample returns ctx carrying a trace that reports the request's
-// write-to-first-byte delay to sample, once, when the answer begins.
-func withDelaySample(ctx context.Context, sample func(time.Duration)) context.Context {
+// write-to-first-byte delay to sample, once, when the answer begins, and
+// the TCP handshake of a connection it dials to dial (nil = not wanted).
+// A proxy's handshake is the proxy's round trip, not the server's.
+func withDelaySample(ctx context.Context, sample, dial func(time.Duration)) context.Context {
 	// The transport calls the two hooks from its write and read loops.
-	var wrote atomic.Int64 // monotonic nanoseconds since base
+	var wrote, dialed atomic.Int64 // monotonic nanoseconds since base
 	base := time.Now()
 	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		ConnectStart: func(string, string) { dialed.Store(int64(time.Since(base)) + 1) },
+		ConnectDone: func(_, _ string, err error) {
+			if d := dialed.Load(); d > 0 && err == nil && dial != nil {
+				dial(time.Since(base) - time.Duration(d-1))
+			}
+		},
 		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(int64(time.Since(base)) + 1) },
 		GotFirstResponseByte: func() {
 			if w := wrote.Load(); w > 0 {
@@ -182,5 +209,12 @@ func withDelaySample(ctx context.Context, sample func(time.Duration)) context.Co
 func (r *run) sampleDelay(d time.Duration) {
 	r.t.mu.Lock()
 	r.delay.add(d)
+	r.t.mu.Unlock()
+}
+
+// sampleDial records one TCP handshake's duration.
+func (r *run) sampleDial(d time.Duration) {
+	r.t.mu.Lock()
+	r.delay.addDial(d)
 	r.t.mu.Unlock()
 }

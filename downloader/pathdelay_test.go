@@ -1,6 +1,10 @@
 package downloader
 
 import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -39,5 +43,60 @@ func TestPathDelayQueueing(t *testing.T) {
 				t.Fatalf("queueing = %v, want %v (min %v, recent %v)", got, c.want, d.min, d.recent)
 			}
 		})
+	}
+}
+
+// TestPathFar: the shortest TCP handshake of the run says whether the
+// path is far; none timed says nothing.
+func TestPathFar(t *testing.T) {
+	cases := []struct {
+		name  string
+		dials []time.Duration
+		want  bool
+	}{
+		{"none timed", nil, false},
+		{"a loopback", []time.Duration{200 * time.Microsecond}, false},
+		{"a LAN", []time.Duration{2 * time.Millisecond}, false},
+		{"another continent", []time.Duration{50 * time.Millisecond}, true},
+		{"the shortest counts: a near mirror after a far redirect", []time.Duration{80 * time.Millisecond, time.Millisecond}, false},
+		{"a failed or untimed dial is no sample", []time.Duration{0, 50 * time.Millisecond}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var d pathDelay
+			for _, s := range c.dials {
+				d.addDial(s)
+			}
+			if got := d.far(); got != c.want {
+				t.Fatalf("far = %v, want %v (shortest %v)", got, c.want, d.dial)
+			}
+		})
+	}
+}
+
+// TestDelaySampleTimesDial: a request on a new connection reports its
+// TCP handshake and its first byte; one on the kept connection reports
+// the first byte only.
+func TestDelaySampleTimesDial(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("x")) }))
+	defer srv.Close()
+	c := &http.Client{Transport: newTransport(nil)}
+	defer c.CloseIdleConnections()
+	for i, wantDial := range []bool{true, false} {
+		var first, dial time.Duration
+		ctx := withDelaySample(context.Background(), func(d time.Duration) { first = d }, func(d time.Duration) { dial = d })
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if first <= 0 || (dial > 0) != wantDial {
+			t.Fatalf("request %d: first byte %v, handshake %v; want a handshake %v", i, first, dial, wantDial)
+		}
 	}
 }

@@ -24,7 +24,7 @@ func (r *run) probe() (*probed, error) {
 		// The path's first delay sample: the final answer's, as a
 		// redirect's answers come from other hosts (last one wins).
 		var firstByte atomic.Int64
-		ctx := withDelaySample(r.ctx, func(d time.Duration) { firstByte.Store(int64(d)) })
+		ctx := withDelaySample(r.ctx, func(d time.Duration) { firstByte.Store(int64(d)) }, r.sampleDial)
 		p, err := probe(ctx, r.client, raw, r.hdr, r.ua, plain, t.m.legacyCharset())
 		if err == nil {
 			r.sampleDelay(time.Duration(firstByte.Load()))

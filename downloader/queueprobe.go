@@ -168,7 +168,7 @@ func probeOnce(ctx context.Context, c *http.Client, rawURL string, hdr http.Head
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	var delay time.Duration
-	req, err := newRequest(withDelaySample(ctx, func(d time.Duration) { delay = d }), rawURL, hdr, ua)
+	req, err := newRequest(withDelaySample(ctx, func(d time.Duration) { delay = d }, nil), rawURL, hdr, ua)
 	if err != nil {
 		return 0, err
 	}

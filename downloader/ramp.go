@@ -116,6 +116,17 @@ func (r *run) rampStep(now time.Time) bool {
 		r.settleLocked(now)
 		return false
 	}
+	if !rp.slow && t.conns > 0 && r.delay.far() {
+		// A far path (pathDelay.far): every connection spends its first
+		// round trips in TCP slow start, far below rampRetryPerConn, so
+		// the quick look below would only confirm it a round trip or two
+		// later, and the connections the jump starts would start that
+		// much later.
+		rp.slow = true
+		if r.allowance < r.freeToLocked() {
+			return r.jumpLocked(now)
+		}
+	}
 	if rp.slow && r.allowance < r.freeToLocked() {
 		// Each doubling on slow connections costs little and, against a
 		// limit per connection, pays in full; pacing it by the new

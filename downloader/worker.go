@@ -245,7 +245,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		spec.start, spec.end = start, reqEnd
 		// The transport calls GotConn on this goroutine, before the
 		// request is written.
-		rctx := httptrace.WithClientTrace(withDelaySample(ctx, r.sampleDelay), &httptrace.ClientTrace{
+		rctx := httptrace.WithClientTrace(withDelaySample(ctx, r.sampleDelay, r.sampleDial), &httptrace.ClientTrace{
 			GotConn: func(info httptrace.GotConnInfo) { sock.raw, _ = socketOf(info.Conn) },
 		})
 		resp, err := openRange(rctx, r.client, rawURL, r.hdr, r.ua, spec)
