@@ -87,3 +87,36 @@ func TestShaperRateAndQueue(t *testing.T) {
 		t.Errorf("after drain: %v, %v", v, due.Sub(later))
 	}
 }
+
+// TestTCPPayloadLen: the TCP payload of an IPv4 packet is its total
+// length less both headers (options included); anything else is 0.
+func TestTCPPayloadLen(t *testing.T) {
+	packet := func(version, proto byte, ihlWords, tcpWords, total, buf int) []byte {
+		p := make([]byte, buf)
+		p[0] = version<<4 | byte(ihlWords)
+		p[2], p[3] = byte(total>>8), byte(total)
+		p[9] = proto
+		if ihlWords*4+12 < buf {
+			p[ihlWords*4+12] = byte(tcpWords) << 4
+		}
+		return p
+	}
+	cases := []struct {
+		name string
+		p    []byte
+		want int
+	}{
+		{"a full segment with timestamps", packet(4, 6, 5, 8, 1500, 1500), 1448},
+		{"an ACK", packet(4, 6, 5, 8, 52, 52), 0},
+		{"IP options", packet(4, 6, 6, 5, 1000, 1000), 956},
+		{"UDP", packet(4, 17, 5, 5, 1500, 1500), 0},
+		{"IPv6", packet(6, 6, 5, 5, 1500, 1500), 0},
+		{"a total past the buffer", packet(4, 6, 5, 5, 1600, 1500), 0},
+		{"too short", []byte{0x45, 0}, 0},
+	}
+	for _, c := range cases {
+		if got := tcpPayloadLen(c.p); got != c.want {
+			t.Errorf("%s: %d, want %d", c.name, got, c.want)
+		}
+	}
+}

@@ -372,6 +372,10 @@ func (b *bench) runScenario(sc *scenario) {
 			opts = append(opts, testserver.WithListener(ccl))
 			srv := testserver.New(opts...)
 			tracing := b.traceDir != "" && w != nil
+			var payload0 int64
+			if w != nil {
+				payload0 = w.fwd.payload[0].Load()
+			}
 			if tracing {
 				w.fwd.delivered[0].reset(time.Now())
 			}
@@ -384,6 +388,12 @@ func (b *bench) runScenario(sc *scenario) {
 			srv.Close()
 			rr.PeakConns, rr.PeakInFlight, rr.Requests, rr.Refused = st.PeakConns, st.PeakInFlight, st.Requests, st.Refused
 			rr.Served = st.BytesServed
+			if w != nil {
+				// What a closed stream still had on the link arrives
+				// within a round trip; the server sends nothing more.
+				time.Sleep(2 * w.cfg.RTT)
+				rr.Delivered = w.fwd.payload[0].Load() - payload0
+			}
 			rr.Accepted = ccl.accepted.Load()
 			if w != nil {
 				ccConns += rr.Accepted

@@ -103,7 +103,25 @@ type forwarder struct {
 	tun       [2]*os.File
 	stats     [2]linkStats
 	delivered [2]deliveries // for traces: what each direction handed on, over time
-	wg        sync.WaitGroup
+	// payload counts the TCP payload bytes each direction handed on
+	// (retransmissions included): what the receiving side paid for.
+	payload [2]atomic.Int64
+	wg      sync.WaitGroup
+}
+
+// tcpPayloadLen is the TCP payload length of an IPv4 packet, 0 for
+// anything else or a packet too short to tell.
+func tcpPayloadLen(p []byte) int {
+	if len(p) < 20 || p[0]>>4 != 4 || p[9] != 6 {
+		return 0
+	}
+	ihl := int(p[0]&0x0f) * 4
+	total := int(p[2])<<8 | int(p[3])
+	if ihl < 20 || len(p) < ihl+20 || total > len(p) {
+		return 0
+	}
+	tcpHdr := int(p[ihl+12]>>4) * 4
+	return max(0, total-ihl-tcpHdr)
 }
 
 // deliveries counts the bytes one direction of the link delivered per
@@ -207,6 +225,7 @@ func (f *forwarder) write(dir int, ch <-chan packet) {
 		if _, err := out.Write((*p.buf)[:p.n]); err == nil {
 			st.Forwarded.Add(1)
 			f.delivered[dir].add(p.n)
+			f.payload[dir].Add(int64(tcpPayloadLen((*p.buf)[:p.n])))
 		}
 		packetPool.Put(p.buf)
 	}

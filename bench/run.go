@@ -33,6 +33,11 @@ type runResult struct {
 	Requests, Refused       int64
 	Accepted                int64 // TCP connections opened in the run
 	Served                  int64 // body bytes the server sent
+	// Delivered is the TCP payload the emulated link handed to the
+	// client (WAN scenarios; 0 elsewhere): HTTP headers, retransmissions
+	// and what a cut stream had in flight, but not what the server's
+	// socket buffer still held when the client closed.
+	Delivered int64
 }
 
 // tail keeps the last bytes written to it.
