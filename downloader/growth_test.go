@@ -178,22 +178,24 @@ func TestRampRetry(t *testing.T) {
 	}
 }
 
-// TestRampFarPathJumps: on a far path (its TCP handshake tens of
-// milliseconds) the count jumps at the first connection's first bytes;
-// on a near one it waits for the quick look at the connections' pace.
+// TestRampFarPathJumps: on a far path (its TCP handshake and first
+// byte tens of milliseconds) the count jumps at the first connection's
+// first bytes; on a near one, a lost SYN's slow handshake included, it
+// waits for the quick look at the connections' pace.
 func TestRampFarPathJumps(t *testing.T) {
 	cases := []struct {
-		name   string
-		dial   time.Duration
-		auto   bool
-		limit  int
-		want   int
-		jumped bool
+		name        string
+		dial, first time.Duration
+		auto        bool
+		limit       int
+		want        int
+		jumped      bool
 	}{
-		{"far, automatic", 50 * time.Millisecond, true, AutoConnections, rampFreeTo, true},
-		{"far, pinned at 8", 50 * time.Millisecond, false, 8, 8, true},
-		{"near", 300 * time.Microsecond, true, AutoConnections, 1, false},
-		{"not timed", 0, true, AutoConnections, 1, false},
+		{"far, automatic", 50 * time.Millisecond, 51 * time.Millisecond, true, AutoConnections, rampFreeTo, true},
+		{"far, pinned at 8", 50 * time.Millisecond, 51 * time.Millisecond, false, 8, 8, true},
+		{"near", 300 * time.Microsecond, 400 * time.Microsecond, true, AutoConnections, 1, false},
+		{"near, its first SYN lost", time.Second, 400 * time.Microsecond, true, AutoConnections, 1, false},
+		{"not timed", 0, 0, true, AutoConnections, 1, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -201,6 +203,7 @@ func TestRampFarPathJumps(t *testing.T) {
 			tk := &task{conns: 1}
 			r := &run{t: tk, allowance: 1, limit: c.limit, auto: c.auto}
 			r.delay.addDial(c.dial)
+			r.delay.add(c.first)
 			tk.received.Store(4 << 10)
 			grew := r.rampStep(now)
 			if grew != c.jumped || r.allowance != c.want || r.ramp.slow != c.jumped {

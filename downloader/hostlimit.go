@@ -43,6 +43,13 @@ func (h *hostSlots) limitFor(host string) int {
 	return h.limit(host)
 }
 
+// hasFree reports whether a slot is free now, without taking it.
+func (h *hostSlots) hasFree(host string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.inUse[host] < h.limit(host)
+}
+
 // acquire takes a slot. force is for a task's first connection: a task
 // that runs always gets one, or tasks from one busy host would sit
 // "active" doing nothing.

@@ -172,10 +172,12 @@ func (d *pathDelay) addDial(s time.Duration) {
 	}
 }
 
-// far reports whether the path's round trip, by its shortest TCP
-// handshake, is at least farDial: a wide-area path, where one
-// connection spends many round trips in TCP slow start.
-func (d *pathDelay) far() bool { return d.dial >= farDial }
+// far reports whether the path's round trip is at least farDial by both
+// its shortest TCP handshake and its shortest first byte: a wide-area
+// path, where one connection spends many round trips in TCP slow start.
+// Either alone misleads: a handshake whose SYN was lost took a second's
+// retransmit on a LAN, and a first byte holds the server's think time.
+func (d *pathDelay) far() bool { return d.dial >= farDial && d.min >= farDial }
 
 // farDial is the round trip from which a path counts as far: a LAN's
 // is a millisecond or less, a continent's tens of milliseconds.

@@ -46,20 +46,26 @@ func TestPathDelayQueueing(t *testing.T) {
 	}
 }
 
-// TestPathFar: the shortest TCP handshake of the run says whether the
-// path is far; none timed says nothing.
+// TestPathFar: a path is far when its shortest TCP handshake and its
+// shortest first byte both take 10 ms or more; either alone, or none
+// timed, says nothing.
 func TestPathFar(t *testing.T) {
+	ms := func(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
 	cases := []struct {
 		name  string
 		dials []time.Duration
+		first time.Duration // shortest first byte; 0 = none
 		want  bool
 	}{
-		{"none timed", nil, false},
-		{"a loopback", []time.Duration{200 * time.Microsecond}, false},
-		{"a LAN", []time.Duration{2 * time.Millisecond}, false},
-		{"another continent", []time.Duration{50 * time.Millisecond}, true},
-		{"the shortest counts: a near mirror after a far redirect", []time.Duration{80 * time.Millisecond, time.Millisecond}, false},
-		{"a failed or untimed dial is no sample", []time.Duration{0, 50 * time.Millisecond}, true},
+		{"none timed", nil, 0, false},
+		{"a loopback", []time.Duration{ms(0.2)}, ms(0.3), false},
+		{"a LAN", []time.Duration{ms(2)}, ms(3), false},
+		{"another continent", []time.Duration{ms(50)}, ms(51), true},
+		{"a LAN whose first SYN was lost", []time.Duration{ms(1000)}, ms(1), false},
+		{"a near server slow to answer", []time.Duration{ms(0.5)}, ms(200), false},
+		{"a handshake but no first byte yet", []time.Duration{ms(50)}, 0, false},
+		{"the shortest counts: a near mirror after a far redirect", []time.Duration{ms(80), ms(1)}, ms(51), false},
+		{"a failed or untimed dial is no sample", []time.Duration{0, ms(50)}, ms(51), true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -67,8 +73,9 @@ func TestPathFar(t *testing.T) {
 			for _, s := range c.dials {
 				d.addDial(s)
 			}
+			d.add(c.first)
 			if got := d.far(); got != c.want {
-				t.Fatalf("far = %v, want %v (shortest %v)", got, c.want, d.dial)
+				t.Fatalf("far = %v, want %v (handshake %v, first byte %v)", got, c.want, d.dial, d.min)
 			}
 		})
 	}

@@ -63,16 +63,28 @@ var errProbeRefused = errors.New("queue probe not answered with 206")
 // task's cap and the host's leave room for that doubling, and no probe
 // of this run failed. Under t.mu.
 func (r *run) probeWantedLocked(now time.Time) bool {
-	return r.probeUsableLocked() && (!r.ramp.done && r.allowance >= rampPayFrom || now.Before(r.probeUntil))
+	if !r.probeUsableLocked() {
+		return false
+	}
+	if now.Before(r.probeUntil) {
+		return true
+	}
+	// Only once (nearly) every allowed connection delivers: a doubling's
+	// newcomers must not meet the probe at a server that caps requests
+	// in flight (the limit it taught would be one lower for good), and a
+	// tail that drains decides nothing.
+	return !r.ramp.done && r.allowance >= rampPayFrom && r.t.conns >= delivering(r.allowance)
 }
 
 // probeUsableLocked reports whether a queue probe could run and matter:
-// an automatic count below the task's cap and the host's, no refusal
-// that set the count, no probe of this run that failed, and a transport
-// the probe can copy (probeOK). Under t.mu.
+// an automatic count below the task's cap and the host's, a host slot
+// free (the probe takes none, but must not make the host's connections
+// one more than its cap), no refusal that set the count, no probe of
+// this run that failed, and a transport the probe can copy (probeOK).
+// Under t.mu.
 func (r *run) probeUsableLocked() bool {
 	return r.probeOK && r.auto && !r.probeOff && !r.learned && r.allowance < r.limit &&
-		r.t.m.hosts.limitFor(r.host) > r.allowance
+		r.t.m.hosts.limitFor(r.host) > r.allowance && r.t.m.hosts.hasFree(r.host)
 }
 
 // startProbe starts the queue probe when it is wanted and not running.

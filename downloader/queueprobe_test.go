@@ -142,8 +142,9 @@ func TestProbeOnce(t *testing.T) {
 	}
 }
 
-// probeRun is a run of an automatic count at 16 on srv's file, with the
-// ramp open: the state in which the queue probe runs.
+// probeRun is a run of an automatic count at 16 on srv's file, every
+// connection delivering, with the ramp open: the state in which the
+// queue probe runs.
 func probeRun(t *testing.T, srv *testserver.Server) *run {
 	t.Helper()
 	m := openTest(t, newMemStore(), t.TempDir(), nil)
@@ -155,14 +156,15 @@ func probeRun(t *testing.T, srv *testserver.Server) *run {
 		t.Fatal(err)
 	}
 	return &run{
-		t: &task{m: m}, ctx: ctx, cancel: cancel, client: m.client, ua: "Haul/test",
+		t: &task{m: m, conns: rampPayFrom}, ctx: ctx, cancel: cancel, client: m.client, ua: "Haul/test",
 		url: u, host: pu.Host, allowance: rampPayFrom, limit: AutoConnections, auto: true,
 		probeOK: m.canProbe(),
 	}
 }
 
-// TestQueueProbeRuns: the probe runs while the ramp is open, without a
-// host slot, and stops when it settles; a probe the server refuses
+// TestQueueProbeRuns: the probe runs while the ramp is open and every
+// connection delivers, without a host slot but never past the host's
+// cap, and stops when the ramp settles; a probe the server refuses
 // turns probing off for the run and is no refusal of a connection.
 func TestQueueProbeRuns(t *testing.T) {
 	t.Run("until the ramp settles", func(t *testing.T) {
@@ -223,6 +225,30 @@ func TestQueueProbeRuns(t *testing.T) {
 			t.Fatalf("%d requests after the refusal, want the one probe", st.Requests)
 		}
 	})
+	t.Run("not while the host's slots are all taken", func(t *testing.T) {
+		srv := testserver.New(testserver.WithFile("/f.bin", testserver.File{Size: 1 << 20, Seed: 3}))
+		defer srv.Close()
+		r := probeRun(t, srv)
+		for range r.t.m.hosts.limitFor(r.host) { // another task's
+			r.t.m.hosts.acquire(r.host, false)
+		}
+		r.startProbe(time.Now())
+		r.wg.Wait()
+		if st := srv.Stats(); st.Requests != 0 {
+			t.Fatalf("%d probes to a host at its cap", st.Requests)
+		}
+	})
+	t.Run("not while a doubling's connections start", func(t *testing.T) {
+		srv := testserver.New(testserver.WithFile("/f.bin", testserver.File{Size: 1 << 20, Seed: 3}))
+		defer srv.Close()
+		r := probeRun(t, srv)
+		r.allowance *= 2 // its newcomers not delivering yet
+		r.startProbe(time.Now())
+		r.wg.Wait()
+		if st := srv.Stats(); st.Requests != 0 {
+			t.Fatalf("%d probes while the newcomers start", st.Requests)
+		}
+	})
 	t.Run("not for a count the user pinned", func(t *testing.T) {
 		srv := testserver.New(testserver.WithFile("/f.bin", testserver.File{Size: 1 << 20, Seed: 3}))
 		defer srv.Close()
@@ -242,6 +268,7 @@ func TestQueueProbeRuns(t *testing.T) {
 // sixteen, with the log saying why; the same server without that queue,
 // whose limit per connection rewards more connections, gets them.
 func TestQueueProbeFindsFullPath(t *testing.T) {
+	const pathRTT = 60 * time.Millisecond
 	cases := []struct {
 		name  string
 		queue time.Duration
@@ -253,12 +280,15 @@ func TestQueueProbeFindsFullPath(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := testserver.File{Size: 48 << 20, Seed: 11}
-			srv := testserver.New(testserver.WithFile("/f.bin", f), testserver.WithPerConnRate(2<<20),
+			srv := testserver.New(testserver.WithFile("/f.bin", f), testserver.WithPerConnRate(1<<20),
 				testserver.WithAnswerDelay(func(r *http.Request, inFlight int) time.Duration {
+					// Every answer waits a far path's round trip, so the
+					// queue test's 15 % (9 ms) covers a busy machine's
+					// scheduling, as on a real far path.
 					if r.Header.Get("Range") == "bytes=0-0" && inFlight > 8 {
-						return c.queue
+						return pathRTT + c.queue
 					}
-					return 0
+					return pathRTT
 				}))
 			defer srv.Close()
 			m := openTest(t, newMemStore(), t.TempDir(), nil)

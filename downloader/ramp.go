@@ -171,7 +171,7 @@ func (r *run) rampStep(now time.Time) bool {
 	}
 	switch judgeStep(rp.rate, rate, rp.weak, r.allowance >= r.limit) {
 	case stepGrow:
-		if r.probing && r.delay.probed(now) == 0 {
+		if r.delay.probed(now) == 0 && r.probeUsableLocked() {
 			// The queue probe has not answered yet: on a short path the
 			// rate holds steady within a few round trips, before it
 			// could. The window goes on.
@@ -225,9 +225,10 @@ func (r *run) pathFullLocked(now time.Time) bool {
 		return false
 	}
 	r.sampleFlightLocked()
-	if r.probing && r.delay.probed(now) == 0 {
-		// The queue probe runs and has not answered yet: its answer,
-		// not the first bytes', decides (queueprobe.go).
+	if r.delay.probed(now) == 0 && r.probeUsableLocked() {
+		// Where the queue probe can run, its answer decides, not the
+		// first bytes' (queueprobe.go): on a busy machine those of a
+		// server that paces each connection looked queued in most runs.
 		return false
 	}
 	if !r.delay.queueing(now) {

@@ -198,6 +198,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			case <-s.done:
 				t.Stop()
 				return
+			case <-r.Context().Done(): // the client gave up
+				t.Stop()
+				return
 			}
 		}
 	}
