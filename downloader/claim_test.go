@@ -31,7 +31,7 @@ func TestClaimSplitsKnownStraggler(t *testing.T) {
 		pieces = append(pieces, &piece{Segment: Segment{Start: start, End: start + 256<<10}, conn: young()})
 	}
 	tk := &task{m: m, rec: TaskRecord{Resumable: true}, pieces: pieces}
-	r := &run{t: tk, connRate: 1 * MiB, delay: pathDelay{min: 50 * time.Millisecond}}
+	r := &run{t: tk, connRate: 1 * MiB, delay: pathDelay{first: delayRing{min: 50 * time.Millisecond}}}
 	tk.mu.Lock()
 	got := r.claimLocked(nil)
 	tk.mu.Unlock()
@@ -110,7 +110,7 @@ func TestClaimsInOnePassShareEvenly(t *testing.T) {
 	first.bytes = 256 << 10
 	probe := &piece{Segment: Segment{Start: 0, End: 256 * MiB}, conn: first, reqEnd: 2 * MiB}
 	tk := &task{m: m, rec: TaskRecord{Resumable: true, Size: 256 * MiB}, pieces: []*piece{probe}}
-	r := &run{t: tk, delay: pathDelay{min: 50 * time.Millisecond}}
+	r := &run{t: tk, delay: pathDelay{first: delayRing{min: 50 * time.Millisecond}}}
 	tk.mu.Lock()
 	defer tk.mu.Unlock()
 	for i := range 15 {

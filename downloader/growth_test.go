@@ -86,7 +86,7 @@ func TestRampGrowth(t *testing.T) {
 			tk := &task{}
 			r := &run{t: tk, allowance: 1, limit: c.limit, auto: c.auto}
 			if c.delay == nil {
-				r.delay.min = time.Millisecond // the round trip, for the windows
+				r.delay.first.min = time.Millisecond // the round trip, for the windows
 			}
 			now := time.Unix(0, 0)
 			var received float64

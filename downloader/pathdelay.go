@@ -31,57 +31,78 @@ const (
 	delayQueueAbs   = 8 * time.Millisecond
 )
 
-// pathDelay keeps the request-to-first-byte samples of one run, and the
-// receive-side round trips of its connections in flight (flightrtt.go).
-// Under t.mu.
-type pathDelay struct {
+// delayRing keeps the latest delays of one kind, in a ring of up to
+// delaySamples, and the shortest of the run.
+type delayRing struct {
 	min    time.Duration // shortest sample seen; 0 = none
 	recent [delaySamples]time.Duration
-	n      int // samples taken (recent is a ring over the last ones)
+	n      int // samples taken since the ring (re)started
+}
+
+// add records one sample; size is the ring's length (at most
+// delaySamples).
+func (g *delayRing) add(s time.Duration, size int) {
+	if s <= 0 {
+		return
+	}
+	if g.min == 0 || s < g.min {
+		g.min = s
+	}
+	g.recent[g.n%size] = s
+	g.n++
+}
+
+// median is the median of the ring's samples, 0 when fewer than least
+// were taken since it (re)started.
+func (g *delayRing) median(size, least int) time.Duration {
+	k := min(g.n, size)
+	if k < least {
+		return 0
+	}
+	s := slices.Clone(g.recent[:k])
+	slices.Sort(s)
+	return s[k/2]
+}
+
+// pathDelay keeps the request-to-first-byte samples of one run, the
+// queue probe's (queueprobe.go), and the receive-side round trips of its
+// connections in flight (flightrtt.go). Under t.mu.
+type pathDelay struct {
+	first delayRing // the requests' first bytes
 	// flight is the median receive-side round trip of the latest pass
 	// over the connections in flight (0 = none reported), flightMin the
 	// shortest any connection reported in this run (0 = none yet).
 	flight, flightMin time.Duration
-	// probes are the queue probe's latest samples (queueprobe.go), a
-	// ring restarted with each burst; probeMin is the shortest of the
-	// run, probeAt when the newest was taken.
 	// dial is the shortest TCP handshake of the run (0 = none timed):
 	// the network's round trip alone, no server in it.
-	dial     time.Duration
-	probes   [probeSamples]time.Duration
-	probeN   int
-	probeMin time.Duration
-	probeAt  time.Time
+	dial time.Duration
+	// probes are the queue probe's samples, a ring restarted with each
+	// burst (its shortest is the run's); probeAt is when the newest was
+	// taken.
+	probes  delayRing
+	probeAt time.Time
 }
 
 // addProbe records one queue probe sample taken at now.
 func (d *pathDelay) addProbe(s time.Duration, now time.Time) {
-	if s <= 0 {
-		return
+	if s > 0 {
+		d.probes.add(s, probeSamples)
+		d.probeAt = now
 	}
-	if d.probeMin == 0 || s < d.probeMin {
-		d.probeMin = s
-	}
-	d.probes[d.probeN%probeSamples] = s
-	d.probeN++
-	d.probeAt = now
 }
 
 // restartProbes forgets the samples of an earlier burst of probes: the
 // path may have changed since.
-func (d *pathDelay) restartProbes() { d.probeN = 0 }
+func (d *pathDelay) restartProbes() { d.probes.n = 0 }
 
 // probed is the median of the queue probe's recent samples, when a
 // burst delivered at least probeMinSamples and its newest is at most
 // probeFresh old at now; 0 otherwise.
 func (d *pathDelay) probed(now time.Time) time.Duration {
-	k := min(d.probeN, probeSamples)
-	if k < probeMinSamples || now.Sub(d.probeAt) > probeFresh {
+	if now.Sub(d.probeAt) > probeFresh {
 		return 0
 	}
-	s := slices.Clone(d.probes[:k])
-	slices.Sort(s)
-	return s[k/2]
+	return d.probes.median(probeSamples, probeMinSamples)
 }
 
 // addFlight records one pass over the connections in flight: the median
@@ -93,17 +114,8 @@ func (d *pathDelay) addFlight(median, shortest time.Duration) {
 	}
 }
 
-// add records one sample.
-func (d *pathDelay) add(s time.Duration) {
-	if s <= 0 {
-		return
-	}
-	if d.min == 0 || s < d.min {
-		d.min = s
-	}
-	d.recent[d.n%delaySamples] = s
-	d.n++
-}
+// add records one request's first-byte sample.
+func (d *pathDelay) add(s time.Duration) { d.first.add(s, delaySamples) }
 
 // queueing reports whether the path's buffer fills at now. A fresh
 // verdict of the queue probe (queueprobe.go) decides alone: its answers
@@ -125,7 +137,7 @@ func (d *pathDelay) queueing(now time.Time) bool {
 	if p := d.probed(now); p > 0 {
 		return queued(p, d.shortest())
 	}
-	if !queued(d.current(), d.min) {
+	if !queued(d.current(), d.first.min) {
 		return false
 	}
 	return d.flight == 0 || d.flightMin == 0 || queued(d.flight, d.flightMin)
@@ -141,29 +153,21 @@ func queued(now, shortest time.Duration) bool {
 // shortest is the least round trip any request or probe of the run saw;
 // 0 = none yet.
 func (d *pathDelay) shortest() time.Duration {
-	if d.min == 0 || d.probeMin > 0 && d.probeMin < d.min {
-		return d.probeMin
+	if d.first.min == 0 || d.probes.min > 0 && d.probes.min < d.first.min {
+		return d.probes.min
 	}
-	return d.min
+	return d.first.min
 }
 
 // base is the path's round trip without a queue: the shortest sample,
 // one round trip plus the server's think time; 0 until one was taken.
 // The shortest, because one lost packet delays a single answer by a
 // retransmit.
-func (d *pathDelay) base() time.Duration { return d.min }
+func (d *pathDelay) base() time.Duration { return d.first.min }
 
 // current is the median of the recent samples: the path's round trip as
 // requests see it now, queue included; 0 until delayMinSamples were taken.
-func (d *pathDelay) current() time.Duration {
-	k := min(d.n, delaySamples)
-	if k < delayMinSamples {
-		return 0
-	}
-	s := slices.Clone(d.recent[:k])
-	slices.Sort(s)
-	return s[k/2]
-}
+func (d *pathDelay) current() time.Duration { return d.first.median(delaySamples, delayMinSamples) }
 
 // addDial records one TCP handshake's duration.
 func (d *pathDelay) addDial(s time.Duration) {
@@ -177,7 +181,7 @@ func (d *pathDelay) addDial(s time.Duration) {
 // path, where one connection spends many round trips in TCP slow start.
 // Either alone misleads: a handshake whose SYN was lost took a second's
 // retransmit on a LAN, and a first byte holds the server's think time.
-func (d *pathDelay) far() bool { return d.dial >= farDial && d.min >= farDial }
+func (d *pathDelay) far() bool { return d.dial >= farDial && d.first.min >= farDial }
 
 // farDial is the round trip from which a path counts as far: a LAN's
 // is a millisecond or less, a continent's tens of milliseconds.

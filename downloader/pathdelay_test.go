@@ -40,7 +40,7 @@ func TestPathDelayQueueing(t *testing.T) {
 				d.add(s)
 			}
 			if got := d.queueing(time.Time{}); got != c.want {
-				t.Fatalf("queueing = %v, want %v (min %v, recent %v)", got, c.want, d.min, d.recent)
+				t.Fatalf("queueing = %v, want %v (min %v, recent %v)", got, c.want, d.first.min, d.first.recent)
 			}
 		})
 	}
@@ -75,7 +75,7 @@ func TestPathFar(t *testing.T) {
 			}
 			d.add(c.first)
 			if got := d.far(); got != c.want {
-				t.Fatalf("far = %v, want %v (handshake %v, first byte %v)", got, c.want, d.dial, d.min)
+				t.Fatalf("far = %v, want %v (handshake %v, first byte %v)", got, c.want, d.dial, d.first.min)
 			}
 		})
 	}

@@ -33,7 +33,7 @@ func TestRampStep(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			tk := &task{conns: c.conns}
-			r := &run{t: tk, allowance: c.allowance, limit: 16, ramp: c.ramp, delay: pathDelay{min: c.rtt}}
+			r := &run{t: tk, allowance: c.allowance, limit: 16, ramp: c.ramp, delay: pathDelay{first: delayRing{min: c.rtt}}}
 			if c.elapsed > 0 {
 				r.ramp.at = now.Add(-c.elapsed)
 			}
@@ -104,7 +104,7 @@ func TestRampAfterJump(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			now := time.Now()
 			tk := &task{conns: rampPayFrom}
-			r := &run{t: tk, allowance: 1, limit: AutoConnections, auto: true, delay: pathDelay{min: rtt}}
+			r := &run{t: tk, allowance: 1, limit: AutoConnections, auto: true, delay: pathDelay{first: delayRing{min: rtt}}}
 			r.ramp.slow = true
 			r.jumpLocked(now.Add(-c.since))
 			r.ramp.steadyRate = c.last

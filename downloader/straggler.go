@@ -63,7 +63,7 @@ func (r *run) replaceStragglers(now time.Time) {
 	default:
 		return
 	}
-	if r.ramp.full || r.delay.min >= stragglerQueueRTT && r.delay.queueing(now) {
+	if r.ramp.full || r.delay.base() >= stragglerQueueRTT && r.delay.queueing(now) {
 		// The path is full (pathdelay.go): its connections share one
 		// bottleneck, unevenly as TCP does, and a fresh request would
 		// start over from slow start behind the same queue. (On a
