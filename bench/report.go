@@ -421,6 +421,20 @@ func (b *bench) targets(w io.Writer) {
 		s, _ := b.summary(sc, key)
 		return s, sc
 	}
+	// bytesAtMost is the worst of tool k's byte ratios (of) over the
+	// scenarios that ran, against 1.02; unmeasured ratios are 0.
+	bytesAtMost := func(k string, of func(summary) float64) (string, bool, bool) {
+		worst := 0.0
+		for _, sc := range b.scenarios {
+			if s, ok := b.summary(sc, k); ok && sc.skip == "" {
+				worst = max(worst, of(s))
+			}
+		}
+		if worst == 0 {
+			return "—", false, false
+		}
+		return fmt.Sprintf("%.3f", worst), worst <= 1.02, true
+	}
 	vs := func(a, b float64, min float64) (string, bool, bool) {
 		if a <= 0 || b <= 0 {
 			return "—", false, false
@@ -485,28 +499,10 @@ func (b *bench) targets(w io.Writer) {
 			return vs(h.rate, peer("3c", "curl").rate, 1)
 		}},
 		{"bytes served ÷ size ≤ 1.02 (worst scenario)", func(k string) (string, bool, bool) {
-			worst := 0.0
-			for _, sc := range b.scenarios {
-				if s, ok := b.summary(sc, k); ok && sc.skip == "" {
-					worst = max(worst, s.served)
-				}
-			}
-			if worst == 0 {
-				return "—", false, false
-			}
-			return fmt.Sprintf("%.3f", worst), worst <= 1.02, true
+			return bytesAtMost(k, func(s summary) float64 { return s.served })
 		}},
 		{"TCP payload delivered on the emulated link ÷ size ≤ 1.02 (worst wide-area scenario)", func(k string) (string, bool, bool) {
-			worst := 0.0
-			for _, sc := range b.scenarios {
-				if s, ok := b.summary(sc, k); ok && sc.skip == "" {
-					worst = max(worst, s.delivered)
-				}
-			}
-			if worst == 0 {
-				return "—", false, false
-			}
-			return fmt.Sprintf("%.3f", worst), worst <= 1.02, true
+			return bytesAtMost(k, func(s summary) float64 { return s.delivered })
 		}},
 		{"S1: ≥ 0.9 × curl", func(k string) (string, bool, bool) {
 			h, _ := hs("1", k)

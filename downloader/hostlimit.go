@@ -36,18 +36,13 @@ func (h *hostSlots) limit(host string) int {
 	return c
 }
 
-// limitFor is the host's cap now.
-func (h *hostSlots) limitFor(host string) int {
+// roomBeyond reports whether the host's cap leaves room for one
+// connection more than count, and a slot is free now; it takes none.
+func (h *hostSlots) roomBeyond(host string, count int) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.limit(host)
-}
-
-// hasFree reports whether a slot is free now, without taking it.
-func (h *hostSlots) hasFree(host string) bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.inUse[host] < h.limit(host)
+	c := h.limit(host)
+	return c > count && h.inUse[host] < c
 }
 
 // acquire takes a slot. force is for a task's first connection: a task

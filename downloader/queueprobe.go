@@ -76,6 +76,15 @@ func (r *run) probeWantedLocked(now time.Time) bool {
 	return !r.ramp.done && r.allowance >= rampPayFrom && r.t.conns >= delivering(r.allowance)
 }
 
+// awaitingProbeLocked reports whether the queue probe can run but has
+// no fresh verdict at now: where it can run, its answer decides whether
+// the path is full, not the first bytes' (on a busy machine those of a
+// server that paces each connection looked queued in most runs), so the
+// ramp waits for it. Under t.mu.
+func (r *run) awaitingProbeLocked(now time.Time) bool {
+	return r.delay.probed(now) == 0 && r.probeUsableLocked()
+}
+
 // probeUsableLocked reports whether a queue probe could run and matter:
 // an automatic count below the task's cap and the host's, a host slot
 // free (the probe takes none, but must not make the host's connections
@@ -84,7 +93,7 @@ func (r *run) probeWantedLocked(now time.Time) bool {
 // Under t.mu.
 func (r *run) probeUsableLocked() bool {
 	return r.probeOK && r.auto && !r.probeOff && !r.learned && r.allowance < r.limit &&
-		r.t.m.hosts.limitFor(r.host) > r.allowance && r.t.m.hosts.hasFree(r.host)
+		r.t.m.hosts.roomBeyond(r.host, r.allowance)
 }
 
 // startProbe starts the queue probe when it is wanted and not running.

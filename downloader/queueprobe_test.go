@@ -230,8 +230,7 @@ func TestQueueProbeRuns(t *testing.T) {
 		setUp func(r *run)
 	}{
 		{"not while the host's slots are all taken", func(r *run) {
-			for range r.t.m.hosts.limitFor(r.host) { // another task's
-				r.t.m.hosts.acquire(r.host, false)
+			for r.t.m.hosts.acquire(r.host, false) { // another task's, up to the cap
 			}
 		}},
 		{"not while a doubling's connections start", func(r *run) { r.t.conns = 4 }},

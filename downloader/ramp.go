@@ -171,10 +171,9 @@ func (r *run) rampStep(now time.Time) bool {
 	}
 	switch judgeStep(rp.rate, rate, rp.weak, r.allowance >= r.limit) {
 	case stepGrow:
-		if r.delay.probed(now) == 0 && r.probeUsableLocked() {
-			// The queue probe has not answered yet: on a short path the
-			// rate holds steady within a few round trips, before it
-			// could. The window goes on.
+		if r.awaitingProbeLocked(now) {
+			// On a short path the rate holds steady within a few round
+			// trips, before the probe could answer. The window goes on.
 			return false
 		}
 		rp.weak = false
@@ -225,10 +224,7 @@ func (r *run) pathFullLocked(now time.Time) bool {
 		return false
 	}
 	r.sampleFlightLocked()
-	if r.delay.probed(now) == 0 && r.probeUsableLocked() {
-		// Where the queue probe can run, its answer decides, not the
-		// first bytes' (queueprobe.go): on a busy machine those of a
-		// server that paces each connection looked queued in most runs.
+	if r.awaitingProbeLocked(now) {
 		return false
 	}
 	if !r.delay.queueing(now) {
@@ -382,11 +378,11 @@ func (r *run) rampRetry(now time.Time) bool {
 		// probe is asked first (queueprobe.go): it answers within a
 		// second, and a doubling onto a full path costs the newcomers'
 		// slow start, seconds of the whole link's rate.
-		probed := r.delay.probed(now) > 0
-		if !probed && r.probeUsableLocked() {
+		if r.awaitingProbeLocked(now) {
 			r.probeBeforeLocked(now)
 			return false
 		}
+		probed := r.delay.probed(now) > 0
 		if r.delay.queueing(now) {
 			if probed {
 				// Measured to stand: ask again later each time.
