@@ -62,7 +62,7 @@ func (r *run) claimLocked(c *conn) *piece {
 	var sum float64
 	var n int
 	for i, p := range t.pieces {
-		slots[i] = slot{Segment: p.Segment, Busy: p.conn != nil, Rate: p.conn.pace(now)}
+		slots[i] = slot{Segment: p.Segment, Busy: p.conn != nil, Rate: p.conn.pace(now), Peak: p.conn.peakPace()}
 		if slots[i].Busy {
 			slots[i].Floor = splitFloor(p.Segment, p.reqEnd)
 		}
@@ -111,6 +111,9 @@ func (r *run) claimLocked(c *conn) *piece {
 	pol.taskRate, pol.cutBudget = sum, r.cutBudgetLocked()
 	if r.ramp.full {
 		pol.taskRate = r.peakRate
+	}
+	if pol.taskRate > 0 && t.rec.Size > 0 {
+		pol.budgetFree = cutFreeShare * float64(t.rec.Size) / pol.taskRate
 	}
 	idx, at, split, ok := pickWith(slots, pol)
 	if !ok {

@@ -15,12 +15,22 @@ import "time"
 // paceWindow is how long a connection's recent rate is measured over.
 const paceWindow = time.Second
 
+// burstWindow is how long a connection's peak is measured over: about
+// two round trips of a far path, so a window of slow start before the
+// first loss shows, which a paceWindow averages away.
+const burstWindow = 100 * time.Millisecond
+
 // paceWin is one connection's latest measured window: the last full
 // one ended where the one in progress starts.
 type paceWin struct {
 	at    time.Time // start of the window in progress; zero before the first byte
 	bytes int64     // conn.bytes at at
 	rate  float64   // bytes/s of the last full window; 0 = none yet
+	// burstAt and burstBytes start the burstWindow in progress; peak is
+	// the fastest full one so far (bytes/s; cutCost).
+	burstAt    time.Time
+	burstBytes int64
+	peak       float64
 }
 
 // notePace advances c's window at now, after its bytes grew. Under t.mu.
@@ -28,11 +38,20 @@ func (c *conn) notePace(now time.Time) {
 	w := &c.win
 	if w.at.IsZero() {
 		w.at, w.bytes = now, c.bytes
+		w.burstAt, w.burstBytes = now, c.bytes
 		return
 	}
 	if d := now.Sub(w.at); d >= paceWindow {
 		w.rate = float64(c.bytes-w.bytes) / d.Seconds()
 		w.at, w.bytes = now, c.bytes
+	}
+	if w.burstAt.IsZero() {
+		// Its TCP connection was closed (forgetPeak): the next one
+		// is measured anew.
+		w.burstAt, w.burstBytes = now, c.bytes
+	} else if d := now.Sub(w.burstAt); d >= burstWindow {
+		w.peak = max(w.peak, float64(c.bytes-w.burstBytes)/d.Seconds())
+		w.burstAt, w.burstBytes = now, c.bytes
 	}
 }
 
@@ -59,3 +78,16 @@ func (c *conn) pace(now time.Time) float64 {
 	}
 	return rt
 }
+
+// peakPace is the fastest burstWindow of c's TCP connection (bytes/s;
+// 0 = none yet or no connection).
+func (c *conn) peakPace() float64 {
+	if c == nil {
+		return 0
+	}
+	return c.win.peak
+}
+
+// forgetPeak starts c's peak anew: its TCP connection was closed, and the
+// next one's send buffer starts small.
+func (c *conn) forgetPeak() { c.win.peak, c.win.burstAt = 0, time.Time{} }

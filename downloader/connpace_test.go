@@ -62,3 +62,46 @@ func TestNotePace(t *testing.T) {
 		t.Fatalf("the next window starts at %v with %d bytes; want its end with %d", c.win.at, c.win.bytes, c.bytes)
 	}
 }
+
+// TestPeakPace: a connection's peak is its fastest burstWindow, which
+// shows a burst of slow start that its pace windows average away; a cut
+// TCP connection (a new one next) starts measuring anew.
+func TestPeakPace(t *testing.T) {
+	const MiB = 1 << 20
+	type read struct {
+		at    time.Duration // since the first byte
+		bytes int64
+	}
+	cases := []struct {
+		name  string
+		reads []read
+		cut   bool // the TCP connection is cut after the reads
+		want  float64
+	}{
+		{"a burst, then a slower second", []read{{0, 0}, {burstWindow, MiB}, {burstWindow + time.Second, MiB}}, false, 10 * MiB},
+		{"no full window yet", []read{{0, 0}, {burstWindow / 2, MiB}}, false, 0},
+		{"steady", []read{{0, 0}, {time.Second, MiB}, {2 * time.Second, MiB}}, false, MiB},
+		{"a cut connection's next starts anew", []read{{0, 0}, {burstWindow, MiB}}, true, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t0 := time.Now()
+			conn := newConn()
+			for _, r := range c.reads {
+				conn.bytes += r.bytes
+				conn.notePace(t0.Add(r.at))
+			}
+			if c.cut {
+				conn.forgetPeak()
+				conn = conn.carry()
+				conn.notePace(t0.Add(time.Hour))
+			}
+			if got := conn.peakPace(); got != c.want {
+				t.Fatalf("peak = %.0f, want %.0f", got, c.want)
+			}
+			if next := conn.carry(); next.peakPace() != c.want {
+				t.Fatalf("the same connection's next piece has peak %.0f, want %.0f", next.peakPace(), c.want)
+			}
+		})
+	}
+}

@@ -227,6 +227,11 @@ func TestCutPaysWithinBudget(t *testing.T) {
 		p.taskRate, p.cutBudget = 40*MiB, budget
 		return p
 	}
+	// freePol is p for a download of size bytes (claimLocked).
+	freePol := func(p splitPolicy, size float64) splitPolicy {
+		p.budgetFree = cutFreeShare * size / p.taskRate
+		return p
+	}
 	cases := []struct {
 		name  string
 		s     slot
@@ -239,6 +244,16 @@ func TestCutPaysWithinBudget(t *testing.T) {
 		{"saves too little: a sliver", tail, 16 << 10, pol(4 * MiB), false},
 		{"near its request's end the cut costs only the rest of the request", slot{Segment: tail.Segment, Busy: true, Rate: 1 * MiB, Floor: 3*MiB + 700<<10}, MiB / 2, pol(256 << 10), true},
 		{"a fast stream's buffers: too dear for the budget", slot{Segment: Segment{Start: 0, End: 400 * MiB, Done: 300 * MiB}, Busy: true, Rate: 500 * MiB, Floor: 400 * MiB}, 8 * MiB, pol(4 * MiB), false},
+		// 3 MiB left at 0.4 MiB/s: without its past the cut costs 0.29 MiB;
+		// a connection that once ran at 8 MiB/s left the sender a buffer
+		// of 3 × 8 MiB/s × 50 ms.
+		{"a slow stream that never ran faster", slot{Segment: Segment{Start: 0, End: 8 * MiB, Done: 5 * MiB}, Busy: true, Rate: 0.4 * MiB, Floor: 8 * MiB}, 2 * MiB, pol(MiB), true},
+		{"a slow stream that once ran fast: its sender's buffer is too dear", slot{Segment: Segment{Start: 0, End: 8 * MiB, Done: 5 * MiB}, Busy: true, Rate: 0.4 * MiB, Peak: 8 * MiB, Floor: 8 * MiB}, 2 * MiB, pol(MiB), false},
+		// The same straggler with 96 MiB left: an 8 MiB piece saves 20 s
+		// of a download that takes 3.2 s at 40 MiB/s (pol's task rate).
+		{"a straggler's cut that saves a tenth of the download pays past the budget", slot{Segment: Segment{Start: 0, End: 100 * MiB, Done: 4 * MiB}, Busy: true, Rate: 0.4 * MiB, Peak: 8 * MiB, Floor: 100 * MiB}, 8 * MiB, freePol(pol(MiB), 128*MiB), true},
+		{"the same without the download's size: the budget holds", slot{Segment: Segment{Start: 0, End: 100 * MiB, Done: 4 * MiB}, Busy: true, Rate: 0.4 * MiB, Peak: 8 * MiB, Floor: 100 * MiB}, 8 * MiB, pol(MiB), false},
+		{"a sender's buffer never counts past the request's end", slot{Segment: Segment{Start: 0, End: 8 * MiB, Done: 5 * MiB}, Busy: true, Rate: 0.4 * MiB, Peak: 8 * MiB, Floor: 6*MiB + 512<<10}, 2 * MiB, pol(MiB), true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -33,6 +33,10 @@ type slot struct {
 	// cut already; 0 when not known, and then any point is taken as
 	// clean.
 	Floor int64
+	// Peak is the fastest its TCP connection ran over a burstWindow
+	// (bytes/s, conn.peakPace; 0 = not known): what the sender's socket
+	// buffer grew by and keeps (cutCost).
+	Peak float64
 }
 
 // A split that cuts a stream throws away what the server has sent on it:
@@ -45,8 +49,11 @@ type slot struct {
 // fastest on a full path, claimLocked), and at least cutMinSave round
 // trips. Cuts of the second kind spend a budget
 // per run (cutBudgetShare of the file), so a path where every stream
-// crawls cannot turn the whole download into waste. Every cut is charged
-// to the budget.
+// crawls cannot turn the whole download into waste, unless one saves
+// cutFreeShare of the whole download's time: a connection whose request
+// ran to its range's end (sized by its rate in TCP slow start) crawled
+// alone for 15 s of a 32 s run when its sender's buffer priced the cut
+// above the budget. Every cut is charged to the budget.
 const (
 	cutWaste        = 16
 	cutBuffered     = 256 << 10
@@ -58,6 +65,7 @@ const (
 	// one run, as a share of the file and at least.
 	cutBudgetShare = 0.01
 	cutBudgetMin   = 512 << 10
+	cutFreeShare   = 0.1
 )
 
 // cutsAt reports whether splitting s at at cuts its stream: the split
@@ -72,7 +80,7 @@ func (s slot) cutsAt(at int64) bool { return s.Floor > 0 && at < s.Floor }
 // its request has left counts.
 func cutWasteOf(s slot, cut int64, rtt float64) float64 {
 	if s.Floor <= 0 {
-		return cutCost(s.Rate, rtt)
+		return cutCost(s.Rate, s.Peak, rtt)
 	}
 	left := float64(max(0, s.Floor-cut))
 	var gone float64
@@ -82,15 +90,34 @@ func cutWasteOf(s slot, cut int64, rtt float64) float64 {
 	if s.Rate <= 0 {
 		return left - gone
 	}
-	c := cutCost(s.Rate, rtt)
+	c := cutCost(s.Rate, s.Peak, rtt)
 	return min(c, left) - min(c, gone)
 }
 
 // cutCost is the bytes a cut of a stream at rate (bytes/s) throws away on
 // a path whose first byte takes rtt seconds: a round trip in flight, and
-// what the socket buffers hold (cutBuffered, and cutBufferedSecs of the
-// rate: a fast stream's buffers grow to megabytes).
-func cutCost(rate, rtt float64) float64 { return rate*(rtt+cutBufferedSecs) + cutBuffered }
+// what the socket buffers hold: cutBuffered and cutBufferedSecs of the
+// rate, or, for a connection that once ran at peak (bytes/s, 0 = not
+// known), what the sender's buffer grew to then (sendBufPeaks).
+func cutCost(rate, peak, rtt float64) float64 {
+	buffered := max(rate*cutBufferedSecs+cutBuffered, min(sendBufPeaks*peak*rtt, sendBufMax))
+	return rate*rtt + buffered
+}
+
+// A sender's kernel sizes a connection's socket buffer by the largest
+// congestion window it had (Linux: twice the window's segments at their
+// memory size, tcp_sndbuf_expand) and does not shrink it when the window
+// shrinks after a loss; the server fills it, and a cut throws it away
+// unsent. On the lossy path (make bench, 3a) the bytes servers had
+// written past a cut were 1.4-2.6 times the connection's fastest
+// burstWindow times the round trip (up to all its request had left),
+// two to three times what its rate alone estimated, and each run's cuts
+// spent twice their 1 % budget. sendBufMax is Linux's default largest
+// send buffer (tcp_wmem).
+const (
+	sendBufPeaks = 3
+	sendBufMax   = 4 << 20
+)
 
 // tailSplitMin is the smallest piece split off a range whose connection
 // would otherwise take longer than tailSplitAfter seconds to finish it.
@@ -126,9 +153,11 @@ type splitPolicy struct {
 	cold bool
 	// taskRate is the whole task's rate that prices a cut's bytes
 	// (bytes/s, 0 = unknown; its fastest on a full path) and cutBudget
-	// the bytes cuts may still throw away (cutPays).
-	taskRate  float64
-	cutBudget int64
+	// the bytes cuts may still throw away (cutPays); a cut that saves
+	// budgetFree seconds or more is made past it (0 = never).
+	taskRate   float64
+	cutBudget  int64
+	budgetFree float64
 }
 
 // tailPolicy scales the tail thresholds with the request-to-first-byte
@@ -150,7 +179,7 @@ func cutPays(s slot, piece int64, pol splitPolicy) bool {
 	if float64(piece) >= cutWaste*waste {
 		return true
 	}
-	if s.Rate <= 0 || pol.newRate <= 0 || waste > float64(pol.cutBudget) {
+	if s.Rate <= 0 || pol.newRate <= 0 {
 		return false
 	}
 	rem := s.remaining()
@@ -160,7 +189,11 @@ func cutPays(s slot, piece int64, pol splitPolicy) bool {
 	if pol.taskRate > 0 {
 		worth = max(cutMinSave*pol.rtt, cutWorth*waste/pol.taskRate)
 	}
-	return alone-split >= worth
+	saved := alone - split
+	if saved < worth {
+		return false
+	}
+	return waste <= float64(pol.cutBudget) || pol.budgetFree > 0 && saved >= pol.budgetFree
 }
 
 // tailPays decides a split smaller than the minimum: it must shorten the

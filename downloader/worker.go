@@ -289,6 +289,9 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 	defer func() {
 		t.mu.Lock()
 		c.warm, c.sock = kept, nil
+		if !kept {
+			c.forgetPeak()
+		}
 		t.mu.Unlock()
 	}()
 
