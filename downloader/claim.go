@@ -26,6 +26,17 @@ func (r *run) grow() {
 // left. Ranged and video runs share it and differ only in their claim.
 func (r *run) growWith(claim func() func()) {
 	t := r.t
+	// The pass's connections start once it claimed them all: one that
+	// asked for its range before the next claim leaves that claim only a
+	// cut of its stream (a range not asked for yet splits cleanly), and
+	// under the race detector the jump's sixteen then stopped at two.
+	var works []func()
+	defer func() {
+		for _, work := range works {
+			r.wg.Add(1)
+			go work()
+		}
+	}()
 	for {
 		t.mu.Lock()
 		if r.ctx.Err() != nil || r.workers >= min(r.allowance, r.limit) {
@@ -44,8 +55,7 @@ func (r *run) growWith(claim func() func()) {
 		}
 		r.workers++
 		t.mu.Unlock()
-		r.wg.Add(1)
-		go work()
+		works = append(works, work)
 	}
 }
 
@@ -58,6 +68,9 @@ func (r *run) claimLocked(c *conn) *piece {
 	}
 	t := r.t
 	now := time.Now()
+	// Until a piece finished at a measured pace, the run's first
+	// connections count at their pace so far (earlyLocked).
+	early := r.connRate == 0
 	slots := make([]slot, len(t.pieces))
 	var sum float64
 	var n int
@@ -87,6 +100,15 @@ func (r *run) claimLocked(c *conn) *piece {
 	} else {
 		newRate = r.connRate
 	}
+	// paced is the task's rate by the young connections' pace so far.
+	var paced float64
+	if early {
+		var own float64
+		paced, own = r.earlyLocked(slots, c, now, sum, n)
+		if newRate == 0 {
+			newRate = own
+		}
+	}
 	if newRate == 0 && n > 0 {
 		newRate = sum / float64(n)
 	}
@@ -102,13 +124,14 @@ func (r *run) claimLocked(c *conn) *piece {
 	// A new request waits for the path as it is now, queue included.
 	pol := tailPolicy(minSplit, newRate, max(r.delay.base(), r.delay.current()).Seconds())
 	pol.cold = c == nil || !c.warm
+	pol.fair = early
 	// On a full path a cut's bytes cost time where they displace others'
 	// on its narrowest link: at the fastest the task ran, not its rate
 	// now. Near the end that is one straggler's, and by it no cut of the
 	// straggler paid. Elsewhere the task's rate now prices them, which
 	// keeps the lossy path's cuts (and the bytes served) as they were.
 	r.peakRate = max(r.peakRate, sum)
-	pol.taskRate, pol.cutBudget = sum, r.cutBudgetLocked()
+	pol.taskRate, pol.cutBudget = sum+paced, r.cutBudgetLocked()
 	if r.ramp.full {
 		pol.taskRate = r.peakRate
 	}
@@ -137,6 +160,51 @@ func (r *run) claimLocked(c *conn) *piece {
 	copy(t.pieces[idx+2:], t.pieces[idx+1:])
 	t.pieces[idx+1] = np
 	return np
+}
+
+// earlyLocked fills in the rates of slots, one per piece, whose busy
+// connections are too young to measure (connRate knows none yet): their
+// pace so far (earlyPaceLocked), and for a range not asked for yet the
+// mean of the rates known, measured or paced, as connRate stands in
+// later (unknown, it would count as slowest and be split before a known
+// range with more time left). A stream too young to read stays unknown:
+// no cut of it pays. sum and n are the measured connections' rates and
+// count. It returns the task's rate beyond sum, the paces read and the
+// mean for each busy connection not read, and the rate expected of c,
+// the claiming connection (nil: a new one): its own pace so far, else
+// the mean; 0 when none is known.
+func (r *run) earlyLocked(slots []slot, c *conn, now time.Time, sum float64, n int) (rate, own float64) {
+	k := 0
+	for i, p := range r.t.pieces {
+		if !slots[i].Busy || slots[i].Rate > 0 {
+			continue
+		}
+		if pace := r.earlyPaceLocked(p.conn, now); pace > 0 {
+			slots[i].Rate = pace
+			rate += pace
+			k++
+		}
+	}
+	if n+k == 0 {
+		return 0, 0
+	}
+	mean := (sum + rate) / float64(n+k)
+	for i, p := range r.t.pieces {
+		if !slots[i].Busy || slots[i].Rate > 0 {
+			continue
+		}
+		// Those too young to read run all the same: counted out, the
+		// first request's cut was priced at its own rate alone when the
+		// others' first bytes came late.
+		rate += mean
+		if p.reqEnd == reqNotAsked {
+			slots[i].Rate = mean
+		}
+	}
+	if own = r.earlyPaceLocked(c, now); own == 0 {
+		own = mean
+	}
+	return rate, own
 }
 
 // cutBudgetLocked is the bytes cuts may still throw away this run

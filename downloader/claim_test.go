@@ -181,3 +181,73 @@ func TestClaimSplitsConnectionThatLostItsPace(t *testing.T) {
 		})
 	}
 }
+
+// TestClaimSplitsFirstRequestBeforeAnyMeasure: on a far path to a server
+// that paces each connection, the others finish their small pieces
+// before any connection is old enough for a measured rate. A free
+// connection must still cut the first request's range (probeSpan) by
+// the connections' pace so far, take its fair share of it, and charge
+// the cut to the run's budget;
+// a stream too young to read, a fast one whose cut would throw away
+// more than the budget, and a run that measured a connection already
+// keep the rules they had.
+func TestClaimSplitsFirstRequestBeforeAnyMeasure(t *testing.T) {
+	const KiB, MiB = 1 << 10, 1 << 20
+	cases := []struct {
+		name      string
+		firstAge  time.Duration // since the first request's first byte
+		firstDone int64         // what it delivered
+		connRate  float64       // pieces finished at a measured pace
+		wantCut   bool
+	}{
+		{"paced at 1 MiB/s, nothing measured", 90 * time.Millisecond, 96 * KiB, 0, true},
+		{"younger than a round trip", 10 * time.Millisecond, 16 * KiB, 0, false},
+		{"fast: its cut would overrun the budget", 30 * time.Millisecond, 1 * MiB, 0, false},
+		{"a piece finished at a measured pace", 90 * time.Millisecond, 96 * KiB, 1 * MiB, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := openTest(t, newMemStore(), t.TempDir(), nil)
+			now := time.Now()
+			young := func(age time.Duration, bytes int64) *conn {
+				cn := newConn()
+				cn.first, cn.bytes, cn.warm = now.Add(-age), bytes, true
+				return cn
+			}
+			first := &piece{Segment: Segment{Start: 0, End: probeSpan, Done: c.firstDone}, conn: young(c.firstAge, c.firstDone), reqEnd: probeSpan}
+			pieces := []*piece{first}
+			// Eight others, each halfway through its 64 KiB at 1 MiB/s.
+			for i := range 8 {
+				start := int64(probeSpan + i*64*KiB)
+				pieces = append(pieces, &piece{Segment: Segment{Start: start, End: start + 64*KiB, Done: 32 * KiB},
+					conn: young(30*time.Millisecond, 32*KiB), reqEnd: start + 64*KiB})
+			}
+			tk := &task{m: m, rec: TaskRecord{Resumable: true, Size: probeSpan + 8*64*KiB}, pieces: pieces}
+			r := &run{t: tk, limit: 16, allowance: 16, workers: 9, connRate: c.connRate,
+				delay: pathDelay{first: delayRing{min: 20 * time.Millisecond}}}
+			tk.mu.Lock()
+			got := r.claimLocked(young(40*time.Millisecond, 64*KiB))
+			tk.mu.Unlock()
+			if !c.wantCut {
+				if got != nil || r.cutSpent != 0 {
+					t.Fatalf("claimed %v, cut budget spent %d; want no claim", got, r.cutSpent)
+				}
+				return
+			}
+			if got == nil {
+				t.Fatal("no work claimed: the first request's range was left to its one connection")
+			}
+			if got.Start <= first.pos() || got.Start >= probeSpan || first.End != got.Start {
+				t.Fatalf("claimed %d-%d; want the upper part of the first request's %d-%d", got.Start, got.End, first.pos(), probeSpan)
+			}
+			// The eight others come for work before it is done: the
+			// claimer takes its share, not half.
+			if rem := probeSpan - first.pos(); got.End-got.Start > rem/4 {
+				t.Errorf("claimed %d KiB of %d KiB left, want a share of ten", (got.End-got.Start)/KiB, rem/KiB)
+			}
+			if r.cutSpent <= 0 || r.cutSpent > cutBudgetMin {
+				t.Fatalf("cut charged %d bytes to the budget, want within (0, %d]", r.cutSpent, cutBudgetMin)
+			}
+		})
+	}
+}

@@ -91,3 +91,34 @@ func (c *conn) peakPace() float64 {
 // forgetPeak starts c's peak anew: its TCP connection was closed, and the
 // next one's send buffer starts small.
 func (c *conn) forgetPeak() { c.win.peak, c.win.burstAt = 0, time.Time{} }
+
+// A run's first fraction of a second measures no connection: each is
+// younger than conn.rate's look, and no piece finished at a measured
+// pace (run.connRate). Until one did, the young connections' pace so far
+// stands in for splits (claimLocked, earlyLocked). Unknown, the first
+// request's stream counted as a fast one with its whole request in its
+// buffers, so no cut of it paid: on a far path to a server that paces
+// each connection at 1 MiB/s, the others finished their pieces of a
+// 3 MiB file in 0.1 s and left the first request (probeSpan) to crawl
+// on alone for 2 s.
+
+// earlyPace is the pace (bytes/s) of a connection too young for
+// conn.rate: what it delivered since its first byte, once that spans at
+// least least (a shorter look sees its first burst only); 0 before
+// then, and for a connection conn.rate measures.
+func (c *conn) earlyPace(now time.Time, least time.Duration) float64 {
+	if c == nil || c.first.IsZero() || c.rate(now) > 0 {
+		return 0
+	}
+	d := now.Sub(c.first)
+	if d < least {
+		return 0
+	}
+	return float64(c.bytes) / d.Seconds()
+}
+
+// earlyPaceLocked is c.earlyPace over a round trip of the path (the
+// ramp's quick look on a short one). Under t.mu.
+func (r *run) earlyPaceLocked(c *conn, now time.Time) float64 {
+	return c.earlyPace(now, max(r.delay.base(), r.delay.current(), rampQuickWindow))
+}

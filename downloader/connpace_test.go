@@ -105,3 +105,36 @@ func TestPeakPace(t *testing.T) {
 		})
 	}
 }
+
+// TestEarlyPace: a connection too young for conn.rate is read by what it
+// delivered since its first byte, once that spans the look asked for.
+func TestEarlyPace(t *testing.T) {
+	const KiB = 1 << 10
+	now := time.Now()
+	cases := []struct {
+		name  string
+		age   time.Duration // since its first byte; 0 = none yet
+		bytes int64
+		want  float64
+	}{
+		{"no byte yet", 0, 0, 0},
+		{"shorter than the look", 10 * time.Millisecond, 16 * KiB, 0},
+		{"young: its pace so far", 100 * time.Millisecond, 100 * KiB, 1000 * KiB},
+		{"measured by conn.rate", time.Second, 1000 * KiB, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cn := newConn()
+			if c.age > 0 {
+				cn.first, cn.bytes = now.Add(-c.age), c.bytes
+			}
+			if got := cn.earlyPace(now, 20*time.Millisecond); got != c.want {
+				t.Fatalf("earlyPace = %.0f, want %.0f", got, c.want)
+			}
+		})
+	}
+	var nilConn *conn
+	if got := nilConn.earlyPace(now, 0); got != 0 {
+		t.Fatalf("a nil connection's early pace = %v, want 0", got)
+	}
+}

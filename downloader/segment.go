@@ -158,6 +158,18 @@ type splitPolicy struct {
 	taskRate   float64
 	cutBudget  int64
 	budgetFree float64
+	// fair: the run measured no connection yet (earlyLocked); its paces
+	// are rough, so it cuts a stream only where no clean split pays.
+	fair bool
+	// peers, when set, makes a cut hand the claimer its fair share (by
+	// the rates) among itself, the old connection and these busy ones
+	// that will be free before the range would be done, rather than
+	// half, which it would ask for whole and leave them nothing to split
+	// without a cut of its own stream. A stream is cut once however often
+	// its range is split again, so they take the rest for free. Set in a
+	// run that measured no connection yet, whose first connections finish
+	// their first pieces about together, and for a stream cut already.
+	peers int
 }
 
 // tailPolicy scales the tail thresholds with the request-to-first-byte
@@ -254,9 +266,23 @@ func pickWith(slots []slot, pol splitPolicy) (idx int, at int64, split bool, ok 
 	slices.SortStableFunc(order, func(a, b int) int {
 		return cmp.Compare(timeLeft(slots[b].remaining(), slots[b].Rate), timeLeft(slots[a].remaining(), slots[a].Rate))
 	})
-	for _, i := range order {
-		if cut, ok := splitAt(slots[i], pol); ok {
-			return i, cut, true, true
+	// A run that measured no connection yet (pol.fair) splits cleanly
+	// where it can first: cutting the first request at the jump
+	// (ramp.go) spent the budget on it and left the ranges not asked for
+	// yet whole, a megabyte each for one connection to crawl through.
+	passes := []bool{true}
+	if pol.fair {
+		passes = []bool{false, true}
+	}
+	for _, cutting := range passes {
+		for _, i := range order {
+			p := pol
+			if p.fair || slots[i].Floor > slots[i].End {
+				p.peers = soonFree(slots, i)
+			}
+			if cut, ok := splitAt(slots[i], p); ok && (cutting || !slots[i].cutsAt(cut)) {
+				return i, cut, true, true
+			}
 		}
 	}
 	return -1, 0, false, false
@@ -279,7 +305,47 @@ func splitAt(s slot, pol splitPolicy) (int64, bool) {
 	if !piecePays(s, cut, pol) || cuts && !cutPays(s, s.End-cut, pol) {
 		return 0, false
 	}
+	if cuts && pol.peers > 0 {
+		// Whether to cut is the balanced split's call; the peers take
+		// the rest of the range in further splits of the same cut.
+		cut = max(cut, pol.fairCut(s))
+	}
 	return cut, true
+}
+
+// soonFree is how many busy slots other than slots[i] have less time
+// left than it, or less left when their rate is not known yet: their
+// connections come for work before it is done.
+func soonFree(slots []slot, i int) int {
+	rem := slots[i].remaining()
+	left := timeLeft(rem, slots[i].Rate)
+	n := 0
+	for j, s := range slots {
+		if j == i || !s.Busy || s.remaining() <= 0 {
+			continue
+		}
+		if timeLeft(s.remaining(), s.Rate) < left || s.Rate <= 0 && s.remaining() < rem {
+			n++
+		}
+	}
+	return n
+}
+
+// fairCut is where the claimer's fair share of s begins: the old
+// connection, the claimer and pol.peers more share what s has left by
+// their rates (equally when one is not known), and the claimer's piece
+// is at least the tail's smallest.
+func (pol splitPolicy) fairCut(s slot) int64 {
+	rem := s.remaining()
+	piece := rem / int64(pol.peers+2)
+	if s.Rate > 0 && pol.newRate > 0 {
+		piece = int64(float64(rem) * pol.newRate / (s.Rate + float64(pol.peers+1)*pol.newRate))
+	}
+	cut := s.End - max(piece, pol.tailMin)
+	if aligned := cut - cut%splitAlign; aligned > s.pos() {
+		cut = aligned
+	}
+	return min(max(cut, s.pos()+1), s.End-1)
 }
 
 // piecePays reports whether splitting s at cut saves time: every split

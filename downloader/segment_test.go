@@ -387,3 +387,82 @@ func TestBalancedCut(t *testing.T) {
 		})
 	}
 }
+
+// TestSplitAtFairShare: a cut that pays hands the claimer its fair share
+// among the connections that come for work before the range is done, when
+// the run measured none yet or the stream was cut already (further cuts
+// throw away nothing more); otherwise, and for a split that cuts no
+// stream, the balanced point as before.
+func TestSplitAtFairShare(t *testing.T) {
+	const KiB, MiB = 1 << 10, 1 << 20
+	// A range at 1 MiB/s with 1 MiB left; its request runs to floor.
+	ranged := func(floor int64) slot {
+		return slot{Segment: Segment{Start: 0, End: 2 * MiB, Done: MiB}, Busy: true, Rate: MiB, Floor: floor}
+	}
+	// Six others, each with 32 KiB left at 1 MiB/s.
+	peers := make([]slot, 6)
+	for i := range peers {
+		start := int64(2*MiB + i*64*KiB)
+		peers[i] = slot{Segment: Segment{Start: start, End: start + 64*KiB, Done: 32 * KiB}, Busy: true, Rate: MiB, Floor: start + 64*KiB}
+	}
+	cases := []struct {
+		name      string
+		s         slot
+		fair      bool
+		wantPiece int64 // about; 0 = the balanced split's
+	}{
+		{"the run measured none: a fair share", ranged(2 * MiB), true, MiB / 8},
+		{"its stream was cut already: a fair share", ranged(3 * MiB), false, MiB / 8},
+		{"a first cut of a measured run: half", ranged(2 * MiB), false, 0},
+		{"no cut (the request ends below): half", ranged(MiB + 64*KiB), true, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			pol := tailPolicy(256*KiB, MiB, 0.02)
+			pol.taskRate, pol.cutBudget, pol.fair = 7*MiB, cutBudgetMin, c.fair
+			slots := append([]slot{c.s}, peers...)
+			idx, at, split, ok := pickWith(slots, pol)
+			if !ok || !split || idx != 0 {
+				t.Fatalf("pick = %d, %d, %v, %v; want a split of the range", idx, at, split, ok)
+			}
+			balanced, _ := splitAt(c.s, pol)
+			want := c.s.End - balanced
+			if c.wantPiece > 0 {
+				want = c.wantPiece
+			}
+			if got := c.s.End - at; got < want-2*splitAlign || got > want+2*splitAlign {
+				t.Fatalf("piece %d KiB, want about %d KiB", got/KiB, want/KiB)
+			}
+		})
+	}
+}
+
+// TestPickEarlyCutsLast: at the jump (ramp.go) of a run that measured
+// no connection yet, the ranges not asked for yet split cleanly; the
+// first request's stream, with more time left, is cut only once no
+// clean split pays. A measured run weighs them by time left as before.
+func TestPickEarlyCutsLast(t *testing.T) {
+	const KiB, MiB = 1 << 10, 1 << 20
+	slots := []slot{
+		{Segment: Segment{Start: 0, End: 2 * MiB, Done: 64 * KiB}, Busy: true, Rate: 2 * MiB, Floor: 2 * MiB},
+		{Segment: Segment{Start: 2 * MiB, End: 3 * MiB}, Busy: true, Rate: 2 * MiB},
+	}
+	cases := []struct {
+		name string
+		fair bool
+		want int
+	}{
+		{"nothing measured: the range not asked for", true, 1},
+		{"measured: the most time left, cut", false, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			pol := tailPolicy(256*KiB, 2*MiB, 0.001)
+			pol.taskRate, pol.cutBudget, pol.fair = 32*MiB, cutBudgetMin, c.fair
+			idx, at, split, ok := pickWith(slots, pol)
+			if !ok || !split || idx != c.want {
+				t.Fatalf("pick = %d at %d (split %v, ok %v), want a split of range %d", idx, at, split, ok, c.want)
+			}
+		})
+	}
+}
