@@ -209,6 +209,14 @@ func (r *run) refused(fresh bool, c *conn) bool {
 		// refused newcomer lowers the count itself.
 		t.mu.Unlock()
 		return false
+	} else if r.learned && r.workers <= r.limit && r.peakLocked() >= r.limit {
+		// Once the count is known and was seen served at once, a refusal
+		// of a connection that delivered is the server's hiccup (a
+		// finished request it still counts, say): retry, do not keep
+		// lowering the count. A count never served at once (it included
+		// an answer still out, which was then refused) is lowered.
+		t.mu.Unlock()
+		return false
 	}
 	if working < 1 {
 		t.mu.Unlock()
@@ -216,11 +224,7 @@ func (r *run) refused(fresh bool, c *conn) bool {
 	}
 	// Requests the run let go a moment before this one was asked, or
 	// since: the server may still have counted them when it refused.
-	working += r.dropsSinceLocked(c.askedAt.Add(-dropLinger))
-	// Nor below what the server was seen serving at once: a newcomer
-	// replacing a connection that left, or one that delivered asking
-	// again, is refused while the server still counts the old one.
-	count := max(working, r.peakLocked())
+	count := working + r.dropsSinceLocked(c.askedAt.Add(-dropLinger))
 	if count >= r.limit {
 		// The refusal lowers nothing. Within the count it is the server's
 		// hiccup: ask again after its wait (leaving, the connection would
@@ -265,7 +269,7 @@ func (r *run) dropsSinceLocked(since time.Time) int {
 
 // flowLocked counts a request whose body began (+1) or ended (-1); c is
 // its connection. The most bodies that flowed at once on the current
-// link is a count the server demonstrably allows (peakLocked). The
+// link is a count the server demonstrably allowed (peakLocked). The
 // caller holds t.mu.
 func (r *run) flowLocked(c *conn, delta int) {
 	r.flowing += delta

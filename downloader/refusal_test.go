@@ -232,7 +232,9 @@ func TestRefusalCount(t *testing.T) {
 		{"a newcomer above the count bows out, lowering nothing",
 			4, true, 4, []connNow{flowing, flowing, flowing, flowing, waiting}, nil, true, refusalLeave, 4},
 		{"a newcomer replacing a connection the server still counts",
-			4, true, 4, []connNow{flowing, flowing, flowing}, nil, true, refusalRetry, 4},
+			4, true, 4, []connNow{flowing, flowing, flowing}, []time.Duration{-100 * time.Millisecond}, true, refusalRetry, 4},
+		{"a newcomer replacing a connection gone long ago: the server allows fewer now",
+			4, true, 4, []connNow{flowing, flowing, flowing}, []time.Duration{-time.Second}, true, refusalLeave, 3},
 		{"a newcomer refused while a refused one asks again",
 			16, false, 2, []connNow{flowing, flowing, askingAgain, asked}, nil, true, refusalLeave, 4},
 		{"a connection that delivered, refused while a newcomer's answer is out",
@@ -321,25 +323,27 @@ func TestRefusalBurstSettles(t *testing.T) {
 	}
 }
 
-// TestRefusalPeakPerLink: what the server was seen serving at once holds
-// for the link it was seen on; after a switch of link, a refusal counts
-// what works there.
+// TestRefusalPeakPerLink: a refusal of a connection that delivered is
+// a hiccup only where the count was seen served at once, on the link it
+// was seen on; after a switch of link it lowers the count to what works
+// there.
 func TestRefusalPeakPerLink(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		moved bool
+		act   refusalAction
 		want  int
-	}{{"same link", false, 4}, {"another link", true, 2}} {
+	}{{"same link", false, refusalRetry, 4}, {"another link", true, refusalLeave, 3}} {
 		t.Run(c.name, func(t *testing.T) {
-			r := refusalRun(t, 16, false, 4, []connNow{flowing, flowing})
+			r := refusalRun(t, 4, true, 4, []connNow{flowing, flowing, flowing})
 			if c.moved {
 				r.urlGen++
 			}
 			var mark refusalMark
 			r.workers++
 			r.markRefused(&mark, true)
-			if act, err := r.onRefusal(&StatusError{Code: 429}, true, &conn{urlGen: r.urlGen}); act != refusalLeave || r.limit != c.want {
-				t.Fatalf("action %v (%v), limit %d; want to leave at %d", act, err, r.limit, c.want)
+			if act, err := r.onRefusal(&StatusError{Code: 429}, false, &conn{urlGen: r.urlGen}); act != c.act || r.limit != c.want {
+				t.Fatalf("action %v (%v), limit %d; want %v at %d", act, err, r.limit, c.act, c.want)
 			}
 		})
 	}
