@@ -22,6 +22,14 @@ var errStaleSource = errors.New("refused by the link the run has left")
 // moment after it closed.
 const linkExpiryWindow = 2 * time.Second
 
+// dropLinger is how long before a refused request was asked a request
+// the run let go may still have been counted by the server: the test
+// server counts a finished request until its last write's pacing runs
+// out (1/32 s), and a connection started a few milliseconds after one
+// left was refused meanwhile. Shorter than the wait before a refused
+// connection asks again, so that ask is judged on what works then.
+const dropLinger = 250 * time.Millisecond
+
 // refusalAction is what a connection does after a refusal.
 type refusalAction int
 
@@ -39,14 +47,16 @@ const (
 // flowed, every connection is now refused: the link expired. A redirect
 // target is first given up for the original link once. A refusal
 // before any byte keeps its ordinary meaning. fresh: the refused
-// connection has not delivered a byte in this run (refused); gen is
-// r.urlGen when its request was asked. A refusal of a link the run has
+// connection has not delivered a byte in this run (refused); c is its
+// tracker, with r.urlGen (gen below) and the time when the request was
+// asked. A refusal of a link the run has
 // left since is asked again at once and counts against nothing: with
 // four connections refused by an expired link together, the first
 // fell back to the original link and the other three, handled after
 // it, were taken for a connection limit.
-func (r *run) onRefusal(err error, fresh bool, gen int) (refusalAction, error) {
+func (r *run) onRefusal(err error, fresh bool, c *conn) (refusalAction, error) {
 	t := r.t
+	gen := c.urlGen
 	t.mu.Lock()
 	stale := gen != r.urlGen
 	// Others are served when bytes flow now or did a moment ago, or
@@ -64,7 +74,7 @@ func (r *run) onRefusal(err error, fresh bool, gen int) (refusalAction, error) {
 		// limit refuses there too.
 		return refusalAgain, nil
 	case served:
-		if r.refused(fresh, gen) {
+		if r.refused(fresh, c) {
 			return refusalLeave, nil
 		}
 		return refusalRetry, fmt.Errorf("%w: %w", errConnLimit, err)
@@ -83,21 +93,41 @@ func (r *run) currentURL() string {
 	return r.url
 }
 
-// markRefused keeps r.refusedNow, the connections whose latest answer
-// was a refusal; *mine is the calling connection's part in it.
-func (r *run) markRefused(mine *bool, refused bool) {
-	if *mine == refused {
-		return
+// refusalMark is one connection's part in r.refusedNow and r.reasking.
+type refusalMark struct {
+	refused bool // its latest answer was a refusal
+	asking  bool // refused, and its next request is out: it may be served
+}
+
+// markLocked sets the connection's part: refused as its latest answer
+// says, asking while a request after a refusal is out. The caller holds
+// t.mu; a connection that leaves clears its part in the same hold that
+// uncounts it (r.workers), or refused would count one connection fewer
+// than is there, or one more, for a moment.
+func (r *run) markLocked(m *refusalMark, refused, asking bool) {
+	asking = asking && refused
+	if m.refused != refused {
+		r.refusedNow += boolDelta(refused)
 	}
-	t := r.t
-	t.mu.Lock()
-	if refused {
-		r.refusedNow++
-	} else {
-		r.refusedNow--
+	if m.asking != asking {
+		r.reasking += boolDelta(asking)
 	}
-	t.mu.Unlock()
-	*mine = refused
+	m.refused, m.asking = refused, asking
+}
+
+// markRefused is markLocked for a connection's latest answer.
+func (r *run) markRefused(m *refusalMark, refused bool) {
+	r.t.mu.Lock()
+	r.markLocked(m, refused, false)
+	r.t.mu.Unlock()
+}
+
+// boolDelta is +1 for true and -1 for false.
+func boolDelta(b bool) int {
+	if b {
+		return 1
+	}
+	return -1
 }
 
 // refusedAddr is "host:port" when err is a refused TCP connection, else "".
@@ -141,46 +171,124 @@ func (r *run) noteLimitLocked() {
 
 // refused handles a server turning away an extra connection while others
 // work: the task (and the host) settle at the count that works, and this
-// connection bows out. fresh: this connection has not delivered a byte
-// in this run (a newcomer); gen as for onRefusal. It reports false when
-// this is the only connection, or the run has left the refused link
-// meanwhile, so the refusal is an ordinary error.
-func (r *run) refused(fresh bool, gen int) bool {
+// connection bows out. fresh and c as for onRefusal. It reports false
+// when the refusal is to be retried: this is the only connection, the
+// run has left the refused link meanwhile, or the refusal lowers
+// nothing and this connection is within the count (a hiccup).
+//
+// The count errs high rather than low: too high costs a refused request
+// that lowers it, too low a connection for the rest of the run. A server
+// counts a connection for a moment after the run let it go (the test
+// server until its last write's pacing ran out): a connection that
+// finished a small range and left while sixteen requests were out made
+// a server that allows four settle at three.
+func (r *run) refused(fresh bool, c *conn) bool {
 	t := r.t
 	t.mu.Lock()
-	if gen != r.urlGen {
+	if c.urlGen != r.urlGen {
 		t.mu.Unlock()
 		return false
 	}
-	// The count that works: the connections transferring, and those whose
-	// answers are still out. Sixteen requests go out at once (jumpLocked),
-	// and the first refusal may come before the accepted ones' bodies
-	// begin: counting only those transferring settled a server that
-	// allows four at one to three, and the download ran a fifth slower.
-	// Each later refusal of a newcomer lowers the count further, to what
-	// was served. A connection that was served before is refused for
-	// other reasons too (an expired link refuses everyone): for it the
-	// count that works stays the connections transferring.
+	// The connections not refused: those transferring, and those whose
+	// answers are still out, one asking again after a refusal included.
+	// Sixteen requests go out at once (jumpLocked), and the first
+	// refusal may come before the accepted ones' bodies begin: counting
+	// only those transferring settled a server that allows four at one
+	// to three, and the download ran a fifth slower. Each later refusal
+	// of a newcomer lowers the count further, to what was served.
+	open := r.workers - r.refusedNow + r.reasking
 	working := t.conns
 	if fresh {
-		working = max(working, r.workers-r.refusedNow)
-	}
-	// Once the count that works is known, a refusal of a connection that
-	// delivered is the server's hiccup (a closed connection it still
-	// counts, say): retry, do not keep lowering the count.
-	if working < 1 || r.learned && r.workers <= r.limit && !fresh {
+		working = max(working, open)
+	} else if open > t.conns {
+		// A connection that was served before is refused for other
+		// reasons too (an expired link refuses everyone), so for it the
+		// count that works is the connections transferring; while others'
+		// answers are out that count is not known yet (one of them may
+		// have taken this connection's place). Their answers tell: a
+		// refused newcomer lowers the count itself.
+		t.mu.Unlock()
+		return false
+	} else if r.learned && r.workers <= r.limit && r.flowPeakLocked() >= r.limit {
+		// Once the count is known and was seen served at once, a refusal
+		// of a connection that delivered is the server's hiccup (a
+		// finished request it still counts, say): retry, do not keep
+		// lowering the count. A count never served at once (it included
+		// an answer still out, which was then refused) is lowered.
 		t.mu.Unlock()
 		return false
 	}
-	if working < r.limit {
-		// Logged once the refusals of a burst are over (noteLimitLocked):
-		// each one lowers the count by one.
-		r.limit = working
-		r.learned = true
+	if working < 1 {
+		t.mu.Unlock()
+		return false
 	}
+	// Requests the run let go a moment before this one was asked, or
+	// since: the server may still have counted them when it refused.
+	count := working + r.dropsSinceLocked(c.askedAt.Add(-dropLinger))
+	if count >= r.limit {
+		// The refusal lowers nothing. Within the count it is the server's
+		// hiccup: ask again after its wait (leaving, the connection would
+		// be replaced at once and refused again while the server still
+		// counts the old one). Above the count, this connection bows out.
+		leave := r.workers > r.limit
+		t.mu.Unlock()
+		if leave {
+			t.m.hosts.learn(r.host, count)
+		}
+		return leave
+	}
+	// Logged once the refusals of a burst are over (noteLimitLocked):
+	// each one lowers the count by one.
+	r.limit = count
+	r.learned = true
 	t.mu.Unlock()
-	t.m.hosts.learn(r.host, working)
+	t.m.hosts.learn(r.host, count)
 	return true
+}
+
+// droppedLocked notes that the run let go of a request the server may
+// still count: one answered and closed before its end, or the last one of
+// a connection that left. Notes older than any answer's wait go.
+func (r *run) droppedLocked() {
+	now := time.Now()
+	old := 0
+	for old < len(r.drops) && now.Sub(r.drops[old]) > StallTimeout+dropLinger {
+		old++
+	}
+	r.drops = append(r.drops[old:], now)
+}
+
+// dropsSinceLocked is how many requests the run let go after since.
+func (r *run) dropsSinceLocked(since time.Time) int {
+	n := 0
+	for i := len(r.drops) - 1; i >= 0 && r.drops[i].After(since); i-- {
+		n++
+	}
+	return n
+}
+
+// flowLocked counts a request whose body began (+1) or ended (-1); c is
+// its connection. The most bodies that flowed at once on the current
+// link is a count the server demonstrably allowed (flowPeakLocked). The
+// caller holds t.mu.
+func (r *run) flowLocked(c *conn, delta int) {
+	r.flowing += delta
+	if delta < 0 || c.urlGen != r.urlGen {
+		return
+	}
+	if r.flowPeakGen != r.urlGen {
+		r.flowPeak, r.flowPeakGen = 0, r.urlGen
+	}
+	r.flowPeak = max(r.flowPeak, r.flowing)
+}
+
+// flowPeakLocked is the most request bodies that flowed at once on the
+// current link; another link's servers allow their own counts.
+func (r *run) flowPeakLocked() int {
+	if r.flowPeakGen != r.urlGen {
+		return 0
+	}
+	return r.flowPeak
 }
 
 // fallBack switches to the original URL once, for redirect targets that

@@ -87,6 +87,15 @@ type run struct {
 	degraded      bool
 	refusedLogged bool // a refused TCP connection was logged this run
 	refusedNow    int  // connections whose latest answer was a refusal
+	// reasking: of those, the ones asking again now (refusalMark); their
+	// answers are out, so refused counts them among the open ones.
+	reasking int
+	// flowing: request bodies flowing now; flowPeak: the most at once on
+	// the link of generation flowPeakGen (flowLocked).
+	flowing, flowPeak, flowPeakGen int
+	// drops are when the run let go of requests the server may still
+	// count (droppedLocked), oldest first.
+	drops []time.Time
 
 	// probing: the queue probe runs (queueprobe.go); probeOff: one
 	// failed, so this run asks no more; probeUntil: a re-probe wants a

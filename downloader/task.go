@@ -78,8 +78,10 @@ type conn struct {
 	sock syscall.RawConn
 	// win is its latest measured window (connpace.go).
 	win paceWin
-	// urlGen is run.urlGen when its latest request picked its URL.
-	urlGen int
+	// urlGen is run.urlGen when its latest request picked its URL, at
+	// askedAt.
+	urlGen  int
+	askedAt time.Time
 }
 
 func (c *conn) rate(now time.Time) float64 {

@@ -27,13 +27,14 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 	// left: the worker already uncounted itself, under the lock of the
 	// claim that found no work (leaveLocked).
 	left := false
+	var mark refusalMark // this connection's part in the refusal counts
 	defer func() {
 		t.mu.Lock()
 		if p != nil {
 			p.conn = nil
 		}
 		if !left {
-			r.workers--
+			r.leaveLocked(nil, &mark, false)
 		}
 		t.mu.Unlock()
 		t.m.hosts.release(r.host)
@@ -54,13 +55,12 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 		}
 	}()
 	attempt := 0
-	refused := false   // this connection's latest answer was a refusal
 	delivered := false // this connection delivered a byte in this run
-	defer r.markRefused(&refused, false)
 	for {
 		t.mu.Lock()
 		from := p.pos()
 		buf := rb.bytes(p.conn)
+		r.markLocked(&mark, mark.refused, true)
 		t.mu.Unlock()
 		err := r.fetch(p, body, buf, &live)
 		if live && !errors.Is(err, errRequestEnd) && !errors.Is(err, errShortAnswer) {
@@ -72,10 +72,10 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 		body = nil
 		t.mu.Lock()
 		progressed := p.pos() > from
+		r.markLocked(&mark, mark.refused && !progressed, false)
 		t.mu.Unlock()
 		if progressed {
 			delivered = true
-			r.markRefused(&refused, false)
 			// A connection that delivered before it broke is not a server
 			// in trouble: retry it soon, or links that drop every few
 			// hundred KB would back off to the cap and crawl.
@@ -87,7 +87,7 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 			prev := p.conn
 			p.conn = nil
 			p = r.claimLocked(prev)
-			left = r.leaveLocked(p)
+			left = r.leaveLocked(p, &mark, progressed && prev.warm)
 			t.mu.Unlock()
 			if p == nil {
 				return
@@ -118,9 +118,9 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 			continue
 		}
 		if refusal(err) || expiredLink(err) {
-			r.markRefused(&refused, true)
+			r.markRefused(&mark, true)
 			var act refusalAction
-			switch act, err = r.onRefusal(err, !delivered, p.conn.urlGen); act {
+			switch act, err = r.onRefusal(err, !delivered, p.conn); act {
 			case refusalLeave:
 				return
 			case refusalAgain:
@@ -151,7 +151,7 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 		t.mu.Lock()
 		if p.conn != nil || p.complete() {
 			p = r.claimLocked(prev)
-			left = r.leaveLocked(p)
+			left = r.leaveLocked(p, &mark, false)
 		} else {
 			p.conn = newConn()
 		}
@@ -166,12 +166,21 @@ func (r *run) worker(p *piece, body io.ReadCloser) {
 // the same hold of t.mu, so no other claim sees it still counted: after
 // the ramp stepped back, the count would look above the allowance for a
 // moment, one more connection than the step asked for would leave, and
-// grow() would open a cold one to refill it. It reports whether it did.
-func (r *run) leaveLocked(p *piece) bool {
+// grow() would open a cold one to refill it. Its refusal mark goes in
+// the same hold (markLocked). served: its latest request delivered to
+// its end and kept its connection, and the server may still count it
+// for a moment (droppedLocked; fetch notes one closed before its end).
+// It reports whether it left; a worker that ends otherwise leaves
+// through it too.
+func (r *run) leaveLocked(p *piece, mark *refusalMark, served bool) bool {
 	if p != nil {
 		return false
 	}
 	r.workers--
+	r.markLocked(mark, false, false)
+	if served {
+		r.droppedLocked()
+	}
 	return true
 }
 
@@ -200,7 +209,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 	rawURL, spec, release := r.pickSourceLocked()
 	defer release()
 	c := p.conn
-	c.urlGen = r.urlGen
+	c.urlGen, c.askedAt = r.urlGen, time.Now()
 	c.abort = abort
 	// A stream handed in runs to the range's end; a new request is
 	// bounded (reqspan.go) so later splits need not cut it.
@@ -228,6 +237,9 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 	if end >= 0 && start >= end {
 		if body != nil {
 			body.Close()
+			t.mu.Lock()
+			r.droppedLocked() // as a request closed before its end, below
+			t.mu.Unlock()
 		}
 		return nil
 	}
@@ -286,11 +298,20 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 	// kept: the request ended with its body read to the end, so the
 	// transport keeps the TCP connection for the next one.
 	kept := false
+	// flowing: this request's body began; it counts in r.flowing until the
+	// request ends (flowLocked).
+	flowing := false
 	defer func() {
 		t.mu.Lock()
 		c.warm, c.sock = kept, nil
+		if flowing {
+			r.flowLocked(c, -1)
+		}
 		if !kept {
 			c.forgetPeak()
+			// Answered but closed before its end: the server writes on
+			// until it notices.
+			r.droppedLocked()
 		}
 		t.mu.Unlock()
 	}()
@@ -344,6 +365,12 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		k, rerr := readAtLeast(body, buf[:n], max(1, least))
 		at += int64(k)
 		if k > 0 {
+			if !flowing {
+				flowing = true
+				t.mu.Lock()
+				r.flowLocked(c, 1)
+				t.mu.Unlock()
+			}
 			if !counted {
 				counted, *live = true, true
 				now := time.Now()
