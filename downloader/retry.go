@@ -145,11 +145,18 @@ func (r *run) backoff(err error, attempt int) bool {
 			r.serverFail++
 		}
 		n := r.serverFail
+		// While other connections deliver, the task downloads: one
+		// connection's retry (a connection limit, a server's hiccup)
+		// is no state of the task, and only a new request's first
+		// bytes would set "downloading" again.
+		others := t.conns > 0
 		t.mu.Unlock()
 		if n > maxServerRetries {
 			return false
 		}
-		t.setPhase(PhaseRetrying, Sentence(err))
+		if !others {
+			t.setPhase(PhaseRetrying, Sentence(err))
+		}
 		d = serverBackoff.delay(attempt, err, time.Now())
 	default:
 		return false
