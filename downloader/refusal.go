@@ -26,8 +26,9 @@ const linkExpiryWindow = 2 * time.Second
 // the run let go may still have been counted by the server: the test
 // server counts a finished request until its last write's pacing runs
 // out (1/32 s), and a connection started a few milliseconds after one
-// left was refused meanwhile. Shorter than the wait before a refused
-// connection asks again, so that ask is judged on what works then.
+// left was refused meanwhile. About the shortest wait before a refused
+// connection asks again (serverBackoff), so that ask is mostly judged on
+// what works then.
 const dropLinger = 250 * time.Millisecond
 
 // refusalAction is what a connection does after a refusal.
@@ -267,25 +268,36 @@ func (r *run) dropsSinceLocked(since time.Time) int {
 	return n
 }
 
-// flowLocked counts a request whose body began (+1) or ended (-1); c is
-// its connection. The most bodies that flowed at once on the current
-// link is a count the server demonstrably allowed (flowPeakLocked). The
-// caller holds t.mu.
-func (r *run) flowLocked(c *conn, delta int) {
-	r.flowing += delta
-	if delta < 0 || c.urlGen != r.urlGen {
-		return
+// flowBeginLocked counts a body that began on the run's link (not a
+// mirror) of generation gen and reports whether it counted; flowEndLocked
+// uncounts it. Only bodies of the current link count: after a switch of
+// link the old one's streams flow on until their requests end, and
+// counted there, the first body on the new link read as many at once as
+// the old link had served. The most at once (flowPeakLocked) is a count
+// that link's server demonstrably allowed. The caller holds t.mu.
+func (r *run) flowBeginLocked(gen int) bool {
+	if gen != r.urlGen {
+		return false
 	}
-	if r.flowPeakGen != r.urlGen {
-		r.flowPeak, r.flowPeakGen = 0, r.urlGen
+	if r.flowGen != gen {
+		r.flowGen, r.flowing, r.flowPeak = gen, 0, 0
 	}
+	r.flowing++
 	r.flowPeak = max(r.flowPeak, r.flowing)
+	return true
+}
+
+// flowEndLocked uncounts a body flowBeginLocked counted under gen.
+func (r *run) flowEndLocked(gen int) {
+	if gen == r.flowGen && r.flowing > 0 {
+		r.flowing--
+	}
 }
 
 // flowPeakLocked is the most request bodies that flowed at once on the
 // current link; another link's servers allow their own counts.
 func (r *run) flowPeakLocked() int {
-	if r.flowPeakGen != r.urlGen {
+	if r.flowGen != r.urlGen {
 		return 0
 	}
 	return r.flowPeak

@@ -187,10 +187,10 @@ func refusalRun(t *testing.T, limit int, learned bool, peak int, others []connNo
 	tk.mu.Lock()
 	defer tk.mu.Unlock()
 	for range peak {
-		r.flowLocked(&conn{}, 1)
+		r.flowBeginLocked(r.urlGen)
 	}
 	for range peak {
-		r.flowLocked(&conn{}, -1)
+		r.flowEndLocked(r.urlGen)
 	}
 	for _, c := range others {
 		r.workers++
@@ -346,6 +346,38 @@ func TestRefusalPeakPerLink(t *testing.T) {
 				t.Fatalf("action %v (%v), limit %d; want %v at %d", act, err, r.limit, c.act, c.want)
 			}
 		})
+	}
+}
+
+// TestFlowPeakPerLink: the bodies counted at once are the current link's:
+// after a switch of link the old link's streams flow on until their
+// requests end, and neither count toward the new link's peak nor take
+// its count below what flows there when they end.
+func TestFlowPeakPerLink(t *testing.T) {
+	r := &run{}
+	for range 3 {
+		r.flowBeginLocked(0)
+	}
+	if got := r.flowPeakLocked(); got != 3 {
+		t.Fatalf("peak on the first link %d, want 3", got)
+	}
+	r.urlGen++ // the run falls back to the original link
+	if got := r.flowPeakLocked(); got != 0 {
+		t.Fatalf("peak right after the switch %d, want 0", got)
+	}
+	if r.flowBeginLocked(0) {
+		t.Fatal("a body of the link left since was counted")
+	}
+	r.flowBeginLocked(1)
+	if got := r.flowPeakLocked(); got != 1 {
+		t.Fatalf("peak with one body on the new link and three on the old %d, want 1", got)
+	}
+	for range 3 {
+		r.flowEndLocked(0)
+	}
+	r.flowBeginLocked(1)
+	if r.flowing != 2 || r.flowPeakLocked() != 2 {
+		t.Fatalf("after the old streams ended: %d flowing, peak %d; want 2 and 2", r.flowing, r.flowPeakLocked())
 	}
 }
 

@@ -148,14 +148,16 @@ func (r *run) backoff(err error, attempt int) bool {
 		// While other connections deliver, the task downloads: one
 		// connection's retry (a connection limit, a server's hiccup)
 		// is no state of the task, and only a new request's first
-		// bytes would set "downloading" again.
-		others := t.conns > 0
+		// bytes would set "downloading" again. Decided in the hold
+		// that reads the connections, so a first byte counted just
+		// after cannot be overwritten by "retrying".
+		changed := n <= maxServerRetries && t.conns == 0 && t.setPhaseLocked(PhaseRetrying, Sentence(err), KindNone)
 		t.mu.Unlock()
 		if n > maxServerRetries {
 			return false
 		}
-		if !others {
-			t.setPhase(PhaseRetrying, Sentence(err))
+		if changed {
+			t.m.emit(EventChanged, t)
 		}
 		d = serverBackoff.delay(attempt, err, time.Now())
 	default:

@@ -90,9 +90,10 @@ type run struct {
 	// reasking: of those, the ones asking again now (refusalMark); their
 	// answers are out, so refused counts them among the open ones.
 	reasking int
-	// flowing: request bodies flowing now; flowPeak: the most at once on
-	// the link of generation flowPeakGen (flowLocked).
-	flowing, flowPeak, flowPeakGen int
+	// flowing: request bodies flowing now on the link of generation
+	// flowGen (not a mirror); flowPeak: the most at once there
+	// (flowBeginLocked).
+	flowing, flowPeak, flowGen int
 	// drops are when the run let go of requests the server may still
 	// count (droppedLocked), oldest first.
 	drops []time.Time

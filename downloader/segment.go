@@ -41,8 +41,9 @@ type slot struct {
 
 // A split that cuts a stream throws away what the server has sent on it:
 // about its rate × one round trip in flight, plus what waits in the
-// socket buffers (cutBuffered and cutBufferedSecs of its rate; cutCost),
-// and never more than its request in flight asks for. A cut is made
+// socket buffers (cutBuffered and cutBufferedSecs of its rate, or what
+// the sender's buffer grew to at its peak; cutCost), and never more than
+// its request in flight asks for. A cut is made
 // when the piece split off is at least cutWaste times that (cuts waste a
 // few percent at most), or when it saves more time than the bytes thrown
 // away cost: cutWorth times what they take at the task's rate (its
@@ -158,8 +159,9 @@ type splitPolicy struct {
 	taskRate   float64
 	cutBudget  int64
 	budgetFree float64
-	// fair: the run measured no connection yet (earlyLocked); its paces
-	// are rough, so it cuts a stream only where no clean split pays.
+	// fair: no piece finished at a measured pace yet (run.connRate is 0,
+	// earlyLocked); the paces are rough, so it cuts a stream only where
+	// no clean split pays.
 	fair bool
 	// peers, when set, makes a cut hand the claimer its fair share (by
 	// the rates) among itself, the old connection and these busy ones
@@ -167,8 +169,9 @@ type splitPolicy struct {
 	// half, which it would ask for whole and leave them nothing to split
 	// without a cut of its own stream. A stream is cut once however often
 	// its range is split again, so they take the rest for free. Set in a
-	// run that measured no connection yet, whose first connections finish
-	// their first pieces about together, and for a stream cut already.
+	// run before a piece finished at a measured pace, whose first
+	// connections finish their first pieces about together, and for a
+	// stream cut already.
 	peers int
 }
 
@@ -185,7 +188,8 @@ func (pol splitPolicy) deliver(piece int64) float64 {
 
 // cutPays decides a split that cuts s's stream (see cutWaste): the piece
 // is large against what the cut throws away, or the cut saves more time
-// than the thrown-away bytes cost and the run's budget covers them.
+// than the thrown-away bytes cost and the run's budget covers them, or
+// it saves budgetFree seconds.
 func cutPays(s slot, piece int64, pol splitPolicy) bool {
 	waste := cutWasteOf(s, s.End-piece, pol.rtt)
 	if float64(piece) >= cutWaste*waste {
@@ -266,8 +270,8 @@ func pickWith(slots []slot, pol splitPolicy) (idx int, at int64, split bool, ok 
 	slices.SortStableFunc(order, func(a, b int) int {
 		return cmp.Compare(timeLeft(slots[b].remaining(), slots[b].Rate), timeLeft(slots[a].remaining(), slots[a].Rate))
 	})
-	// A run that measured no connection yet (pol.fair) splits cleanly
-	// where it can first: cutting the first request at the jump
+	// Before a piece finished at a measured pace (pol.fair), a run splits
+	// cleanly where it can first: cutting the first request at the jump
 	// (ramp.go) spent the budget on it and left the ranges not asked for
 	// yet whole, a megabyte each for one connection to crawl through.
 	passes := []bool{true}

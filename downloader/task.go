@@ -213,12 +213,20 @@ func (t *task) setPhase(p Phase, errText string) { t.setPhaseKind(p, errText, Ki
 // setPhaseKind is setPhase with the kind of errText, for programs.
 func (t *task) setPhaseKind(p Phase, errText string, kind ErrorKind) {
 	t.mu.Lock()
-	changed := t.phase != p || t.errText != errText || t.errKind != kind
-	t.phase, t.errText, t.errKind = p, errText, kind
+	changed := t.setPhaseLocked(p, errText, kind)
 	t.mu.Unlock()
 	if changed {
 		t.m.emit(EventChanged, t)
 	}
+}
+
+// setPhaseLocked is setPhaseKind under t.mu, for a phase decided in the
+// same hold as what it depends on; it reports whether the phase changed,
+// and the caller emits EventChanged once it unlocked.
+func (t *task) setPhaseLocked(p Phase, errText string, kind ErrorKind) bool {
+	changed := t.phase != p || t.errText != errText || t.errKind != kind
+	t.phase, t.errText, t.errKind = p, errText, kind
+	return changed
 }
 
 func newConn() *conn { return &conn{flushed: -1} }

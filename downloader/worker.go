@@ -208,6 +208,7 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 	start, end := p.pos(), p.End
 	rawURL, spec, release := r.pickSourceLocked()
 	defer release()
+	onLink := rawURL == r.url
 	c := p.conn
 	c.urlGen, c.askedAt = r.urlGen, time.Now()
 	c.abort = abort
@@ -258,7 +259,16 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		// The transport calls GotConn on this goroutine, before the
 		// request is written.
 		rctx := httptrace.WithClientTrace(withDelaySample(ctx, r.sampleDelay, r.sampleDial), &httptrace.ClientTrace{
-			GotConn: func(info httptrace.GotConnInfo) { sock.raw, _ = socketOf(info.Conn) },
+			GotConn: func(info httptrace.GotConnInfo) {
+				sock.raw, _ = socketOf(info.Conn)
+				if !info.Reused {
+					// A new TCP connection's send buffer starts small
+					// (cutCost), whatever this tracker's last one had.
+					t.mu.Lock()
+					c.forgetPeak()
+					t.mu.Unlock()
+				}
+			},
 		})
 		resp, err := openRange(rctx, r.client, rawURL, r.hdr, r.ua, spec)
 		if err != nil {
@@ -298,17 +308,16 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 	// kept: the request ended with its body read to the end, so the
 	// transport keeps the TCP connection for the next one.
 	kept := false
-	// flowing: this request's body began; it counts in r.flowing until the
-	// request ends (flowLocked).
-	flowing := false
+	// flowing: this request's body began on the run's link and counts in
+	// r.flowing under flowGen until the request ends (flowBeginLocked).
+	flowing, flowGen := false, c.urlGen
 	defer func() {
 		t.mu.Lock()
 		c.warm, c.sock = kept, nil
 		if flowing {
-			r.flowLocked(c, -1)
+			r.flowEndLocked(flowGen)
 		}
 		if !kept {
-			c.forgetPeak()
 			// Answered but closed before its end: the server writes on
 			// until it notices.
 			r.droppedLocked()
@@ -365,10 +374,10 @@ func (r *run) fetch(p *piece, body io.ReadCloser, buf []byte, live *bool) error 
 		k, rerr := readAtLeast(body, buf[:n], max(1, least))
 		at += int64(k)
 		if k > 0 {
-			if !flowing {
-				flowing = true
+			if !flowing && onLink {
+				onLink = false // one try per request
 				t.mu.Lock()
-				r.flowLocked(c, 1)
+				flowing = r.flowBeginLocked(flowGen)
 				t.mu.Unlock()
 			}
 			if !counted {
