@@ -3,6 +3,8 @@ package downloader
 import (
 	"testing"
 	"time"
+
+	"haul/downloader/testserver"
 )
 
 // TestJudgeStep is the growth rule on one measured window.
@@ -208,6 +210,34 @@ func TestRampFarPathJumps(t *testing.T) {
 			grew := r.rampStep(now)
 			if grew != c.jumped || r.allowance != c.want || r.ramp.slow != c.jumped {
 				t.Fatalf("grew %v, allowance %d, slow %v; want %v, %d", grew, r.allowance, r.ramp.slow, c.jumped, c.want)
+			}
+		})
+	}
+}
+
+// TestRampGrowsFastConnections: connections too fast to count as slow
+// (rampRetryPerConn) still double while each doubling pays. Below
+// rampPayFrom the queue probe never runs, and a ramp that waited for its
+// verdict there kept such a download on one connection to its end.
+func TestRampGrowsFastConnections(t *testing.T) {
+	const MiB = 1 << 20
+	for _, c := range []struct {
+		name    string
+		perConn int64 // bytes/s the server allows each connection
+	}{
+		{"a server that paces each connection at 24 MiB/s", 24 * MiB},
+		{"at 40 MiB/s", 40 * MiB},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := testserver.File{Size: 96 * MiB, Seed: 17}
+			srv := testserver.New(testserver.WithFile("/f.bin", f), testserver.WithPerConnRate(c.perConn))
+			defer srv.Close()
+			m := openTest(t, newMemStore(), t.TempDir(), nil)
+			id := ftAdd(t, m, Request{URL: srv.URL("/f.bin")})
+			s := ftEnd(t, m, id)
+			ftWantFile(t, s, f)
+			if peak := srv.Stats().PeakInFlight; peak < 2 {
+				t.Fatalf("the download ran on %d connection(s) at a server that paces each; log %q", peak, ftLog(s))
 			}
 		})
 	}

@@ -80,9 +80,13 @@ func (r *run) probeWantedLocked(now time.Time) bool {
 // no fresh verdict at now: where it can run, its answer decides whether
 // the path is full, not the first bytes' (on a busy machine those of a
 // server that paces each connection looked queued in most runs), so the
-// ramp waits for it. Under t.mu.
+// ramp waits for it. It runs only from rampPayFrom on (or in a
+// re-probe's burst, probeWantedLocked): below, nothing is awaited, or a
+// fast connection on loopback waited for a verdict that never came and
+// its download ran on one connection to the end. Under t.mu.
 func (r *run) awaitingProbeLocked(now time.Time) bool {
-	return r.delay.probed(now) == 0 && r.probeUsableLocked()
+	return r.delay.probed(now) == 0 && r.probeUsableLocked() &&
+		(r.allowance >= rampPayFrom || now.Before(r.probeUntil))
 }
 
 // probeUsableLocked reports whether a queue probe could run and matter:
