@@ -103,8 +103,8 @@ func (c *conn) forgetPeak() { c.win.peak, c.win.burstAt = 0, time.Time{} }
 // on alone for 2 s.
 
 // earlyPace is the pace (bytes/s) of a connection too young for
-// conn.rate: what it delivered since its first byte, once that spans at
-// least least (a shorter look sees its first burst only); 0 before
+// conn.rate: what it delivered since its first byte, once that spans
+// the look least (a shorter one sees its first burst only); 0 before
 // then, and for a connection conn.rate measures.
 func (c *conn) earlyPace(now time.Time, least time.Duration) float64 {
 	if c == nil || c.first.IsZero() || c.rate(now) > 0 {

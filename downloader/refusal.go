@@ -150,11 +150,8 @@ func (r *run) hostRefused(err error) {
 	if first {
 		t.logLocked(Sentence(err))
 	}
-	idle := t.conns == 0
 	t.mu.Unlock()
-	if idle {
-		t.setPhaseKind(PhaseRetrying, Sentence(err), KindRefused)
-	}
+	t.setPhaseIdle(PhaseRetrying, Sentence(err), KindRefused)
 }
 
 // noteLimitLocked logs the count a server's refusals settled on, once no

@@ -124,18 +124,7 @@ func (r *run) backoff(err error, attempt int) bool {
 	}
 	switch classify(err) {
 	case classNetwork:
-		t.mu.Lock()
-		r.netWaiting++
-		waiting := r.netWaiting > 0 && t.conns == 0
-		t.mu.Unlock()
-		defer func() {
-			t.mu.Lock()
-			r.netWaiting--
-			t.mu.Unlock()
-		}()
-		if waiting {
-			t.setPhase(PhaseWaitingNetwork, Sentence(err))
-		}
+		t.setPhaseIdle(PhaseWaitingNetwork, Sentence(err), KindNone)
 		d = networkBackoff.delay(attempt, err, time.Now())
 	case classServer:
 		t.mu.Lock()
@@ -145,20 +134,15 @@ func (r *run) backoff(err error, attempt int) bool {
 			r.serverFail++
 		}
 		n := r.serverFail
-		// While other connections deliver, the task downloads: one
-		// connection's retry (a connection limit, a server's hiccup)
-		// is no state of the task, and only a new request's first
-		// bytes would set "downloading" again. Decided in the hold
-		// that reads the connections, so a first byte counted just
-		// after cannot be overwritten by "retrying".
-		changed := n <= maxServerRetries && t.conns == 0 && t.setPhaseLocked(PhaseRetrying, Sentence(err), KindNone)
 		t.mu.Unlock()
 		if n > maxServerRetries {
 			return false
 		}
-		if changed {
-			t.m.emit(EventChanged, t)
-		}
+		// While other connections deliver, the task downloads: one
+		// connection's retry (a connection limit, a server's hiccup)
+		// is no state of the task, and only a new request's first
+		// bytes would set "downloading" again.
+		t.setPhaseIdle(PhaseRetrying, Sentence(err), KindNone)
 		d = serverBackoff.delay(attempt, err, time.Now())
 	default:
 		return false

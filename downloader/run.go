@@ -80,7 +80,6 @@ type run struct {
 	// (noteLimitLocked); 0 = none.
 	limitLogged int
 	serverFail  int // consecutive HTTP failures without progress
-	netWaiting  int // workers backing off after a network error
 	lastByte    time.Time
 	// degraded: the server's range answers were unusable; one connection,
 	// no splits, and spec.plain once that one is alone.

@@ -212,21 +212,28 @@ func (t *task) setPhase(p Phase, errText string) { t.setPhaseKind(p, errText, Ki
 
 // setPhaseKind is setPhase with the kind of errText, for programs.
 func (t *task) setPhaseKind(p Phase, errText string, kind ErrorKind) {
+	t.updatePhase(false, p, errText, kind)
+}
+
+// setPhaseIdle is setPhaseKind while no connection delivers: one
+// connection's retry or wait is the task's state only then. It is
+// decided in the hold that reads t.conns, so a first byte counted just
+// after (which sets "downloading") is not overwritten by it.
+func (t *task) setPhaseIdle(p Phase, errText string, kind ErrorKind) {
+	t.updatePhase(true, p, errText, kind)
+}
+
+func (t *task) updatePhase(idleOnly bool, p Phase, errText string, kind ErrorKind) {
 	t.mu.Lock()
-	changed := t.setPhaseLocked(p, errText, kind)
+	changed := false
+	if !idleOnly || t.conns == 0 {
+		changed = t.phase != p || t.errText != errText || t.errKind != kind
+		t.phase, t.errText, t.errKind = p, errText, kind
+	}
 	t.mu.Unlock()
 	if changed {
 		t.m.emit(EventChanged, t)
 	}
-}
-
-// setPhaseLocked is setPhaseKind under t.mu, for a phase decided in the
-// same hold as what it depends on; it reports whether the phase changed,
-// and the caller emits EventChanged once it unlocked.
-func (t *task) setPhaseLocked(p Phase, errText string, kind ErrorKind) bool {
-	changed := t.phase != p || t.errText != errText || t.errKind != kind
-	t.phase, t.errText, t.errKind = p, errText, kind
-	return changed
 }
 
 func newConn() *conn { return &conn{flushed: -1} }
