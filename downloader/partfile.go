@@ -73,6 +73,8 @@ func OSFileSystem() FileSystem { return osFS{} }
 // without waiting. Kicking writeback as data arrives keeps the sync at
 // each checkpoint, and the one before the rename, short.
 type writebackStarter interface {
+	// StartWriteback starts writing bytes [off, off+n) out (n = 0: to
+	// the file's end) and returns without waiting.
 	StartWriteback(off, n int64)
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -53,7 +54,9 @@ type run struct {
 
 	wg     sync.WaitGroup
 	signal chan struct{} // a worker started receiving, or exited
-	failed chan error    // the first error that ends the run
+	// written: bytes this run wrote to the part file (kickWriteback).
+	written atomic.Int64
+	failed  chan error // the first error that ends the run
 
 	// Under t.mu.
 	url string // where ranges are requested: final URL, or the original after fallback

@@ -62,9 +62,6 @@ type piece struct {
 type conn struct {
 	first time.Time // first byte of the current response
 	bytes int64
-	// flushed is where this connection last started writeback; -1 before
-	// its first write.
-	flushed int64
 	// abort ends the request in flight with a cause; nil when none is.
 	abort func(error)
 	// span is the length of its latest bounded request (reqspan.go).
@@ -236,7 +233,7 @@ func (t *task) updatePhase(idleOnly bool, p Phase, errText string, kind ErrorKin
 	}
 }
 
-func newConn() *conn { return &conn{flushed: -1} }
+func newConn() *conn { return &conn{} }
 
 // carry is the tracker for the next piece of the connection c tracked
 // (nil: a new connection): the same TCP connection keeps its measured
@@ -245,5 +242,5 @@ func (c *conn) carry() *conn {
 	if c == nil {
 		return newConn()
 	}
-	return &conn{first: c.first, bytes: c.bytes, flushed: -1, span: c.span, warm: c.warm, win: c.win}
+	return &conn{first: c.first, bytes: c.bytes, span: c.span, warm: c.warm, win: c.win}
 }

@@ -15,8 +15,11 @@ import (
 // closed and reopened. A variable so tests can shorten it.
 var StallTimeout = 30 * time.Second
 
-// writebackEvery is how much a connection writes before it asks the
-// kernel to start putting those bytes on disk.
+// writebackEvery is how much the run writes before it asks the kernel to
+// start putting the file's dirty bytes on disk. Counted per connection
+// and range, pieces under it (most of a download's last seconds) were
+// never kicked, and the sync before the rename waited for them: 27 ms
+// at the end of a 6 s download.
 const writebackEvery = 8 << 20
 
 // worker is one connection: it fetches its piece, then claims more work
@@ -477,22 +480,25 @@ func (r *run) write(p *piece, b []byte, off int64) error {
 	c.bytes += int64(len(b))
 	r.lastByte = time.Now()
 	c.notePace(r.lastByte)
-	var kickFrom, kickTo int64
-	if c.flushed < 0 {
-		c.flushed = off
-	}
-	if end := off + n; end-c.flushed >= writebackEvery {
-		kickFrom, kickTo = c.flushed, end
-		c.flushed = end
-	}
 	t.mu.Unlock()
-	if kickTo > kickFrom {
-		if w, ok := r.file.(writebackStarter); ok {
-			w.StartWriteback(kickFrom, kickTo-kickFrom)
-		}
-	}
+	r.kickWriteback(int64(len(b)))
 	t.received.Add(int64(len(b)))
 	return nil
+}
+
+// kickWriteback counts n bytes written and, every writebackEvery, asks
+// the kernel to start writing the whole file's dirty pages out without
+// waiting (pages already under writeback are skipped), so a checkpoint's
+// sync finds little left to do. The writer whose bytes cross a multiple
+// of the mark does it: exactly one for each.
+func (r *run) kickWriteback(n int64) {
+	w, ok := r.file.(writebackStarter)
+	if !ok {
+		return
+	}
+	if after := r.written.Add(n); (after-n)/writebackEvery != after/writebackEvery {
+		w.StartWriteback(0, 0)
+	}
 }
 
 // readAtLeast is io.ReadAtLeast without its one translation: a clean
