@@ -41,6 +41,11 @@ const (
 	// reqSpanHorizon: near the end a request lasts at most this share of
 	// the task's time left, so every connection's last request ends at
 	// about the same time and the last seconds are not one slow stream.
+	// The tail's least (reqSpanTailSeconds, reqSpanTailDelays) never
+	// outlasts the time left: one that did (2.4 MB at 2.4 MB/s, asked
+	// with 0.6 s left on the 50 ms path) ran on while the others sat idle
+	// with nothing to split but its stream. Ended at the time left, what
+	// lies past it is theirs without a cut (floorPays).
 	reqSpanHorizon = 0.5
 	// reqSpanFirstShare: a connection not measured yet asks for 1/this
 	// of its range (at least reqSpanMin): its TCP window is still
@@ -96,10 +101,10 @@ var errRequestEnd = errors.New("request delivered its bounded range")
 // reqSpanSeconds of its rate (at most reqSpanShareCap times the task's
 // rate per connection) or reqSpanDelays round trips, whichever is
 // longer; near the end, reqSpanHorizon of the task's time left, but at
-// least reqSpanTailSeconds and reqSpanTailDelays round trips; never less
-// than reqSpanTiny. One not measured yet asks for a sixteenth of its
-// range (reqSpanFirstShare), at least reqSpanMin and twice its previous
-// span. When the range is shared, a request takes at most half of what
+// least reqSpanTailSeconds and reqSpanTailDelays round trips or, when
+// less, the time left; never less than reqSpanTiny. One not measured yet
+// asks for a sixteenth of its range (reqSpanFirstShare), at least
+// reqSpanMin and twice its previous span. When the range is shared, a request takes at most half of what
 // is left, so a new connection can split off the other half without
 // cutting a stream. The range's end when little would remain after the
 // request; end < 0 (unknown length) as is.
@@ -114,7 +119,7 @@ func requestEnd(start, end int64, in spanInputs) int64 {
 		// connection's own, so they are counted at its own pace.
 		secs, trips := reqSpanSeconds, reqSpanDelays*in.Delay
 		if in.Horizon > 0 {
-			tail := max(reqSpanTailSeconds, reqSpanTailDelays*in.Delay)
+			tail := min(max(reqSpanTailSeconds, reqSpanTailDelays*in.Delay), in.Horizon)
 			near := max(tail, reqSpanHorizon*in.Horizon)
 			secs, trips = min(secs, near), min(trips, near)
 		}

@@ -37,11 +37,13 @@ func TestRequestEnd(t *testing.T) {
 		{"shared, a slow connection keeps its short span", 0, 40 * MiB, 256 << 10, 0, true, 0, 1536 << 10, 0},
 		{"far from the end: the horizon does not shorten", 0, 100 * MiB, 1 * MiB, 0, false, 60, 6 * MiB, 0},
 		{"near the end: half the time left", 0, 100 * MiB, 1 * MiB, 0, false, 1, 512 << 10, 0},
-		{"at the very end: reqSpanTailSeconds", 0, 100 * MiB, 1 * MiB, 0, false, 0.1, 256 << 10, 0},
+		{"near the end: reqSpanTailSeconds", 0, 100 * MiB, 1 * MiB, 0, false, 0.4, 256 << 10, 0},
+		{"at the very end: the time left, so the others can take the rest", 0, 100 * MiB, 1 * MiB, 0, false, 0.1, 100 << 10, 0},
 		{"at the very end, a crawling connection: the tiny span", 0, 100 * MiB, 100 << 10, 0, false, 0.1, reqSpanTiny, 0},
 		{"a short path: seconds of the rate", 0, 1000 * MiB, 1 * MiB, 0, false, 0, 6 * MiB, 0.01},
 		{"a long path: reqSpanDelays round trips", 0, 1000 * MiB, 1 * MiB, 0, false, 0, 12 * MiB, 0.6},
-		{"at the very end of a queueing path: reqSpanTailDelays round trips", 0, 100 * MiB, 1 * MiB, 0, false, 0.1, 816 << 10, 0.1},
+		{"near the end of a queueing path: reqSpanTailDelays round trips", 0, 100 * MiB, 1 * MiB, 0, false, 1, 816 << 10, 0.1},
+		{"at the very end of a queueing path: the time left", 0, 100 * MiB, 1 * MiB, 0, false, 0.1, 100 << 10, 0.1},
 		{"near the end of a queueing path: half the time left when longer", 0, 100 * MiB, 1 * MiB, 0, false, 3, 3 * MiB / 2, 0.1},
 	}
 	for _, c := range cases {
@@ -130,6 +132,10 @@ func TestPickSplitsAtRequestEnd(t *testing.T) {
 	// half of what it delivers while the new one waits its round trip
 	// (0.05 s × 1 MiB/s / 2, 4 KiB aligned).
 	const balanced = 10*MiB + 24<<10
+	// Past the floor the old connection asks again and idles that round
+	// trip too, so it keeps half of the wait's 1 MiB/s less (aligned):
+	// below the floor, which the split then takes.
+	const pastFloor = 10*MiB - 4<<10
 	cases := []struct {
 		name   string
 		s      slot
@@ -138,7 +144,13 @@ func TestPickSplitsAtRequestEnd(t *testing.T) {
 		wantAt int64
 	}{
 		{"floor past the balanced point: split at the floor", busy(0, 20*MiB, 12*MiB, 1*MiB), 0.05, true, 12 * MiB},
-		{"floor before the balanced point: balanced, nothing cut", busy(0, 20*MiB, 4*MiB, 1*MiB), 0.05, true, balanced},
+		{"floor before the balanced point: balanced past its pause, nothing cut", busy(0, 20*MiB, 4*MiB, 1*MiB), 0.05, true, pastFloor},
+		{"floor just before the balanced point: at the floor, no request left to ask", busy(0, 20*MiB, 10*MiB, 1*MiB), 0.05, true, 10 * MiB},
+		// 0.5 s for the newcomer's first byte: the balance keeps the old
+		// connection 256 KiB past the halves; its own pause to ask past
+		// its floor gives them back, so the 192 KiB past the floor go to
+		// the newcomer rather than to one more request.
+		{"a far path, the floor below the balance by less than the pause: at the floor", busy(0, 20*MiB, 10*MiB+64<<10, 1*MiB), 0.5, true, 10*MiB + 64<<10},
 		{"no floor known: balanced as before", busy(0, 20*MiB, 0, 1*MiB), 0.05, true, balanced},
 		{"stream runs to the end, cut worth it", busy(0, 20*MiB, 20*MiB, 1*MiB), 0.05, true, balanced},
 		{"stream runs to the end on a fat link: the cut wastes too much", busy(0, 20*MiB, 20*MiB, 40*MiB), 0.05, false, 0},
@@ -156,6 +168,13 @@ func TestPickSplitsAtRequestEnd(t *testing.T) {
 		// The earlier cut threw away 64 KiB; cutting again 9 MiB lower
 		// throws away a fast stream's buffers.
 		{"a fast stream cut a little already: the next cut still wastes too much", busy(0, 20*MiB, 20*MiB+64<<10, 40*MiB), 0.05, false, 0},
+		// The end of a download on a 90 ms path: 360 KiB to the floor and
+		// 140 KiB past it at 1.5 MiB/s. Too little left for the tail's
+		// thresholds, but the old connection would ask for the 140 KiB
+		// only after its request ends, a round trip later; a free one
+		// takes them now and nothing is cut.
+		{"the end: what lies past the request goes to a free connection", slot{Segment: Segment{End: 600 << 10, Done: 100 << 10}, Busy: true, Rate: 1.5 * MiB, Floor: 460 << 10}, 0.09, true, 460 << 10},
+		{"the end: a request that ends with its range soon anyway keeps it", slot{Segment: Segment{End: 600 << 10, Done: 540 << 10}, Busy: true, Rate: 1.5 * MiB, Floor: 560 << 10}, 0.09, false, 0},
 		// 600 KiB past the request, below MinSplit, pays at 100 KiB/s.
 		{"a small piece past the request that pays: split at the floor", busy(0, 2*MiB, 2*MiB-600<<10, 100<<10), 0.05, true, 2*MiB - 600<<10},
 	}
