@@ -36,6 +36,14 @@ func (h *hostSlots) limit(host string) int {
 	return c
 }
 
+// capOf is the most connections the host takes (the cap, a site's own,
+// or what the server was learned to allow).
+func (h *hostSlots) capOf(host string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.limit(host)
+}
+
 // roomBeyond reports whether the host's cap leaves room for one
 // connection more than count, and a slot is free now; it takes none.
 func (h *hostSlots) roomBeyond(host string, count int) bool {

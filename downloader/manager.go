@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -29,6 +30,9 @@ type Config struct {
 	DefaultFolder string
 	// Transport carries every request; nil means Haul's HTTP/1.1 transport.
 	Transport http.RoundTripper
+	// Dial makes the TCP connections of Haul's transport (unused with
+	// Transport set); nil means a net.Dialer with a 15 s timeout.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// UserAgent is sent unless a task sets its own; default "Haul/<version>".
 	UserAgent string
 	// FS does every file operation of a task (FileSystem); nil means the
@@ -80,13 +84,16 @@ type Manager struct {
 	userAgent     string
 	logins        Logins
 	hosts         *hostSlots
-	global        *rate.Limiter
-	settings      atomic.Pointer[Settings] // the effective settings: saved + session (session.go)
-	session       sessionLayer
-	clock         Clock
-	sched         scheduler
-	flow          flowWatch
-	sampler       samplerState // under mu (sampler.go)
+	// ahead dials connections ahead of a far path's jump (dialahead.go);
+	// nil with a Transport from the Config.
+	ahead    *aheadDialer
+	global   *rate.Limiter
+	settings atomic.Pointer[Settings] // the effective settings: saved + session (session.go)
+	session  sessionLayer
+	clock    Clock
+	sched    scheduler
+	flow     flowWatch
+	sampler  samplerState // under mu (sampler.go)
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -134,7 +141,12 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 	}
 	rt := cfg.Transport
 	if rt == nil {
-		rt = newTransport(m.proxyFor)
+		dial := cfg.Dial
+		if dial == nil {
+			dial = (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+		}
+		m.ahead = newAheadDialer(dial)
+		rt = newTransport(m.proxyFor, m.ahead.DialContext)
 	}
 	m.logins = cfg.Logins
 	if m.logins == nil {

@@ -87,7 +87,7 @@ func TestPathFar(t *testing.T) {
 func TestDelaySampleTimesDial(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("x")) }))
 	defer srv.Close()
-	c := &http.Client{Transport: newTransport(nil)}
+	c := &http.Client{Transport: newTransport(nil, nil)}
 	defer c.CloseIdleConnections()
 	for i, wantDial := range []bool{true, false} {
 		var first, dial time.Duration

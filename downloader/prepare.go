@@ -25,9 +25,11 @@ func (r *run) probe() (*probed, error) {
 		// redirect's answers come from other hosts (last one wins).
 		var firstByte atomic.Int64
 		ctx := withDelaySample(r.ctx, func(d time.Duration) { firstByte.Store(int64(d)) }, r.sampleDial)
+		ctx, lastHop := r.withDialAhead(ctx)
 		p, err := probe(ctx, r.client, raw, r.hdr, r.ua, plain, t.m.legacyCharset())
 		if err == nil {
 			r.sampleDelay(time.Duration(firstByte.Load()))
+			r.keepAhead(lastHop())
 			return p, nil
 		}
 		if !plain && (errors.Is(err, errBare416) || errors.Is(err, errProtocol)) {

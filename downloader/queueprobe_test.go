@@ -118,7 +118,7 @@ func TestProbeOnce(t *testing.T) {
 				c.answer(w)
 			}))
 			defer srv.Close()
-			client := newProbeClient(newTransport(nil), nil)
+			client := newProbeClient(newTransport(nil, nil), nil)
 			defer client.CloseIdleConnections()
 			d, err := probeOnce(context.Background(), client, srv.URL+"/f", http.Header{"Cookie": {"a=b"}}, "Haul/test", `"v1"`)
 			if c.refused {

@@ -86,7 +86,11 @@ type run struct {
 	lastByte    time.Time
 	// degraded: the server's range answers were unusable; one connection,
 	// no splits, and spec.plain once that one is alone.
-	degraded      bool
+	degraded bool
+	// aheadAddr is where connections were dialed ahead for this run
+	// ("host:port", dialahead.go); aheadStop closes those not taken.
+	aheadAddr     string
+	aheadStop     context.CancelFunc
 	refusedLogged bool // a refused TCP connection was logged this run
 	refusedNow    int  // connections whose latest answer was a refusal
 	// reasking: of those, the ones asking again now (refusalMark); their
@@ -254,16 +258,22 @@ func (t *task) connLimitLocked() int {
 // connCeilingLocked is connLimitLocked and whether the count is automatic
 // (ConnectionsAuto: growth past 16 must pay, ramp.go).
 func (t *task) connCeilingLocked() (n int, auto bool) {
-	n = t.rec.Options.Connections
-	if n <= 0 {
-		n = t.m.settingsSnapshot().Connections
-	}
-	auto = n <= ConnectionsAuto
-	n = max(1, min(ConnectionCeiling(n), MaxConnections))
+	n, auto = t.settingCeilingLocked()
 	if (!t.rec.Resumable || t.rec.Size < 0) && t.rec.Video == nil {
 		n = 1
 	}
 	return n, auto
+}
+
+// settingCeilingLocked is the connection count the task's setting (its
+// own, else the settings') allows, and whether it is automatic, whatever
+// the server turns out to allow.
+func (t *task) settingCeilingLocked() (n int, auto bool) {
+	n = t.rec.Options.Connections
+	if n <= 0 {
+		n = t.m.settingsSnapshot().Connections
+	}
+	return max(1, min(ConnectionCeiling(n), MaxConnections)), n <= ConnectionsAuto
 }
 
 // recordLocked is the record to persist. Its segments are t.rec.Segments,

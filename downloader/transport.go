@@ -13,14 +13,15 @@ const maxRedirects = 10
 // newTransport builds the segment transport: HTTP/1.1 only, because every
 // range must travel on its own TCP connection (HTTP/2 would multiplex them
 // onto one and lose the speed-up), with an idle pool big enough for every
-// connection to keep its socket between ranges.
-func newTransport(proxy func(*http.Request) (*url.URL, error)) *http.Transport {
+// connection to keep its socket between ranges. dial makes its TCP
+// connections (nil: a net.Dialer with a 15 s timeout).
+func newTransport(proxy func(*http.Request) (*url.URL, error), dial dialer) *http.Transport {
+	if dial == nil {
+		dial = (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	}
 	return &http.Transport{
-		Proxy: proxy,
-		DialContext: (&net.Dialer{
-			Timeout:   15 * time.Second,
-			KeepAlive: 30 * time.Second,
-		}).DialContext,
+		Proxy:                 proxy,
+		DialContext:           dial,
 		ForceAttemptHTTP2:     false,
 		TLSNextProto:          map[string]func(string, *tlsConn) http.RoundTripper{},
 		MaxIdleConns:          4 * MaxConnections,

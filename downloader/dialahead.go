@@ -1,0 +1,215 @@
+package downloader
+
+import (
+	"context"
+	"net"
+	"net/http/httptrace"
+	"net/url"
+	"sync"
+	"time"
+)
+
+// Dialing ahead. On a far path (pathDelay.far) the ramp jumps to sixteen
+// connections at the first answer's first bytes (ramp.go), and each of
+// them spends a TCP handshake, a round trip, before it can even ask. The
+// first request's own handshake already shows the path is far, a round
+// trip before its answer comes: the connections the jump will want are
+// dialed then, in parallel with that round trip, and the jump's requests
+// go out on connections that are ready. What is not taken soon is
+// closed: a small file, a server without ranges or a near path after all
+// cost the server a few idle connections for a moment, never a request.
+
+// dialAheadKeep is how long connections dialed ahead wait to be taken.
+const dialAheadKeep = 2 * time.Second
+
+// dialer makes TCP connections (net.Dialer.DialContext's shape).
+type dialer func(ctx context.Context, network, addr string) (net.Conn, error)
+
+// aheadDialer is the transport's dialer with a stock of connections
+// dialed ahead of need, per network address: a dial takes one from the
+// stock when there is one, else dials.
+type aheadDialer struct {
+	dial  dialer
+	mu    sync.Mutex
+	stock map[string][]aheadConn
+}
+
+// aheadConn is a stocked connection and the context that dialed it,
+// whose end closes it if it is still in the stock.
+type aheadConn struct {
+	conn  net.Conn
+	owner context.Context
+}
+
+func newAheadDialer(dial dialer) *aheadDialer {
+	return &aheadDialer{dial: dial, stock: map[string][]aheadConn{}}
+}
+
+// DialContext hands out a connection dialed ahead to addr, the newest
+// first, else dials one.
+func (a *aheadDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	key := network + " " + addr
+	a.mu.Lock()
+	if s := a.stock[key]; len(s) > 0 {
+		c := s[len(s)-1]
+		a.stock[key] = s[:len(s)-1]
+		a.mu.Unlock()
+		return c.conn, nil
+	}
+	a.mu.Unlock()
+	return a.dial(ctx, network, addr)
+}
+
+// ahead dials n connections to addr in the background and stocks them
+// until ctx ends; then those not taken are closed. Each dial's goroutine
+// ends with its dial, which ctx bounds; the channel returned is closed
+// once all n dials ended.
+func (a *aheadDialer) ahead(ctx context.Context, network, addr string, n int) <-chan struct{} {
+	key := network + " " + addr
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			c, err := a.dial(ctx, network, addr)
+			if err != nil {
+				return
+			}
+			a.mu.Lock()
+			defer a.mu.Unlock()
+			if ctx.Err() != nil {
+				c.Close()
+				return
+			}
+			a.stock[key] = append(a.stock[key], aheadConn{conn: c, owner: ctx})
+		})
+	}
+	context.AfterFunc(ctx, func() { a.drop(key, ctx) })
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	return done
+}
+
+// drop closes the connections owner dialed to key that were not taken.
+func (a *aheadDialer) drop(key string, owner context.Context) {
+	a.mu.Lock()
+	var gone []net.Conn
+	kept := a.stock[key][:0]
+	for _, c := range a.stock[key] {
+		if c.owner == owner {
+			gone = append(gone, c.conn)
+		} else {
+			kept = append(kept, c)
+		}
+	}
+	if len(kept) == 0 {
+		delete(a.stock, key)
+	} else {
+		a.stock[key] = kept
+	}
+	a.mu.Unlock()
+	for _, c := range gone {
+		c.Close()
+	}
+}
+
+// stocked is how many connections to addr wait in the stock.
+func (a *aheadDialer) stocked(network, addr string) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.stock[network+" "+addr])
+}
+
+// withDialAhead returns ctx carrying a trace that, when the request dials
+// a connection whose TCP handshake takes farDial or longer, dials ahead
+// the connections the run's jump would start (aheadCountLocked) to the
+// same address, and a function that reports the address the request's
+// last connection was taken for (the transport's "host:port", or its
+// proxy's), which keepAhead compares once the answer is final.
+func (r *run) withDialAhead(ctx context.Context) (context.Context, func() string) {
+	a := r.t.m.ahead
+	if a == nil {
+		return ctx, func() string { return "" }
+	}
+	var mu sync.Mutex
+	var hostPort string
+	var began time.Time
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			GetConn: func(hp string) {
+				mu.Lock()
+				hostPort = hp
+				mu.Unlock()
+			},
+			ConnectStart: func(string, string) {
+				mu.Lock()
+				began = time.Now()
+				mu.Unlock()
+			},
+			ConnectDone: func(_, _ string, err error) {
+				mu.Lock()
+				hp, far := hostPort, !began.IsZero() && time.Since(began) >= farDial
+				mu.Unlock()
+				if err == nil && far && hp != "" {
+					r.dialAhead(a, hp)
+				}
+			},
+		}), func() string {
+			mu.Lock()
+			defer mu.Unlock()
+			return hostPort
+		}
+}
+
+// dialAhead starts dialing ahead to hostPort unless the run does so
+// already; dialing ahead to another address (a redirect's earlier hop)
+// stops, and what it stocked is closed.
+func (r *run) dialAhead(a *aheadDialer, hostPort string) {
+	t := r.t
+	t.mu.Lock()
+	if r.aheadAddr == hostPort {
+		t.mu.Unlock()
+		return
+	}
+	if r.aheadStop != nil {
+		r.aheadStop()
+	}
+	n := r.aheadCountLocked()
+	r.aheadAddr, r.aheadStop = hostPort, nil
+	if n > 0 {
+		var ctx context.Context
+		ctx, r.aheadStop = context.WithTimeout(r.ctx, dialAheadKeep)
+		defer a.ahead(ctx, "tcp", hostPort, n)
+	}
+	t.mu.Unlock()
+}
+
+// keepAhead closes what was dialed ahead unless it went to hostPort, the
+// address the final answer came over.
+func (r *run) keepAhead(hostPort string) {
+	r.t.mu.Lock()
+	defer r.t.mu.Unlock()
+	if r.aheadStop != nil && r.aheadAddr != hostPort {
+		r.aheadStop()
+		r.aheadStop = nil
+	}
+}
+
+// aheadCountLocked is how many connections to dial ahead: those the jump
+// to the count slow connections reach unmeasured (freeToLocked) adds to
+// the first, within the host's cap. The file's size and whether it has
+// ranges are not known yet, so the count is the task's setting's.
+func (r *run) aheadCountLocked() int {
+	t := r.t
+	if r.degraded || t.rec.Video != nil || t.rec.Segments != nil && !t.rec.Resumable {
+		return 0
+	}
+	n, auto := t.settingCeilingLocked()
+	if auto {
+		n = min(n, rampFreeTo)
+	}
+	if u, err := url.Parse(r.url); err == nil {
+		n = min(n, t.m.hosts.capOf(u.Host))
+	}
+	return n - 1
+}
