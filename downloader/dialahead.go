@@ -4,7 +4,6 @@ import (
 	"context"
 	"net"
 	"net/http/httptrace"
-	"net/url"
 	"sync"
 	"time"
 )
@@ -163,53 +162,69 @@ func (r *run) withDialAhead(ctx context.Context) (context.Context, func() string
 
 // dialAhead starts dialing ahead to hostPort unless the run does so
 // already; dialing ahead to another address (a redirect's earlier hop)
-// stops, and what it stocked is closed.
-func (r *run) dialAhead(a *aheadDialer, hostPort string) {
+// stops, and what it stocked is closed. The stock is kept dialAheadKeep
+// (keepAhead restarts that from the answer). The channel returned is
+// closed when the dials it started ended (nil: none started).
+func (r *run) dialAhead(a *aheadDialer, hostPort string) <-chan struct{} {
 	t := r.t
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	if r.aheadAddr == hostPort {
-		t.mu.Unlock()
-		return
+		return nil
 	}
-	if r.aheadStop != nil {
-		r.aheadStop()
+	r.stopAheadLocked()
+	r.aheadAddr = hostPort
+	n := r.aheadCountLocked(hostPort)
+	if n <= 0 {
+		return nil
 	}
-	n := r.aheadCountLocked()
-	r.aheadAddr, r.aheadStop = hostPort, nil
-	if n > 0 {
-		var ctx context.Context
-		ctx, r.aheadStop = context.WithTimeout(r.ctx, dialAheadKeep)
-		defer a.ahead(ctx, "tcp", hostPort, n)
-	}
-	t.mu.Unlock()
+	ctx, stop := context.WithCancel(r.ctx)
+	r.aheadStop, r.aheadKeep = stop, time.AfterFunc(dialAheadKeep, stop)
+	// The dials start on goroutines of their own: nothing waits on t.mu.
+	return a.ahead(ctx, "tcp", hostPort, n)
 }
 
-// keepAhead closes what was dialed ahead unless it went to hostPort, the
-// address the final answer came over.
-func (r *run) keepAhead(hostPort string) {
+// stopAheadLocked closes what the run stocked and not handed out.
+func (r *run) stopAheadLocked() {
+	if r.aheadStop != nil {
+		r.aheadKeep.Stop()
+		r.aheadStop()
+		r.aheadStop, r.aheadKeep = nil, nil
+	}
+}
+
+// keepAhead settles the stock once the probe's answer p is final, over a
+// connection to hostPort: kept for dialAheadKeep more when it went there
+// and the jump may want it (a resumable file larger than the first
+// request), else closed now.
+func (r *run) keepAhead(p *probed, hostPort string) {
 	r.t.mu.Lock()
 	defer r.t.mu.Unlock()
-	if r.aheadStop != nil && r.aheadAddr != hostPort {
-		r.aheadStop()
-		r.aheadStop = nil
+	if r.aheadStop == nil {
+		return
 	}
+	if r.aheadAddr != hostPort || !p.resumable || p.playlist || p.size <= probeSpan {
+		r.stopAheadLocked()
+		return
+	}
+	r.aheadKeep.Reset(dialAheadKeep)
 }
 
-// aheadCountLocked is how many connections to dial ahead: those the jump
-// to the count slow connections reach unmeasured (freeToLocked) adds to
-// the first, within the host's cap. The file's size and whether it has
-// ranges are not known yet, so the count is the task's setting's.
-func (r *run) aheadCountLocked() int {
-	t := r.t
-	if r.degraded || t.rec.Video != nil || t.rec.Segments != nil && !t.rec.Resumable {
-		return 0
-	}
-	n, auto := t.settingCeilingLocked()
+// aheadCountLocked is how many connections to dial ahead to hostPort:
+// those the jump to the count slow connections reach unmeasured
+// (freeToLocked) adds to the first, within the host's free slots
+// (hostSlots knows a host by its URL's host, with or without the port;
+// other tasks' connections count). Only a new task's probe dials ahead,
+// before the file's size and ranges are known, so the count is the
+// task's setting's.
+func (r *run) aheadCountLocked(hostPort string) int {
+	n, auto := r.t.settingCeilingLocked()
 	if auto {
 		n = min(n, rampFreeTo)
 	}
-	if u, err := url.Parse(r.url); err == nil {
-		n = min(n, t.m.hosts.capOf(u.Host))
+	n = min(n, r.t.m.hosts.room(hostPort))
+	if host, _, err := net.SplitHostPort(hostPort); err == nil {
+		n = min(n, r.t.m.hosts.room(host))
 	}
 	return n - 1
 }

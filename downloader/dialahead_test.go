@@ -189,3 +189,73 @@ func TestFarPathDialsAhead(t *testing.T) {
 		})
 	}
 }
+
+// TestDialAheadFollowsTheLastHop: a run dials ahead once per address, at
+// most what the host's cap allows; a far handshake to a redirect's next
+// hop closes what the earlier hop stocked, and the final answer's address
+// keeps its stock while any other is closed.
+func TestDialAheadFollowsTheLastHop(t *testing.T) {
+	pd := &pipeDialer{closed: make(chan struct{}, 64)}
+	m := openTest(t, newMemStore(), t.TempDir(), func(cfg *Config) { cfg.Dial = pd.dial })
+	a := m.ahead
+	m.hosts.learn("cdn", 4)      // the server was seen to take four
+	m.hosts.acquire("cdn", true) // another task holds one of them
+	r := &run{t: &task{m: m}, ctx: context.Background()}
+
+	<-r.dialAhead(a, "site:443")
+	if got := a.stocked("tcp", "site:443"); got != rampFreeTo-1 {
+		t.Fatalf("%d dialed ahead to the first hop, want %d", got, rampFreeTo-1)
+	}
+	if r.dialAhead(a, "site:443") != nil || pd.dials.Load() != rampFreeTo-1 {
+		t.Fatalf("the same address dialed ahead twice (%d dials)", pd.dials.Load())
+	}
+	<-r.dialAhead(a, "cdn:443")
+	closes(t, pd.closed, rampFreeTo-1)
+	if a.stocked("tcp", "site:443") != 0 {
+		t.Fatal("the earlier hop's stock was kept")
+	}
+	if got := a.stocked("tcp", "cdn:443"); got != 2 {
+		t.Fatalf("%d dialed ahead to a host that takes four, one taken, want 2", got)
+	}
+	big := &probed{resumable: true, size: 64 << 20}
+	r.keepAhead(big, "cdn:443")
+	select {
+	case <-pd.closed:
+		t.Fatal("the final hop's stock was closed")
+	default:
+	}
+	r.keepAhead(big, "proxy:3128")
+	closes(t, pd.closed, 2)
+}
+
+// TestKeepAheadReadsTheAnswer: once the answer is final, the stock is
+// closed at once where the jump will not want it.
+func TestKeepAheadReadsTheAnswer(t *testing.T) {
+	cases := []struct {
+		name string
+		p    probed
+		keep bool
+	}{
+		{"a large resumable file", probed{resumable: true, size: 64 << 20}, true},
+		{"no ranges", probed{size: 64 << 20}, false},
+		{"size unknown", probed{resumable: true, size: -1}, false},
+		{"within the first request", probed{resumable: true, size: probeSpan}, false},
+		{"a video playlist", probed{resumable: true, size: 64 << 20, playlist: true}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			pd := &pipeDialer{closed: make(chan struct{}, 64)}
+			m := openTest(t, newMemStore(), t.TempDir(), func(cfg *Config) { cfg.Dial = pd.dial })
+			r := &run{t: &task{m: m}, ctx: context.Background()}
+			<-r.dialAhead(m.ahead, "far:443")
+			r.keepAhead(&c.p, "far:443")
+			if c.keep {
+				if got := m.ahead.stocked("tcp", "far:443"); got != rampFreeTo-1 {
+					t.Fatalf("%d kept, want %d", got, rampFreeTo-1)
+				}
+				return
+			}
+			closes(t, pd.closed, rampFreeTo-1)
+		})
+	}
+}

@@ -36,12 +36,13 @@ func (h *hostSlots) limit(host string) int {
 	return c
 }
 
-// capOf is the most connections the host takes (the cap, a site's own,
-// or what the server was learned to allow).
-func (h *hostSlots) capOf(host string) int {
+// room is how many more connections the host takes now: its cap (a
+// site's own, or what the server was learned to allow) less the slots
+// taken.
+func (h *hostSlots) room(host string) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.limit(host)
+	return h.limit(host) - h.inUse[host]
 }
 
 // roomBeyond reports whether the host's cap leaves room for one

@@ -29,7 +29,7 @@ func (r *run) probe() (*probed, error) {
 		p, err := probe(ctx, r.client, raw, r.hdr, r.ua, plain, t.m.legacyCharset())
 		if err == nil {
 			r.sampleDelay(time.Duration(firstByte.Load()))
-			r.keepAhead(lastHop())
+			r.keepAhead(p, lastHop())
 			return p, nil
 		}
 		if !plain && (errors.Is(err, errBare416) || errors.Is(err, errProtocol)) {

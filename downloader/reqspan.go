@@ -41,8 +41,8 @@ const (
 	// reqSpanHorizon: near the end a request lasts at most this share of
 	// the task's time left, so every connection's last request ends at
 	// about the same time and the last seconds are not one slow stream.
-	// The tail's least (reqSpanTailSeconds, reqSpanTailDelays) never
-	// outlasts the time left: one that did (2.4 MB at 2.4 MB/s, asked
+	// The tail's least (reqSpanTailSeconds, reqSpanTailDelays) is cut to
+	// the time left (reqSpanTiny still holds): one that outlasted it (2.4 MB at 2.4 MB/s, asked
 	// with 0.6 s left on the 50 ms path) ran on while the others sat idle
 	// with nothing to split but its stream. Ended at the time left, what
 	// lies past it is theirs without a cut (floorPays).

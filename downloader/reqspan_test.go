@@ -359,3 +359,48 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	}
 	return k, err
 }
+
+// TestFloorSplitsLeaveNoSliver: a split at or past the end of a request
+// in flight never leaves the old connection, or hands a free one, a
+// sliver worth less than a request of its own, and never moves a range
+// whose request ends where it stands (between two requests).
+func TestFloorSplitsLeaveNoSliver(t *testing.T) {
+	const KiB, MiB = 1 << 10, 1 << 20
+	pol := tailPolicy(MiB, 1.5*MiB, 0.09)
+	busy := func(done, floor, end int64) slot {
+		return slot{Segment: Segment{End: end, Done: done}, Busy: true, Rate: 1.5 * MiB, Floor: floor}
+	}
+	cuts := []struct {
+		name    string
+		s       slot
+		cut     int64
+		wantCut int64
+	}{
+		{"100 B past the floor after the pause: at the floor", busy(100*KiB, 460*KiB, 2*MiB), 460*KiB + 100 + 69*KiB, 460 * KiB},
+		{"far past the floor: moved by the pause, aligned", busy(0, 4*MiB, 20*MiB), 10 * MiB, 10*MiB - 72*KiB},
+		{"between two requests (floor at the position): as balanced", busy(460*KiB, 460*KiB, 2*MiB), 900 * KiB, 900 * KiB},
+	}
+	for _, c := range cuts {
+		t.Run(c.name, func(t *testing.T) {
+			if got := pol.floorCut(c.s, c.cut); got != c.wantCut {
+				t.Fatalf("floorCut = %d, want %d", got, c.wantCut)
+			}
+		})
+	}
+	pays := []struct {
+		name string
+		s    slot
+		want bool
+	}{
+		{"140 KiB past the floor at the end", busy(100*KiB, 460*KiB, 600*KiB), true},
+		{"one byte past the floor", busy(100*KiB, 460*KiB, 460*KiB+1), false},
+		{"between two requests", busy(460*KiB, 460*KiB, 600*KiB), false},
+	}
+	for _, c := range pays {
+		t.Run(c.name, func(t *testing.T) {
+			if got := floorPays(c.s, pol); got != c.want {
+				t.Fatalf("floorPays = %v, want %v", got, c.want)
+			}
+		})
+	}
+}

@@ -88,9 +88,11 @@ type run struct {
 	// no splits, and spec.plain once that one is alone.
 	degraded bool
 	// aheadAddr is where connections were dialed ahead for this run
-	// ("host:port", dialahead.go); aheadStop closes those not taken.
+	// ("host:port", dialahead.go); aheadStop closes those not taken, and
+	// aheadKeep calls it when they waited long enough.
 	aheadAddr     string
 	aheadStop     context.CancelFunc
+	aheadKeep     *time.Timer
 	refusedLogged bool // a refused TCP connection was logged this run
 	refusedNow    int  // connections whose latest answer was a refusal
 	// reasking: of those, the ones asking again now (refusalMark); their

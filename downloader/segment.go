@@ -225,6 +225,9 @@ func floorPays(s slot, pol splitPolicy) bool {
 		return false // no request in flight that ends inside the range
 	}
 	piece := s.End - s.Floor
+	if piece < splitAlign {
+		return false // a sliver is not worth a request of its own
+	}
 	if s.Rate <= 0 || pol.newRate <= 0 {
 		return piecePays(s, s.Floor, pol)
 	}
@@ -324,15 +327,16 @@ func (pol splitPolicy) balancedCut(s slot) int64 {
 // connection asks for in a request of its own, idle for the request's
 // delay (pol.rtt) first, so it keeps that much less of the balance;
 // where the balance then falls at or below the floor, the split lands on
-// it and the old connection asks for nothing more. Balanced without that
-// pause, the end of a download on a 50 ms path was a string of requests
-// of 100-500 KiB, each one more round trip in its last second.
+// it and the old connection asks for nothing more, as it does when less
+// than reqSpanTiny would be left to ask for. Balanced without that pause,
+// the end of a download on a 50 ms path was a string of requests of
+// 100-500 KiB, each one more round trip in its last second.
 func (pol splitPolicy) floorCut(s slot, cut int64) int64 {
-	if s.Floor <= 0 || s.Floor >= s.End || cut <= s.Floor || s.Rate <= 0 || pol.newRate <= 0 {
+	if s.Floor <= s.pos() || s.Floor >= s.End || cut <= s.Floor || s.Rate <= 0 || pol.newRate <= 0 {
 		return cut
 	}
 	moved := cut - int64(pol.rtt*s.Rate*pol.newRate/(s.Rate+pol.newRate))
-	if moved <= s.Floor {
+	if moved-s.Floor < reqSpanTiny {
 		return s.Floor
 	}
 	if aligned := moved - moved%splitAlign; aligned > s.Floor {
