@@ -44,6 +44,9 @@ func TestRequestEnd(t *testing.T) {
 		{"a long path: reqSpanDelays round trips", 0, 1000 * MiB, 1 * MiB, 0, false, 0, 12 * MiB, 0.6},
 		{"near the end of a queueing path: reqSpanTailDelays round trips", 0, 100 * MiB, 1 * MiB, 0, false, 1, 816 << 10, 0.1},
 		{"at the very end of a queueing path: the time left", 0, 100 * MiB, 1 * MiB, 0, false, 0.1, 100 << 10, 0.1},
+		{"the end: a range a little past the request that would outlast the time left stops short", 0, 900 << 10, 1 * MiB, 0, false, 0.6, 612 << 10, 0.1},
+		{"the end: a little past the request, within the time left: to the end", 0, 980 << 10, 1 * MiB, 0, false, 1, 980 << 10, 0.1},
+		{"the end: a remainder under reqSpanTiny goes along", 0, 672 << 10, 1 * MiB, 0, false, 0.6, 672 << 10, 0.1},
 		{"near the end of a queueing path: half the time left when longer", 0, 100 * MiB, 1 * MiB, 0, false, 3, 3 * MiB / 2, 0.1},
 	}
 	for _, c := range cases {
