@@ -8,14 +8,13 @@ package downloader
 // about its rate × one round trip in flight, plus what waits in the
 // socket buffers (cutBuffered and cutBufferedSecs of its rate, or what
 // the sender's buffer grew to at its peak; cutCost), and never more than
-// its request in flight asks for. A cut is made
-// when the piece split off is at least cutWaste times that (cuts waste a
-// few percent at most), or when it saves more time than the bytes thrown
-// away cost: cutWorth times what they take at the task's rate (its
-// fastest on a full path, claimLocked), and at least cutMinSave round
-// trips. Cuts of the second kind spend a budget
-// per run (cutBudgetShare of the file), so a path where every stream
-// crawls cannot turn the whole download into waste, unless one saves
+// its request in flight asks for. A cut is made when the piece split off
+// is at least cutWaste times that (cuts waste a few percent at most), or
+// when it saves more time than the bytes thrown away cost: cutWorth times
+// what they take at the task's rate (its fastest on a full path,
+// claimLocked), and at least cutMinSave round trips. Cuts of the second
+// kind spend a budget per run (cutBudgetShare of the file), so a path
+// where every stream crawls cannot turn the whole download into waste, unless one saves
 // cutFreeShare of the whole download's time: a connection whose request
 // ran to its range's end (sized by its rate in TCP slow start) crawled
 // alone for 15 s of a 32 s run when its sender's buffer priced the cut
@@ -37,6 +36,11 @@ const (
 // cutsAt reports whether splitting s at at cuts its stream: the split
 // lies before the end of its request in flight.
 func (s slot) cutsAt(at int64) bool { return s.Floor > 0 && at < s.Floor }
+
+// floorInside reports whether s's request in flight ends inside its
+// range, past its position: a split there (s.Floor) cuts nothing and
+// leaves both sides work.
+func (s slot) floorInside() bool { return s.Floor > s.pos() && s.Floor < s.End }
 
 // cutWasteOf is what a cut of s at cut throws away, in bytes: cutCost,
 // but never more than its request in flight still asks for past the cut,

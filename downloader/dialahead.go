@@ -40,6 +40,9 @@ type aheadConn struct {
 	owner context.Context
 }
 
+// stockKey names the stock of one network address.
+func stockKey(network, addr string) string { return network + " " + addr }
+
 func newAheadDialer(dial dialer) *aheadDialer {
 	return &aheadDialer{dial: dial, stock: map[string][]aheadConn{}}
 }
@@ -47,7 +50,7 @@ func newAheadDialer(dial dialer) *aheadDialer {
 // DialContext hands out a connection dialed ahead to addr, the newest
 // first, else dials one.
 func (a *aheadDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
-	key := network + " " + addr
+	key := stockKey(network, addr)
 	a.mu.Lock()
 	if s := a.stock[key]; len(s) > 0 {
 		c := s[len(s)-1]
@@ -64,7 +67,7 @@ func (a *aheadDialer) DialContext(ctx context.Context, network, addr string) (ne
 // ends with its dial, which ctx bounds; the channel returned is closed
 // once all n dials ended.
 func (a *aheadDialer) ahead(ctx context.Context, network, addr string, n int) <-chan struct{} {
-	key := network + " " + addr
+	key := stockKey(network, addr)
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
@@ -117,7 +120,7 @@ func (a *aheadDialer) drop(key string, owner context.Context) {
 func (a *aheadDialer) stocked(network, addr string) int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return len(a.stock[network+" "+addr])
+	return len(a.stock[stockKey(network, addr)])
 }
 
 // withDialAhead returns ctx carrying a trace that, when the request dials

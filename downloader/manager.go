@@ -31,7 +31,8 @@ type Config struct {
 	// Transport carries every request; nil means Haul's HTTP/1.1 transport.
 	Transport http.RoundTripper
 	// Dial makes the TCP connections of Haul's transport (unused with
-	// Transport set); nil means a net.Dialer with a 15 s timeout.
+	// Transport set); nil means a net.Dialer with a 15 s timeout and TCP
+	// keep-alive.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// UserAgent is sent unless a task sets its own; default "Haul/<version>".
 	UserAgent string
@@ -141,9 +142,9 @@ func Open(ctx context.Context, cfg Config) (*Manager, error) {
 	}
 	rt := cfg.Transport
 	if rt == nil {
-		dial := cfg.Dial
+		dial := dialer(cfg.Dial)
 		if dial == nil {
-			dial = (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+			dial = defaultDial
 		}
 		m.ahead = newAheadDialer(dial)
 		rt = newTransport(m.proxyFor, m.ahead.DialContext)

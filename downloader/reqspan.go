@@ -42,10 +42,11 @@ const (
 	// the task's time left, so every connection's last request ends at
 	// about the same time and the last seconds are not one slow stream.
 	// The tail's least (reqSpanTailSeconds, reqSpanTailDelays) is cut to
-	// the time left (reqSpanTiny still holds): one that outlasted it (2.4 MB at 2.4 MB/s, asked
-	// with 0.6 s left on the 50 ms path) ran on while the others sat idle
-	// with nothing to split but its stream. Ended at the time left, what
-	// lies past it is theirs without a cut (floorPays).
+	// the time left (reqSpanTiny still holds): one that outlasted it
+	// (2.4 MB at 2.4 MB/s, asked with 0.6 s left on the 50 ms path) ran
+	// on while the others sat idle with nothing to split but its stream.
+	// Ended at the time left, what lies past it is theirs without a cut
+	// (floorPays).
 	reqSpanHorizon = 0.5
 	// reqSpanFirstShare: a connection not measured yet asks for 1/this
 	// of its range (at least reqSpanMin): its TCP window is still
@@ -104,9 +105,9 @@ var errRequestEnd = errors.New("request delivered its bounded range")
 // least reqSpanTailSeconds and reqSpanTailDelays round trips or, when
 // less, the time left; never less than reqSpanTiny. One not measured yet
 // asks for a sixteenth of its range (reqSpanFirstShare), at least
-// reqSpanMin and twice its previous span. When the range is shared, a request takes at most half of what
-// is left, so a new connection can split off the other half without
-// cutting a stream. The range's end when little would remain after the
+// reqSpanMin and twice its previous span. When the range is shared, a
+// request takes at most half of what is left, so a new connection can
+// split off the other half without cutting a stream. The range's end when little would remain after the
 // request, unless taking it along outlasts the task's time left and
 // leaves more than reqSpanTiny behind (outlasts); end < 0 (unknown
 // length) as is.

@@ -189,11 +189,11 @@ func pickWith(slots []slot, pol splitPolicy) (idx int, at int64, split bool, ok 
 // at the balanced point (floorCut) when it lies past the end of the
 // request in flight and pays; else where that request ends, when that
 // piece pays (floorPays: nothing is wasted); else at the balanced point,
-// cutting the stream when the cut pays too. A request that ends a little before its range must not hold
-// the range: on the lossy path a connection whose 15 MB request was sized
-// by its rate in slow start crawled alone for 11 s at the end, because
-// the megabyte past its request was too small to pay and no cut was
-// weighed.
+// cutting the stream when the cut pays too. A request that ends a little
+// before its range must not hold the range: on the lossy path a
+// connection whose 15 MB request was sized by its rate in slow start
+// crawled alone for 11 s at the end, because the megabyte past its
+// request was too small to pay and no cut was weighed.
 func splitAt(s slot, pol splitPolicy) (int64, bool) {
 	cut := pol.floorCut(s, pol.balancedCut(s))
 	cuts := s.cutsAt(cut)
@@ -221,8 +221,8 @@ func splitAt(s slot, pol splitPolicy) (int64, bool) {
 // past a request waited for its connection while the others sat idle,
 // one more round trip for the whole download in half the runs.
 func floorPays(s slot, pol splitPolicy) bool {
-	if s.Floor <= s.pos() || s.Floor >= s.End {
-		return false // no request in flight that ends inside the range
+	if !s.floorInside() {
+		return false
 	}
 	piece := s.End - s.Floor
 	if piece < splitAlign {
@@ -332,7 +332,7 @@ func (pol splitPolicy) balancedCut(s slot) int64 {
 // the end of a download on a 50 ms path was a string of requests of
 // 100-500 KiB, each one more round trip in its last second.
 func (pol splitPolicy) floorCut(s slot, cut int64) int64 {
-	if s.Floor <= s.pos() || s.Floor >= s.End || cut <= s.Floor || s.Rate <= 0 || pol.newRate <= 0 {
+	if !s.floorInside() || cut <= s.Floor || s.Rate <= 0 || pol.newRate <= 0 {
 		return cut
 	}
 	moved := cut - int64(pol.rtt*s.Rate*pol.newRate/(s.Rate+pol.newRate))

@@ -10,14 +10,18 @@ import (
 
 const maxRedirects = 10
 
+// defaultDial makes Haul's TCP connections when the Config names no
+// dialer: 15 s to connect, TCP keep-alive every 30 s.
+var defaultDial dialer = (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+
 // newTransport builds the segment transport: HTTP/1.1 only, because every
 // range must travel on its own TCP connection (HTTP/2 would multiplex them
 // onto one and lose the speed-up), with an idle pool big enough for every
 // connection to keep its socket between ranges. dial makes its TCP
-// connections (nil: a net.Dialer with a 15 s timeout).
+// connections (nil: defaultDial).
 func newTransport(proxy func(*http.Request) (*url.URL, error), dial dialer) *http.Transport {
 	if dial == nil {
-		dial = (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+		dial = defaultDial
 	}
 	return &http.Transport{
 		Proxy:                 proxy,

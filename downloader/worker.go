@@ -492,11 +492,10 @@ func (r *run) write(p *piece, b []byte, off int64) error {
 // sync finds little left to do. The writer whose bytes cross a multiple
 // of the mark does it: exactly one for each.
 func (r *run) kickWriteback(n int64) {
-	w, ok := r.file.(writebackStarter)
-	if !ok {
+	if after := r.written.Add(n); (after-n)/writebackEvery == after/writebackEvery {
 		return
 	}
-	if after := r.written.Add(n); (after-n)/writebackEvery != after/writebackEvery {
+	if w, ok := r.file.(writebackStarter); ok {
 		w.StartWriteback(0, 0)
 	}
 }
